@@ -1,0 +1,1 @@
+//! Cycle-counting simulator of an Epiphany-III workgroup: runs any Epiphany ELF.
