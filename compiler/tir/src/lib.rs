@@ -75,6 +75,10 @@ pub enum Ty {
     List(Box<Ty>, u8),
     /// A function value: which specialisation it denotes is known statically.
     Func(FuncId),
+    /// A function value known only at run time (e.g. received in a message): the i32 index
+    /// (`FuncId.0`) of a function in the program. Calls through it use
+    /// [`ExprKind::CallIndirect`].
+    AnyFunc,
 }
 
 impl Ty {
@@ -97,7 +101,7 @@ impl Ty {
             Ty::Float => Tag::Float,
             Ty::Str => Tag::Str,
             Ty::List(..) => Tag::List,
-            Ty::Func(_) => Tag::Func,
+            Ty::Func(_) | Ty::AnyFunc => Tag::Func,
         }
     }
 }
@@ -113,6 +117,7 @@ impl fmt::Display for Ty {
             Ty::List(e, 1) => write!(f, "list[{e}]"),
             Ty::List(e, n) => write!(f, "array{n}d[{e}]"),
             Ty::Func(id) => write!(f, "function#{}", id.0),
+            Ty::AnyFunc => write!(f, "function"),
         }
     }
 }
@@ -315,8 +320,17 @@ pub enum ExprKind {
     ListLit(Vec<Expr>),
     /// `[a, b] * n`: the literal repeated `count` times (count < 0 gives an empty list).
     ListRepeat { items: Vec<Expr>, count: Box<Expr> },
-    /// A function used as a value.
+    /// A function used as a value. Its type is `Func(id)`, or `AnyFunc` where the value
+    /// flows to places holding several functions (then it is the index `id.0`).
     FuncRef(FuncId),
+    /// A call through an `AnyFunc` value: lowering dispatches on the index over `candidates`
+    /// (every function that can reach this call; each takes `args`' types and returns this
+    /// expression's type). An index outside the candidates is a runtime `TypeError`.
+    CallIndirect {
+        callee: Box<Expr>,
+        candidates: Vec<FuncId>,
+        args: Vec<Expr>,
+    },
 }
 
 /// Operations that are runtime calls or target-specific expansions. Argument and result types
@@ -575,6 +589,10 @@ impl Validator<'_> {
                 Ok(())
             }
             ExprKind::Intrinsic { args, .. } => args.iter().try_for_each(|a| self.expr(a)),
+            ExprKind::CallIndirect { callee, args, .. } => {
+                self.expr(callee)?;
+                args.iter().try_for_each(|a| self.expr(a))
+            }
             ExprKind::Index { list, indices } => {
                 self.expr(list)?;
                 indices.iter().try_for_each(|i| self.expr(i))
