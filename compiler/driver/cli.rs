@@ -1,0 +1,124 @@
+//! The command line, with ePython's flags (`-d N` device cores, `-h N` host virtual cores,
+//! `-s`, `-t`). Because `-h` means host cores, help is `--help` only.
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "\
+Examples:
+  epyc run -h 16 examples/gauss_seidel.py   run on 16 host virtual cores
+  epyc check examples/gauss_seidel.py       show each function's types, native or dynamic
+  epyc sim prog.elf --stats                  run an Epiphany ELF on the simulator
+  epyc disasm --hex 0x2013 0x0042           disassemble instruction words
+
+Exit status: 0 ok, 1 compile error, 2 usage error, 3 runtime error on any core.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "epyc",
+    version,
+    about = "Ahead-of-time compiler from ePython to the Adapteva Epiphany, with host virtual cores",
+    after_help = EXAMPLES,
+    disable_help_flag = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print help
+    #[arg(long, global = true, action = ArgAction::Help)]
+    pub help: Option<bool>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Compile and run a program
+    #[command(after_help = EXAMPLES, disable_help_flag = true)]
+    Run(RunArgs),
+    /// Compile a program to a loadable Epiphany image
+    #[command(disable_help_flag = true)]
+    Build(BuildArgs),
+    /// Type-check a program: each function's specialisations, native or dynamic and why
+    #[command(disable_help_flag = true)]
+    Check(CheckArgs),
+    /// Run an Epiphany ELF image on the cycle-counting simulator
+    #[command(disable_help_flag = true)]
+    Sim(SimArgs),
+    /// Disassemble an Epiphany ELF image or instruction words
+    #[command(disable_help_flag = true)]
+    Disasm(DisasmArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The ePython program
+    pub file: PathBuf,
+    /// Run on N Epiphany cores (device cores come first)
+    #[arg(short = 'd', value_name = "N")]
+    pub device_cores: Option<u32>,
+    /// Run on N host virtual cores (their ids follow the device cores)
+    #[arg(short = 'h', value_name = "N")]
+    pub host_cores: Option<u32>,
+    /// Print compilation statistics (sizes, functions, time)
+    #[arg(short = 's')]
+    pub stats: bool,
+    /// Print each core's run time
+    #[arg(short = 't')]
+    pub timing: bool,
+    /// Interpret byte code instead of compiling
+    #[arg(long)]
+    pub interp: bool,
+    /// Arguments for the program
+    #[arg(last = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    pub file: PathBuf,
+    /// Output image
+    #[arg(short = 'o', value_name = "FILE.elf")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    pub file: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct SimArgs {
+    /// The Epiphany ELF image (loaded on every core of the workgroup)
+    pub image: PathBuf,
+    /// Workgroup rows
+    #[arg(long, value_name = "R")]
+    pub rows: Option<u32>,
+    /// Workgroup columns
+    #[arg(long, value_name = "C")]
+    pub cols: Option<u32>,
+    /// Run on the first N cores of a 4-column workgroup
+    #[arg(short = 'd', value_name = "N", conflicts_with_all = ["rows", "cols"])]
+    pub cores: Option<u32>,
+    /// Stop after this many cycles
+    #[arg(long, value_name = "N")]
+    pub max_cycles: Option<u64>,
+    /// Per-core cycles, instructions, IPC and stalls on stderr
+    #[arg(long)]
+    pub stats: bool,
+    /// Write the statistics as JSON
+    #[arg(long, value_name = "FILE")]
+    pub stats_json: Option<PathBuf>,
+    /// Trace every instruction
+    #[arg(long)]
+    pub trace: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DisasmArgs {
+    /// The Epiphany ELF image
+    #[arg(required_unless_present = "hex")]
+    pub image: Option<PathBuf>,
+    /// Disassemble these instruction words (hex) instead of an image
+    #[arg(long, num_args = 1.., value_name = "WORD", conflicts_with = "image")]
+    pub hex: Vec<String>,
+}

@@ -1,0 +1,55 @@
+//! The shared front half of every command that compiles: parse (with imports from `libs/`),
+//! then type inference and specialisation. Diagnostics are printed here, once.
+
+use crate::exit;
+use epyc_sema::Analysis;
+use epyc_syntax::{Diagnostic, ParsedProgram, Severity, SourceFile};
+use std::io::IsTerminal;
+use std::path::Path;
+
+pub struct Compiled {
+    pub parsed: ParsedProgram,
+    pub analysis: Analysis,
+}
+
+/// Parses and types `path`; on failure prints the diagnostics and returns the exit status.
+pub fn compile(path: &Path) -> Result<Compiled, u8> {
+    if !path.is_file() {
+        eprintln!("error: cannot read '{}': no such file", path.display());
+        return Err(exit::USAGE);
+    }
+    let lib_dirs = [epyc_syntax::default_lib_dir()];
+    let parsed = match epyc_syntax::parse_program(path, &lib_dirs) {
+        Ok(parsed) => parsed,
+        Err(failure) => {
+            print_diagnostics(&failure.files, &failure.diagnostics);
+            return Err(exit::COMPILE_ERROR);
+        }
+    };
+    match epyc_sema::analyze(&parsed) {
+        Ok(analysis) => {
+            print_diagnostics(&parsed.files, &analysis.warnings);
+            Ok(Compiled { parsed, analysis })
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&parsed.files, &diagnostics);
+            Err(exit::COMPILE_ERROR)
+        }
+    }
+}
+
+pub fn print_diagnostics(files: &[SourceFile], diagnostics: &[Diagnostic]) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", epyc_syntax::render(files, diagnostics, color));
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        let s = if errors == 1 { "" } else { "s" };
+        eprintln!("epyc: {errors} error{s}; nothing was run");
+    }
+}

@@ -1,0 +1,114 @@
+//! The command line as a user meets it: exit statuses, compile-error reports with
+//! file:line:col and a caret, runtime errors naming core and line, deadlock reports.
+
+mod support;
+
+use std::time::{Duration, Instant};
+use support::*;
+
+fn program(name: &str) -> String {
+    repo_dir()
+        .join("tests/programs/errors")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn assert_caret_report(stderr: &str, file: &str, line: u32, col: u32) {
+    let anchor = format!("{file}:{line}:{col}");
+    assert!(
+        stderr.contains(&anchor),
+        "the report must name {anchor}:\n{stderr}"
+    );
+    assert!(stderr.contains('^'), "the report must show a caret:\n{stderr}");
+}
+
+#[test]
+fn version_and_help() {
+    let out = run_epyc(&["--version"], Duration::from_secs(10));
+    assert_eq!(out.status, Some(0));
+    assert!(out.stdout.starts_with("epyc "), "{}", out.stdout);
+    let out = run_epyc(&["--help"], Duration::from_secs(10));
+    assert_eq!(out.status, Some(0));
+    assert!(out.stdout.contains("Examples:"), "{}", out.stdout);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = run_epyc(&["run", "-h", "x", "f.py"], Duration::from_secs(10));
+    assert_eq!(out.status, Some(2), "{}", out.stderr);
+    let out = run_epyc(&["run", "-h", "2", "no/such/file.py"], Duration::from_secs(10));
+    assert_eq!(out.status, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("no/such/file.py"), "{}", out.stderr);
+}
+
+#[test]
+fn syntax_error_points_at_the_line() {
+    let path = program("syntax.py");
+    let out = run_epyc(&["run", "-h", "1", &path], Duration::from_secs(30));
+    assert_eq!(out.status, Some(1), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "nothing runs: {}", out.stdout);
+    assert_caret_report(&out.stderr, &path, 3, 9);
+}
+
+#[test]
+fn unknown_name_points_at_the_use() {
+    let path = program("unknown_name.py");
+    let out = run_epyc(&["run", "-h", "1", &path], Duration::from_secs(30));
+    assert_eq!(out.status, Some(1), "{}", out.stderr);
+    assert_caret_report(&out.stderr, &path, 3, 6);
+    assert!(out.stderr.contains("totl"), "{}", out.stderr);
+}
+
+#[test]
+fn type_conflict_names_both_types_and_lines() {
+    let path = program("type_conflict.py");
+    let out = run_epyc(&["check", &path], Duration::from_secs(30));
+    assert_eq!(out.status, Some(1), "{}", out.stderr);
+    assert!(out.stderr.contains(&format!("{path}:")), "{}", out.stderr);
+    assert!(out.stderr.contains('^'), "{}", out.stderr);
+    for word in ["x", "int", "list", "2", "4"] {
+        assert!(out.stderr.contains(word), "must mention {word}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn deadlock_is_reported_not_hung() {
+    let path = program("deadlock.py");
+    let started = Instant::now();
+    let out = run_epyc(&["run", "-h", "2", &path], Duration::from_secs(30));
+    assert!(!out.timed_out, "the run hung");
+    assert_eq!(out.status, Some(3), "{}", out.stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "detected after {:?}",
+        started.elapsed()
+    );
+    let report = out.stderr.to_lowercase();
+    assert!(report.contains("deadlock"), "{}", out.stderr);
+    assert!(out.stderr.contains("deadlock.py:4"), "names the line of each wait: {}", out.stderr);
+}
+
+#[test]
+fn runtime_error_names_core_and_line() {
+    let path = program("index_on_core_1.py");
+    let out = run_epyc(&["run", "-h", "2", &path], Duration::from_secs(30));
+    assert_eq!(out.status, Some(3), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("Error from core 1: Array index in expression exceeds array size in that dimension"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("index_on_core_1.py:5"), "{}", out.stderr);
+}
+
+#[test]
+fn check_reports_listing5_native() {
+    let path = repo_dir().join("examples/gauss_seidel.py");
+    let out = run_epyc(&["check", &path.display().to_string()], Duration::from_secs(30));
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("computeNorm"), "{}", out.stdout);
+    assert!(out.stdout.contains("native"), "{}", out.stdout);
+    assert!(!out.stdout.contains("dynamic"), "{}", out.stdout);
+}

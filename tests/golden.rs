@@ -1,0 +1,190 @@
+//! The golden-output suite: every ePython program under `shared/golden/`, the project's own
+//! programs in `tests/programs/` and the examples in `examples/`, run on every target epyc
+//! has, compared by the rule of `shared/golden/README.md`. One test per program and target,
+//! e.g. `host::parallel/ring`.
+
+mod support;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use support::*;
+
+/// A target a program can run on.
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    /// Host virtual cores (`-h N`, N = all the program's cores).
+    Host,
+}
+
+impl Target {
+    fn name(self) -> &'static str {
+        match self {
+            Target::Host => "host",
+        }
+    }
+
+    fn run_args(self, device: u32, host: u32) -> Vec<String> {
+        match self {
+            Target::Host => vec!["-h".into(), (device + host).max(1).to_string()],
+        }
+    }
+
+    /// The expected-output file for this target (`NAME.host.out` where the output differs).
+    fn expected_file(self, program: &Path) -> PathBuf {
+        let specific = program.with_extension(format!("{}.out", self.name()));
+        if specific.exists() {
+            specific
+        } else {
+            program.with_extension("out")
+        }
+    }
+}
+
+/// What a program is expected to do.
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    /// Exit 0 with the expected output.
+    Output,
+    /// Compilation fails (exit 1): nothing runs, the `.err` lines (if any) appear.
+    CompileError,
+    /// A runtime error (exit 3): the lines before it, then `Error from core N: MSG`.
+    RuntimeError,
+    /// Dynamic code (issue 6 brings its byte-code fallback): either it runs natively with the
+    /// expected output, or compilation stops with a clear "dynamic" error naming the cause.
+    NativeOrDynamicError,
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = Vec::new();
+    let shared = shared_dir().join("golden");
+    for (dir, expect) in [
+        ("basics", Expect::Output),
+        ("parallel", Expect::Output),
+        ("numeric", Expect::Output),
+        ("bench", Expect::Output),
+        ("errors", Expect::CompileError),
+        ("dynamic", Expect::NativeOrDynamicError),
+    ] {
+        for program in programs_in(&shared.join(dir)) {
+            trials.extend(trials_for(&program, &format!("{dir}/"), expect));
+        }
+    }
+    let repo = repo_dir();
+    for dir in ["tests/programs", "examples"] {
+        for program in programs_in(&repo.join(dir)) {
+            if program.with_extension("out").exists() {
+                trials.extend(trials_for(&program, &format!("{dir}/"), Expect::Output));
+            }
+        }
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
+
+fn programs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "py"))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+fn trials_for(program: &Path, group: &str, expect: Expect) -> Vec<Trial> {
+    let stem = program.file_stem().unwrap().to_string_lossy().to_string();
+    [Target::Host]
+        .into_iter()
+        .map(|target| {
+            let program = program.to_path_buf();
+            Trial::test(format!("{}::{group}{stem}", target.name()), move || {
+                check_program(&program, target, expect)
+            })
+        })
+        .collect()
+}
+
+fn check_program(program: &Path, target: Target, expect: Expect) -> Result<(), Failed> {
+    let src = std::fs::read_to_string(program).map_err(|e| format!("read program: {e}"))?;
+    let (device, host) = run_line(&src).unwrap_or((1, 0));
+    let expected_path = target.expected_file(program);
+    let expected_text = std::fs::read_to_string(&expected_path)
+        .map_err(|e| format!("read {}: {e}", expected_path.display()))?;
+    let expect = match expect {
+        Expect::CompileError if expected_text.contains("Error from core ") => Expect::RuntimeError,
+        other => other,
+    };
+
+    let mut args: Vec<String> = vec!["run".into()];
+    args.extend(target.run_args(device, host));
+    args.push(program.display().to_string());
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run_epyc(&argv, Duration::from_secs(120));
+    let shown = || {
+        format!(
+            "command: epyc {}\nexit status: {:?}\n--- stdout\n{}--- stderr\n{}",
+            args.join(" "),
+            out.status,
+            out.stdout,
+            out.stderr
+        )
+    };
+    if out.timed_out {
+        return Err(format!("timed out\n{}", shown()).into());
+    }
+    let expected = split_output(&expected_text);
+    let actual = split_output(&out.stdout);
+
+    match expect {
+        Expect::Output => {
+            if out.status != Some(0) {
+                return Err(format!("expected exit status 0\n{}", shown()).into());
+            }
+            compare_cores(&expected, &actual).map_err(|d| format!("{d}\n{}", shown()))?;
+        }
+        Expect::NativeOrDynamicError => match out.status {
+            Some(0) => compare_cores(&expected, &actual).map_err(|d| format!("{d}\n{}", shown()))?,
+            Some(1) if out.stderr.contains("dynamic") && actual.cores.is_empty() => {}
+            _ => {
+                return Err(format!(
+                    "expected the expected output, or a compile error (exit 1) explaining \
+                     which code is dynamic\n{}",
+                    shown()
+                )
+                .into())
+            }
+        },
+        Expect::CompileError => {
+            if out.status != Some(1) {
+                return Err(format!("expected a compile error (exit 1)\n{}", shown()).into());
+            }
+            if !actual.cores.is_empty() {
+                return Err(format!("a program that does not compile printed output\n{}", shown()).into());
+            }
+            let err_file = program.with_extension("err");
+            if let Ok(needles) = std::fs::read_to_string(&err_file) {
+                for needle in needles.lines().filter(|l| !l.trim().is_empty()) {
+                    if !out.stderr.contains(needle) {
+                        return Err(format!("the error must mention {needle:?}\n{}", shown()).into());
+                    }
+                }
+            }
+        }
+        Expect::RuntimeError => {
+            if out.status != Some(3) {
+                return Err(format!("expected a runtime error (exit 3)\n{}", shown()).into());
+            }
+            compare_cores(&expected, &actual).map_err(|d| format!("{d}\n{}", shown()))?;
+            let stderr_lines: Vec<&str> = out.stderr.lines().collect();
+            for line in expected.other.iter().filter(|l| l.starts_with("Error from core ")) {
+                if !stderr_lines.contains(&line.as_str()) {
+                    return Err(format!("missing error line {line:?}\n{}", shown()).into());
+                }
+            }
+        }
+    }
+    Ok(())
+}
