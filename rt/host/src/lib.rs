@@ -5,19 +5,86 @@
 //! passing between cores (blocking waits on condition variables, never spinning), deadlock
 //! detection, and runtime error reports (core id, source line, message).
 //!
-//! Contract used by the host backend (`epyc-host`) and the driver:
-//!
-//! ```ignore
-//! /// A program compiled for the host: its entry and the size of one core's globals block.
-//! pub struct HostProgram {
-//!     pub entry: unsafe extern "C" fn(globals: *mut u8),
-//!     pub globals_size: usize,
-//!     pub files: Vec<String>, // source paths, indexed by the file part of a pos
-//! }
-//! pub struct RunConfig { pub cores: u32, pub first_core: u32, pub timing: bool }
-//! /// Runs `cores` virtual cores to completion; returns the process exit status
-//! /// (0 ok, 3 runtime error or deadlock on any core).
-//! pub fn run(prog: &HostProgram, cfg: &RunConfig) -> i32;
-//! /// (symbol, address) of every RtFn, for the JIT to link against.
-//! pub fn symbols() -> Vec<(&'static str, *const u8)>;
-//! ```
+//! How a run works:
+//! * [`run`] starts one thread per core (ids `first_core ..`, `numcores()` = `first_core +
+//!   cores`), each with a large stack ([`core_stack_size`]) and its own zeroed globals block,
+//!   and calls `entry(globals)` on it. The runtime functions find their core through a
+//!   thread-local, so compiled code never passes a core id.
+//! * A core ends when its entry returns or it calls `epyc_exit`; a runtime error
+//!   (`epyc_error*`) prints `Error from core N: MESSAGE` and `  at FILE:LINE` on stderr and
+//!   stops that core. Stopped cores never unwind through compiled frames: their threads sleep
+//!   until the process exits.
+//! * The run ends when every core has ended, or when no core can ever proceed (deadlock: the
+//!   report lists each blocked core's operation, partner and line). Status 0, or 3 after any
+//!   runtime error or deadlock.
+
+mod collective;
+mod control_fns;
+mod core;
+mod deadlock;
+pub mod format;
+mod heap;
+mod list_fns;
+mod list_text;
+mod math_fns;
+mod messaging;
+mod monitor;
+mod print_fns;
+mod random;
+mod runner;
+mod string_fns;
+mod symbols;
+mod world;
+
+pub use monitor::{CapturedIo, MonitorIo, StdIo};
+pub use runner::{core_stack_size, STATUS_OK, STATUS_RUNTIME_ERROR};
+pub use symbols::Entry;
+
+/// A program compiled for the host: its entry and the size of one core's globals block.
+pub struct HostProgram {
+    /// Runs the module's code on the calling core; takes the core's globals base.
+    pub entry: unsafe extern "C" fn(globals: *mut u8),
+    /// Bytes of module variables per core (zero-initialised, 16-byte aligned).
+    pub globals_size: usize,
+    /// Source paths, indexed by the file part of a `pos`.
+    pub files: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// Number of host virtual cores to start.
+    pub cores: u32,
+    /// Id of the first of them (device cores, numbered first, are not run here).
+    pub first_core: u32,
+    /// Print `Core N completed in S.UUUUUU seconds` as each core ends (`-t`).
+    pub timing: bool,
+}
+
+/// Runs `cores` virtual cores to completion with the process's stdin, stdout and stderr;
+/// returns the process exit status (0 ok, 3 runtime error or deadlock on any core).
+pub fn run(prog: &HostProgram, cfg: &RunConfig) -> i32 {
+    run_with_io(prog, cfg, std::sync::Arc::new(StdIo))
+}
+
+/// As [`run`], with the output and input of the run going through `io`.
+pub fn run_with_io(prog: &HostProgram, cfg: &RunConfig, io: std::sync::Arc<dyn MonitorIo>) -> i32 {
+    runner::run_with_io(prog, cfg, io)
+}
+
+/// (symbol, address) of every RtFn, for the JIT to link against.
+pub fn symbols() -> Vec<(&'static str, *const u8)> {
+    symbols::entries().into_iter().map(|e| (e.symbol, e.address)).collect()
+}
+
+/// Every runtime function with the parameter and return kinds of its implementation.
+pub fn symbol_entries() -> Vec<Entry> {
+    symbols::entries()
+}
+
+/// Text of a list as `print` shows it (see `epyc_str_from_list` for `tag_path`).
+///
+/// # Safety
+/// `list` is null or a list object whose elements have the types `tag_path` names.
+pub unsafe fn list_text(list: *const u8, tag_path: i32) -> String {
+    list_text::list_text(list, tag_path)
+}

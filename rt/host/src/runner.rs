@@ -1,0 +1,91 @@
+//! Starting the cores of a run and waiting for them to end (or to deadlock).
+
+use crate::core;
+use crate::deadlock;
+use crate::monitor::MonitorIo;
+use crate::world::{Status, World};
+use crate::{HostProgram, RunConfig};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Exit statuses of a run.
+pub const STATUS_OK: i32 = 0;
+pub const STATUS_RUNTIME_ERROR: i32 = 3;
+
+/// Stack of each core thread: large, since recursion should be limited only by memory. It is
+/// address space only; pages are committed as they are touched.
+pub fn core_stack_size(cores: u32) -> usize {
+    const MIB: usize = 1 << 20;
+    (16 * 1024 * MIB / cores.max(1) as usize).clamp(16 * MIB, 256 * MIB)
+}
+
+/// Safety net only: cores signal the watcher whenever they block or end.
+const WATCH_INTERVAL: Duration = Duration::from_millis(200);
+
+pub fn run_with_io(prog: &HostProgram, cfg: &RunConfig, io: Arc<dyn MonitorIo>) -> i32 {
+    if cfg.cores == 0 {
+        return STATUS_OK;
+    }
+    let world = Arc::new(World::new(cfg.first_core, cfg.cores as usize, prog.files.clone(), io, cfg.timing));
+    let entry = prog.entry;
+    let globals_size = prog.globals_size;
+    let mut handles = Vec::new();
+    for index in 0..cfg.cores as usize {
+        let w = world.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("epyc core {}", world.core_id(index)))
+            .stack_size(core_stack_size(cfg.cores))
+            .spawn(move || core_main(w, index, entry, globals_size));
+        match spawned {
+            Ok(h) => handles.push((index, h)),
+            Err(e) => {
+                world.monitor.error(&format!(
+                    "Error: cannot start core {}: {e}\n",
+                    world.core_id(index)
+                ));
+                world.end(index, true, false);
+            }
+        }
+    }
+    let status = watch(&world);
+    let returned = world.lock().returned.clone();
+    for (index, h) in handles {
+        // Threads parked after exit(), an error or a deadlock never end; they are left behind.
+        if returned[index] {
+            let _ = h.join();
+        }
+    }
+    status
+}
+
+fn core_main(world: Arc<World>, index: usize, entry: unsafe extern "C" fn(*mut u8), globals_size: usize) {
+    core::enter(world, index);
+    // Zeroed module variables of this core, 16-byte aligned.
+    let mut globals = vec![0u128; globals_size.div_ceil(16).max(1)];
+    // SAFETY: the entry is compiled code taking this core's globals block of the size it
+    // declared.
+    unsafe { entry(globals.as_mut_ptr() as *mut u8) };
+    core::finish(true);
+}
+
+/// Waits until every core has ended or the run is stuck; the run's exit status.
+fn watch(world: &World) -> i32 {
+    let mut st = world.lock();
+    loop {
+        if st.status.iter().all(Status::ended) {
+            let failed = st.status.iter().any(|s| matches!(s, Status::Failed));
+            return if failed { STATUS_RUNTIME_ERROR } else { STATUS_OK };
+        }
+        if let Some(report) = deadlock::stuck_report(world, &st) {
+            st.halted = true;
+            drop(st);
+            world.monitor.error(&report);
+            return STATUS_RUNTIME_ERROR;
+        }
+        st = world
+            .changed
+            .wait_timeout(st, WATCH_INTERVAL)
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
+    }
+}
