@@ -267,7 +267,15 @@ pub struct Inst {
 impl Inst {
     /// An instruction with no operands set (all zero), of the given op and size.
     pub fn new(op: Op, size: u8) -> Inst {
-        Inst { op, size, rd: 0, rn: 0, rm: 0, sub: false, imm: 0 }
+        Inst {
+            op,
+            size,
+            rd: 0,
+            rn: 0,
+            rm: 0,
+            sub: false,
+            imm: 0,
+        }
     }
 }
 
