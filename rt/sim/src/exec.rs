@@ -1,0 +1,775 @@
+//! The execute loop: runs one core until a cycle horizon, on pre-decoded instructions, charging
+//! cycles by the model in `timing.rs`. Allocation-free except for trap output.
+
+use crate::core::{Core, State};
+use crate::fault::FaultKind;
+use crate::fpu::{self, FpOp};
+use crate::mem::{Mem, Target, SRAM_SIZE};
+use crate::mmr;
+use crate::timing::*;
+use crate::uop::{Kind, Uop, SUB_RM};
+
+/// Unit classes for issue: flow instructions issue alone; one IALU/load/store and one FPU
+/// instruction can issue in the same cycle.
+const ALONE: u8 = 0;
+const IALU: u8 = 1;
+const FPU: u8 = 2;
+
+/// Where trap output goes.
+pub struct Io {
+    pub combined: Vec<u8>,
+    pub per_core: Vec<Vec<u8>>,
+    pub echo_stdout: bool,
+    pub trace: bool,
+    scratch: Vec<u8>,
+}
+
+impl Io {
+    pub fn new(ncores: usize, echo_stdout: bool, trace: bool) -> Io {
+        Io {
+            combined: Vec::new(),
+            per_core: vec![Vec::new(); ncores],
+            echo_stdout,
+            trace,
+            scratch: Vec::new(),
+        }
+    }
+}
+
+/// Issue an instruction whose operands are ready at `ready`; returns its issue cycle.
+#[inline(always)]
+fn issue(c: &mut Core, ready: u64, class: u8) -> u64 {
+    if class != ALONE
+        && !c.paired
+        && c.last_class != ALONE
+        && c.last_class != class
+        && ready <= c.last_issue
+    {
+        c.paired = true;
+        c.ctr.dual_issues += 1;
+        return c.last_issue;
+    }
+    let t = if ready > c.cycle {
+        c.ctr.ra_stalls += ready - c.cycle;
+        ready
+    } else {
+        c.cycle
+    };
+    c.last_issue = t;
+    c.last_class = class;
+    c.paired = false;
+    c.cycle = t + 1;
+    t
+}
+
+#[inline(always)]
+fn taken(c: &mut Core, t: u64) {
+    c.cycle = t + BRANCH_TAKEN;
+    c.ctr.branch_stalls += BRANCH_TAKEN - 1;
+    c.last_class = ALONE;
+}
+
+/// A stall that blocks the whole core (remote/external access).
+#[inline(always)]
+fn block(c: &mut Core, cycles: u64, fetch: bool) {
+    c.cycle += cycles;
+    if fetch {
+        c.ctr.fetch_stalls += cycles;
+    } else {
+        c.ctr.load_stalls += cycles;
+    }
+    c.last_class = ALONE;
+}
+
+#[inline(always)]
+fn set_ready(c: &mut Core, r: u8, at: u64) {
+    c.ready[r as usize] = at;
+}
+
+#[inline(always)]
+fn logic_flags(c: &mut Core, v: u32) {
+    c.az = v == 0;
+    c.an = (v as i32) < 0;
+    c.ac = false;
+    c.av = false;
+}
+
+/// Fetch (and decode into the cache) the instruction at the core's PC.
+#[inline(always)]
+fn fetch(c: &mut Core, mem: &mut Mem) -> Result<Uop, FaultKind> {
+    let pc = c.pc;
+    if pc < SRAM_SIZE && pc & 1 == 0 {
+        let idx = c.idx;
+        let cache = &mem.cache[idx];
+        if !cache.is_empty() {
+            let u = cache[(pc >> 1) as usize];
+            if u.kind != Kind::Undecoded {
+                return Ok(u);
+            }
+        }
+        return fill_cache(mem, idx, pc);
+    }
+    fetch_slow(c, mem)
+}
+
+#[cold]
+fn fill_cache(mem: &mut Mem, idx: usize, off: u32) -> Result<Uop, FaultKind> {
+    if mem.cache[idx].is_empty() {
+        mem.cache[idx] = vec![Uop::UNDECODED; (SRAM_SIZE / 2) as usize];
+    }
+    let word = mem.fetch_word(idx, off).ok_or(FaultKind::BadFetch)?;
+    let u = crate::decode::decode(word);
+    if off + u.len as u32 > SRAM_SIZE {
+        return Err(FaultKind::BadFetch);
+    }
+    mem.cache[idx][(off >> 1) as usize] = u;
+    mem.code_hi[idx] = mem.code_hi[idx].max(off + 4);
+    Ok(u)
+}
+
+#[cold]
+fn fetch_slow(c: &mut Core, mem: &mut Mem) -> Result<Uop, FaultKind> {
+    if c.pc & 1 != 0 {
+        return Err(FaultKind::BadFetch);
+    }
+    match mem.translate(c.idx, c.pc) {
+        Target::Sram { idx, off } if idx == c.idx => fill_cache(mem, idx, off),
+        Target::Sram { idx, .. } => {
+            let word = mem.fetch_word(c.idx, c.pc).ok_or(FaultKind::BadFetch)?;
+            let h = hops((c.row, c.col), mem.coords(idx));
+            block(c, REMOTE_READ_BASE + REMOTE_READ_PER_HOP * h, true);
+            Ok(crate::decode::decode(word))
+        }
+        Target::Dram { .. } => {
+            let word = mem.fetch_word(c.idx, c.pc).ok_or(FaultKind::BadFetch)?;
+            block(c, EXTERNAL_FETCH, true);
+            Ok(crate::decode::decode(word))
+        }
+        _ => Err(FaultKind::BadFetch),
+    }
+}
+
+#[inline(always)]
+fn check_align(addr: u32, n: u32, write: bool) -> Result<(), FaultKind> {
+    if addr & (n - 1) != 0 {
+        return Err(FaultKind::Unaligned {
+            addr,
+            size: n,
+            write,
+        });
+    }
+    Ok(())
+}
+
+#[inline(always)]
+fn load(c: &mut Core, mem: &mut Mem, addr: u32, size: u8) -> Result<u64, FaultKind> {
+    let n = 1u32 << size;
+    check_align(addr, n, false)?;
+    if addr < SRAM_SIZE {
+        let a = c.idx * SRAM_SIZE as usize + addr as usize;
+        let s = &mem.sram;
+        return Ok(match n {
+            1 => s[a] as u64,
+            2 => u16::from_le_bytes([s[a], s[a + 1]]) as u64,
+            4 => u32::from_le_bytes(s[a..a + 4].try_into().unwrap()) as u64,
+            _ => u64::from_le_bytes(s[a..a + 8].try_into().unwrap()),
+        });
+    }
+    load_slow(c, mem, addr, n)
+}
+
+#[cold]
+fn load_slow(c: &mut Core, mem: &mut Mem, addr: u32, n: u32) -> Result<u64, FaultKind> {
+    match mem.translate(c.idx, addr) {
+        Target::Sram { idx, off } => {
+            if idx != c.idx {
+                let h = hops((c.row, c.col), mem.coords(idx));
+                block(c, REMOTE_READ_BASE + REMOTE_READ_PER_HOP * h, false);
+            }
+            Ok(mem.read_sram(idx, off, n))
+        }
+        Target::Dram { off } => {
+            block(c, DRAM_READ, false);
+            Ok(mem.read_dram(off, n))
+        }
+        Target::Mmr { idx, off } if idx == c.idx => {
+            if n != 4 {
+                return Err(FaultKind::Unmapped {
+                    addr,
+                    size: n,
+                    write: false,
+                });
+            }
+            mmr::read(c, off)
+                .map(|v| v as u64)
+                .ok_or(FaultKind::UnsupportedRegister { addr, write: false })
+        }
+        Target::Mmr { .. } => Err(FaultKind::UnsupportedRegister { addr, write: false }),
+        Target::Unmapped => Err(FaultKind::Unmapped {
+            addr,
+            size: n,
+            write: false,
+        }),
+    }
+}
+
+#[inline(always)]
+fn store(c: &mut Core, mem: &mut Mem, addr: u32, size: u8, v: u64) -> Result<(), FaultKind> {
+    let n = 1u32 << size;
+    check_align(addr, n, true)?;
+    if addr < SRAM_SIZE {
+        let idx = c.idx;
+        let a = idx * SRAM_SIZE as usize + addr as usize;
+        let s = &mut mem.sram;
+        match n {
+            1 => s[a] = v as u8,
+            2 => s[a..a + 2].copy_from_slice(&(v as u16).to_le_bytes()),
+            4 => s[a..a + 4].copy_from_slice(&(v as u32).to_le_bytes()),
+            _ => s[a..a + 8].copy_from_slice(&v.to_le_bytes()),
+        }
+        if addr < mem.code_hi[idx] {
+            mem.write_sram(idx, addr, n, v);
+        }
+        return Ok(());
+    }
+    store_slow(c, mem, addr, n, v)
+}
+
+#[cold]
+fn store_slow(c: &mut Core, mem: &mut Mem, addr: u32, n: u32, v: u64) -> Result<(), FaultKind> {
+    match mem.translate(c.idx, addr) {
+        // Remote writes are posted: the issuing core does not wait (timing.rs).
+        Target::Sram { idx, off } => {
+            mem.write_sram(idx, off, n, v);
+            Ok(())
+        }
+        Target::Dram { off } => {
+            mem.write_dram(off, n, v);
+            c.cycle += DRAM_WRITE;
+            c.ctr.e1_stalls += DRAM_WRITE;
+            c.last_class = ALONE;
+            Ok(())
+        }
+        Target::Mmr { idx, off } if idx == c.idx => {
+            if n != 4 {
+                return Err(FaultKind::Unmapped {
+                    addr,
+                    size: n,
+                    write: true,
+                });
+            }
+            if mmr::write(c, mem, off, v as u32) {
+                Ok(())
+            } else {
+                Err(FaultKind::UnsupportedRegister { addr, write: true })
+            }
+        }
+        Target::Mmr { idx, off } => {
+            // Other cores' registers: raising their interrupts is what programs do.
+            if n == 4 && off == mmr::ILATST {
+                mem.posted_ilat[idx] |= v as u32 & 0x3FF;
+                Ok(())
+            } else {
+                Err(FaultKind::UnsupportedRegister { addr, write: true })
+            }
+        }
+        Target::Unmapped => Err(FaultKind::Unmapped {
+            addr,
+            size: n,
+            write: true,
+        }),
+    }
+}
+
+/// TESTSET: atomic at the memory holding the word; only word-sized, global, on-chip addresses
+/// (as in the oracle simulator, spec §7).
+fn testset(c: &mut Core, mem: &mut Mem, addr: u32, size: u8, new: u32) -> Result<u32, FaultKind> {
+    if size != 2 || addr >> 20 == 0 {
+        return Err(FaultKind::BadTestset { addr });
+    }
+    check_align(addr, 4, true)?;
+    match mem.translate(c.idx, addr) {
+        Target::Sram { idx, off } => {
+            if idx != c.idx {
+                let h = hops((c.row, c.col), mem.coords(idx));
+                block(c, REMOTE_READ_BASE + REMOTE_READ_PER_HOP * h, false);
+            }
+            let old = mem.read_sram(idx, off, 4) as u32;
+            if old == 0 {
+                mem.write_sram(idx, off, 4, new as u64);
+            }
+            Ok(old)
+        }
+        _ => Err(FaultKind::BadTestset { addr }),
+    }
+}
+
+/// What ended a core's slice of execution.
+pub enum Stop {
+    /// Reached the horizon, went idle, exited or halted.
+    Yield,
+}
+
+/// Take a pending interrupt if one can be taken (spec §7 interrupt entry).
+#[inline]
+pub fn service_interrupts(c: &mut Core) {
+    c.irq_check = false;
+    if let Some(n) = c.takeable_irq() {
+        c.iret = c.pc;
+        c.ipend |= 1 << n;
+        c.ilat &= !(1 << n);
+        c.gid = true;
+        c.pc = 4 * n;
+        if c.state == State::Idle {
+            c.state = State::Running;
+        }
+        let t = c.cycle;
+        taken(c, t);
+        c.irq_check = true;
+    }
+}
+
+/// Run core `c` until its cycle count reaches `horizon` or it stops running.
+pub fn run(c: &mut Core, mem: &mut Mem, io: &mut Io, horizon: u64) -> Result<Stop, FaultKind> {
+    while c.cycle < horizon {
+        if c.irq_check {
+            service_interrupts(c);
+        }
+        if c.state != State::Running {
+            break;
+        }
+        let u = fetch(c, mem)?;
+        if io.trace {
+            eprintln!(
+                "[{},{}] {:>10} {:08x}: {}",
+                c.row,
+                c.col,
+                c.cycle,
+                c.pc,
+                crate::decode::describe(mem, c.idx, c.pc)
+            );
+        }
+        step(c, mem, io, u)?;
+    }
+    Ok(Stop::Yield)
+}
+
+#[inline(always)]
+fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKind> {
+    let pc = c.pc;
+    let next = pc.wrapping_add(u.len as u32);
+    c.pc = next;
+    c.ctr.insns += 1;
+    let (rd, rn, rm) = (u.rd as usize, u.rn as usize, u.rm as usize);
+    match u.kind {
+        Kind::Add | Kind::Sub | Kind::AddImm | Kind::SubImm => {
+            let reg = matches!(u.kind, Kind::Add | Kind::Sub);
+            let ready = if reg {
+                c.ready[rn].max(c.ready[rm])
+            } else {
+                c.ready[rn]
+            };
+            let t = issue(c, ready, IALU);
+            c.ctr.ialu_insns += 1;
+            let a = c.r[rn];
+            let b = if reg { c.r[rm] } else { u.imm as u32 };
+            let sub = matches!(u.kind, Kind::Sub | Kind::SubImm);
+            let (v, carry, ovf) = if sub {
+                let (v, borrow) = a.overflowing_sub(b);
+                (v, !borrow, (a as i32).overflowing_sub(b as i32).1)
+            } else {
+                let (v, carry) = a.overflowing_add(b);
+                (v, carry, (a as i32).overflowing_add(b as i32).1)
+            };
+            c.r[rd] = v;
+            c.az = v == 0;
+            c.an = (v as i32) < 0;
+            c.ac = carry;
+            c.av = ovf;
+            c.avs |= ovf;
+            set_ready(c, u.rd, t + IALU_LATENCY);
+        }
+        Kind::And | Kind::Orr | Kind::Eor | Kind::Lsl | Kind::Lsr | Kind::Asr => {
+            let t = issue(c, c.ready[rn].max(c.ready[rm]), IALU);
+            c.ctr.ialu_insns += 1;
+            let (a, b) = (c.r[rn], c.r[rm]);
+            let v = match u.kind {
+                Kind::And => a & b,
+                Kind::Orr => a | b,
+                Kind::Eor => a ^ b,
+                Kind::Lsl => a << (b & 31),
+                Kind::Lsr => a >> (b & 31),
+                _ => ((a as i32) >> (b & 31)) as u32,
+            };
+            c.r[rd] = v;
+            logic_flags(c, v);
+            set_ready(c, u.rd, t + IALU_LATENCY);
+        }
+        Kind::LslImm | Kind::LsrImm | Kind::AsrImm | Kind::Bitr => {
+            let t = issue(c, c.ready[rn], IALU);
+            c.ctr.ialu_insns += 1;
+            let (a, s) = (c.r[rn], u.imm as u32 & 31);
+            let v = match u.kind {
+                Kind::LslImm => a << s,
+                Kind::LsrImm => a >> s,
+                Kind::AsrImm => ((a as i32) >> s) as u32,
+                _ => a.reverse_bits(),
+            };
+            c.r[rd] = v;
+            logic_flags(c, v);
+            set_ready(c, u.rd, t + IALU_LATENCY);
+        }
+        Kind::MovImm => {
+            let t = issue(c, 0, IALU);
+            c.ctr.ialu_insns += 1;
+            c.r[rd] = u.imm as u32;
+            set_ready(c, u.rd, t + IALU_LATENCY);
+        }
+        Kind::MovT => {
+            let t = issue(c, c.ready[rd], IALU);
+            c.ctr.ialu_insns += 1;
+            c.r[rd] = (c.r[rd] & 0xFFFF) | u.imm as u32;
+            set_ready(c, u.rd, t + IALU_LATENCY);
+        }
+        Kind::MovCond => {
+            let t = issue(c, c.ready[rn], IALU);
+            c.ctr.ialu_insns += 1;
+            if c.cond(u.c) {
+                c.r[rd] = c.r[rn];
+                set_ready(c, u.rd, t + IALU_LATENCY);
+            }
+        }
+        Kind::Fadd | Kind::Fsub | Kind::Fmul | Kind::Fmadd | Kind::Fmsub => {
+            let op = match u.kind {
+                Kind::Fadd => FpOp::Add,
+                Kind::Fsub => FpOp::Sub,
+                Kind::Fmul => FpOp::Mul,
+                Kind::Fmadd => FpOp::Madd,
+                _ => FpOp::Msub,
+            };
+            let mut ready = c.ready[rn].max(c.ready[rm]);
+            if matches!(op, FpOp::Madd | FpOp::Msub) {
+                ready = ready.max(c.ready[rd]);
+            }
+            let t = issue(c, ready, FPU);
+            c.ctr.fpu_insns += 1;
+            let (acc, a, b) = (c.r[rd], c.r[rn], c.r[rm]);
+            if c.int_mode() {
+                let (v, bn, bz) = fpu::icommon(op, acc, a, b);
+                c.r[rd] = v;
+                c.bn = bn;
+                c.bz = bz;
+                c.bv = false;
+            } else {
+                let res = fpu::fcal(op, acc, a, b, c.truncate_mode());
+                c.r[rd] = res.bits;
+                fp_flags(c, res.bits, res.overflow, res.underflow, res.invalid);
+            }
+            set_ready(c, u.rd, t + FPU_LATENCY);
+        }
+        Kind::Float | Kind::Fix | Kind::Fabs => {
+            let t = issue(c, c.ready[rn], FPU);
+            c.ctr.fpu_insns += 1;
+            let a = c.r[rn];
+            let (v, invalid) = match u.kind {
+                Kind::Float => (fpu::float(a, c.truncate_mode()), false),
+                Kind::Fix => fpu::fix(a, c.truncate_mode()),
+                _ => (fpu::fabs(a), false),
+            };
+            c.r[rd] = v;
+            fp_flags(c, v, false, false, invalid);
+            if u.kind == Kind::Fabs {
+                c.bn = false;
+            }
+            set_ready(c, u.rd, t + FPU_LATENCY);
+        }
+        Kind::LoadDisp | Kind::LoadIdx | Kind::LoadPostReg | Kind::LoadPostImm => {
+            let ready = match u.kind {
+                Kind::LoadIdx | Kind::LoadPostReg => c.ready[rn].max(c.ready[rm]),
+                _ => c.ready[rn],
+            };
+            let t = issue(c, ready, IALU);
+            c.ctr.ialu_insns += 1;
+            let base = c.r[rn];
+            let off = match u.kind {
+                Kind::LoadDisp | Kind::LoadPostImm => u.imm as u32,
+                _ if u.c & SUB_RM != 0 => c.r[rm].wrapping_neg(),
+                _ => c.r[rm],
+            };
+            let addr = match u.kind {
+                Kind::LoadDisp | Kind::LoadIdx => base.wrapping_add(off),
+                _ => base,
+            };
+            let size = u.size();
+            let v = match load(c, mem, addr, size) {
+                Ok(v) => v,
+                Err(e) => {
+                    c.pc = pc;
+                    return Err(e);
+                }
+            };
+            let done = c.cycle.max(t + 1) - 1;
+            if size == 3 {
+                c.r[rd & !0] = v as u32;
+                c.r[(rd + 1) & 63] = (v >> 32) as u32;
+                c.ready[(rd + 1) & 63] = done + LOAD_LATENCY;
+            } else {
+                c.r[rd] = v as u32;
+            }
+            c.ready[rd] = done + LOAD_LATENCY;
+            if matches!(u.kind, Kind::LoadPostReg | Kind::LoadPostImm) {
+                c.r[rn] = base.wrapping_add(off);
+                c.ready[rn] = t + IALU_LATENCY;
+            }
+        }
+        Kind::StoreDisp | Kind::StoreIdx | Kind::StorePostReg | Kind::StorePostImm => {
+            let size = u.size();
+            let mut ready = match u.kind {
+                Kind::StoreIdx | Kind::StorePostReg => c.ready[rn].max(c.ready[rm]),
+                _ => c.ready[rn],
+            };
+            // Stored data may come one cycle early from the FPU (GCC bypass 4 to store).
+            let data_ready = c.ready[rd].saturating_sub(FPU_LATENCY - FPU_TO_STORE_LATENCY);
+            ready = ready.max(data_ready);
+            if size == 3 {
+                ready = ready
+                    .max(c.ready[(rd + 1) & 63].saturating_sub(FPU_LATENCY - FPU_TO_STORE_LATENCY));
+            }
+            let t = issue(c, ready, IALU);
+            c.ctr.ialu_insns += 1;
+            let base = c.r[rn];
+            let off = match u.kind {
+                Kind::StoreDisp | Kind::StorePostImm => u.imm as u32,
+                _ if u.c & SUB_RM != 0 => c.r[rm].wrapping_neg(),
+                _ => c.r[rm],
+            };
+            let addr = match u.kind {
+                Kind::StoreDisp | Kind::StoreIdx => base.wrapping_add(off),
+                _ => base,
+            };
+            let v = if size == 3 {
+                c.r[rd] as u64 | (c.r[(rd + 1) & 63] as u64) << 32
+            } else {
+                c.r[rd] as u64
+            };
+            if let Err(e) = store(c, mem, addr, size, v) {
+                c.pc = pc;
+                return Err(e);
+            }
+            if matches!(u.kind, Kind::StorePostReg | Kind::StorePostImm) {
+                c.r[rn] = base.wrapping_add(off);
+                c.ready[rn] = t + IALU_LATENCY;
+            }
+        }
+        Kind::Branch => {
+            let t = issue(c, 0, ALONE);
+            c.ctr.ialu_insns += 1;
+            if c.cond(u.c) {
+                let target = pc.wrapping_add(u.imm as u32);
+                c.pc = target;
+                taken(c, t);
+                if target == pc {
+                    // A branch to itself only waits for an interrupt: treat it as IDLE (the
+                    // interrupt returns to the branch, which waits again), so the run loop can
+                    // skip the wait and detect a deadlock.
+                    c.state = State::Idle;
+                }
+            }
+        }
+        Kind::BranchLink => {
+            let t = issue(c, 0, ALONE);
+            c.ctr.ialu_insns += 1;
+            c.r[14] = next;
+            set_ready(c, 14, t + IALU_LATENCY);
+            c.pc = pc.wrapping_add(u.imm as u32);
+            taken(c, t);
+        }
+        Kind::Jr | Kind::Jalr => {
+            let t = issue(c, c.ready[rn], ALONE);
+            c.ctr.ialu_insns += 1;
+            let target = c.r[rn];
+            if u.kind == Kind::Jalr {
+                c.r[14] = next;
+                set_ready(c, 14, t + IALU_LATENCY);
+            }
+            c.pc = target;
+            taken(c, t);
+        }
+        Kind::Movts => {
+            let t = issue(c, c.ready[rn], ALONE);
+            let v = c.r[rn];
+            if !mmr::write(c, mem, u.imm as u32, v) {
+                c.pc = pc;
+                return Err(FaultKind::UnsupportedRegister {
+                    addr: u.imm as u32,
+                    write: true,
+                });
+            }
+            if u.imm as u32 == mmr::PC {
+                taken(c, t);
+            }
+        }
+        Kind::Movfs => {
+            let t = issue(c, 0, ALONE);
+            c.pc = pc;
+            let v = mmr::read(c, u.imm as u32);
+            c.pc = next;
+            match v {
+                Some(v) => c.r[rd] = v,
+                None => {
+                    c.pc = pc;
+                    return Err(FaultKind::UnsupportedRegister {
+                        addr: u.imm as u32,
+                        write: false,
+                    });
+                }
+            }
+            set_ready(c, u.rd, t + IALU_LATENCY);
+        }
+        Kind::Nop => {
+            issue(c, 0, IALU);
+        }
+        Kind::Trap => {
+            issue(c, 0, ALONE);
+            if let Err(e) = trap(c, mem, io, u.imm as u32) {
+                c.pc = pc;
+                return Err(e);
+            }
+        }
+        Kind::Idle => {
+            issue(c, 0, ALONE);
+            c.state = State::Idle;
+        }
+        Kind::Gie | Kind::Gid => {
+            issue(c, 0, ALONE);
+            c.gid = u.kind == Kind::Gid;
+            c.irq_check = true;
+        }
+        Kind::Rti => {
+            let t = issue(c, 0, ALONE);
+            if c.ipend != 0 {
+                c.ipend &= c.ipend - 1;
+            }
+            c.gid = false;
+            c.pc = c.iret;
+            c.irq_check = true;
+            taken(c, t);
+        }
+        Kind::Swi => {
+            issue(c, 0, ALONE);
+            c.excause = 0;
+            c.raise(1);
+        }
+        Kind::Wand => {
+            issue(c, 0, ALONE);
+            c.wand = true;
+        }
+        Kind::Bkpt => {
+            c.pc = pc;
+            return Err(FaultKind::Breakpoint);
+        }
+        Kind::Unimpl | Kind::Invalid | Kind::Undecoded => {
+            c.pc = pc;
+            let word = mem.fetch_word(c.idx, pc).unwrap_or(0);
+            let word = if u.len == 2 { word & 0xFFFF } else { word };
+            return Err(FaultKind::InvalidInstruction { word });
+        }
+        Kind::Testset => {
+            let t = issue(c, c.ready[rn].max(c.ready[rm]).max(c.ready[rd]), IALU);
+            c.ctr.ialu_insns += 1;
+            let off = if u.c & SUB_RM != 0 {
+                c.r[rm].wrapping_neg()
+            } else {
+                c.r[rm]
+            };
+            let addr = c.r[rn].wrapping_add(off);
+            match testset(c, mem, addr, u.size(), c.r[rd]) {
+                Ok(old) => c.r[rd] = old,
+                Err(e) => {
+                    c.pc = pc;
+                    return Err(e);
+                }
+            }
+            c.ready[rd] = c.cycle.max(t + 1) - 1 + LOAD_LATENCY;
+        }
+    }
+    // Hardware loop: after the instruction at LE, loop back to LS while LC counts down
+    // (ARCH §7.9; not used by GCC).
+    if pc == c.le && c.lc != 0 && c.pc == next {
+        c.lc -= 1;
+        if c.lc != 0 {
+            c.pc = c.ls;
+        }
+    }
+    Ok(())
+}
+
+fn fp_flags(c: &mut Core, v: u32, overflow: bool, underflow: bool, invalid: bool) {
+    c.bz = v & 0x7fff_ffff == 0;
+    c.bn = v >> 31 != 0;
+    c.bv = overflow;
+    c.bvs |= overflow;
+    c.bus |= underflow;
+    c.bis |= invalid;
+    // Enabled FPU exceptions raise the software-exception interrupt (CONFIG bits 1-3).
+    let cfg = c.config;
+    if (invalid && cfg & 2 != 0) || (overflow && cfg & 4 != 0) || (underflow && cfg & 8 != 0) {
+        c.excause = 3;
+        c.raise(1);
+    }
+}
+
+/// TRAP services as Adapteva's simulator / libgloss define them (oracle README).
+fn trap(c: &mut Core, mem: &mut Mem, io: &mut Io, n: u32) -> Result<(), FaultKind> {
+    const ENOSYS: u32 = 88;
+    match n {
+        0 => {
+            let (addr, len) = (c.r[1], c.r[2]);
+            io.scratch.clear();
+            if len > mem::MAX_WRITE || !mem.read_bytes(c.idx, addr, len, &mut io.scratch) {
+                return Err(FaultKind::Unmapped {
+                    addr,
+                    size: len,
+                    write: false,
+                });
+            }
+            io.combined.extend_from_slice(&io.scratch);
+            io.per_core[c.idx].extend_from_slice(&io.scratch);
+            if io.echo_stdout {
+                use std::io::Write;
+                let fd = c.r[0];
+                if fd == 2 {
+                    let _ = std::io::stderr().write_all(&io.scratch);
+                } else {
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(&io.scratch);
+                    let _ = out.flush();
+                }
+            }
+            c.r[0] = len;
+            c.r[3] = 0;
+        }
+        1 => {
+            c.r[0] = 0;
+            c.r[3] = 0;
+        }
+        2 | 7 => {
+            c.r[0] = u32::MAX;
+            c.r[3] = ENOSYS;
+        }
+        3 => c.state = State::Exited(c.r[0] as i32),
+        4 => c.state = State::Exited(0),
+        5 => c.state = State::Exited(1),
+        6 => {
+            c.r[0] = 0;
+            c.r[3] = 0;
+        }
+        _ => return Err(FaultKind::UnknownTrap { n }),
+    }
+    Ok(())
+}
+
+mod mem {
+    /// Largest single trap-0 write accepted (guards against wild lengths).
+    pub const MAX_WRITE: u32 = 1 << 20;
+}

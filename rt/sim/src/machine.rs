@@ -1,0 +1,304 @@
+//! The workgroup: loads an image on every core, runs the cores in a fixed round-robin of cycle
+//! quanta on one host thread (so results never depend on host scheduling), and ends the run on
+//! exit, fault, deadlock or the cycle limit.
+
+use anyhow::{bail, Result};
+
+use crate::core::{Core, Counters, State};
+use crate::elf::{self, Image, Symbols};
+use crate::exec::{self, Io};
+use crate::fault::{Fault, FaultKind};
+use crate::mem::{Mem, Target, SRAM_SIZE};
+use crate::mmr;
+
+/// Cycles each core runs before the next core's turn. Remote stores become visible to other
+/// cores at once, so a small quantum keeps inter-core timing close to cycle order.
+pub const QUANTUM: u64 = 64;
+/// Cycle limit when none is given: a program spinning forever still ends.
+pub const DEFAULT_MAX_CYCLES: u64 = 20_000_000_000;
+
+/// Workgroup shape and run limits.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub rows: u32,
+    pub cols: u32,
+    /// Mesh coordinates of the group's first core (Parallella-16: 32, 8).
+    pub first_row: u32,
+    pub first_col: u32,
+    pub max_cycles: Option<u64>,
+    /// Also write trap-0 output to the host's stdout/stderr as it is produced.
+    pub echo_stdout: bool,
+    /// Print every executed instruction to stderr.
+    pub trace: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            rows: 4,
+            cols: 4,
+            first_row: 32,
+            first_col: 8,
+            max_cycles: None,
+            echo_stdout: false,
+            trace: false,
+        }
+    }
+}
+
+/// Per-core results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CoreResult {
+    pub row: u32,
+    pub col: u32,
+    /// Cycle at which the core exited (or the run ended).
+    pub cycles: u64,
+    pub counters: Counters,
+    /// Exit status (trap 3), if the core exited.
+    pub exit_code: Option<i32>,
+    /// Bytes this core wrote through trap 0.
+    pub output: Vec<u8>,
+}
+
+/// The outcome of a run.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// All trap-0 output in the order it was produced.
+    pub output: Vec<u8>,
+    pub cores: Vec<CoreResult>,
+    pub fault: Option<Fault>,
+    /// Host seconds spent running.
+    pub host_seconds: f64,
+}
+
+impl RunResult {
+    pub fn total_instructions(&self) -> u64 {
+        self.cores.iter().map(|c| c.counters.insns).sum()
+    }
+    /// Cycles of the slowest core: the run's duration.
+    pub fn max_cycles(&self) -> u64 {
+        self.cores.iter().map(|c| c.cycles).max().unwrap_or(0)
+    }
+    /// 0 if every core exited with 0; otherwise the first non-zero status, or 1 on a fault.
+    pub fn exit_status(&self) -> i32 {
+        if self.fault.is_some() {
+            return 1;
+        }
+        self.cores
+            .iter()
+            .filter_map(|c| c.exit_code)
+            .find(|&s| s != 0)
+            .unwrap_or(0)
+    }
+}
+
+pub struct Simulator {
+    cfg: Config,
+    cores: Vec<Core>,
+    mem: Mem,
+    symbols: Symbols,
+}
+
+impl Simulator {
+    pub fn new(cfg: Config) -> Result<Simulator> {
+        if cfg.rows == 0 || cfg.cols == 0 || cfg.rows > 32 || cfg.cols > 32 {
+            bail!(
+                "workgroup must be 1x1 to 32x32 cores, not {}x{}",
+                cfg.rows,
+                cfg.cols
+            );
+        }
+        if cfg.first_row + cfg.rows > 64
+            || cfg.first_col + cfg.cols > 64
+            || (cfg.first_row == 0 && cfg.first_col == 0)
+        {
+            bail!(
+                "workgroup at ({},{}) does not fit the 64x64 mesh (core (0,0) cannot exist)",
+                cfg.first_row,
+                cfg.first_col
+            );
+        }
+        let mem = Mem::new(cfg.rows, cfg.cols, cfg.first_row, cfg.first_col);
+        let cores = (0..mem.ncores())
+            .map(|i| {
+                let (r, c) = mem.coords(i);
+                Core::new(i, r, c)
+            })
+            .collect();
+        Ok(Simulator {
+            cfg,
+            cores,
+            mem,
+            symbols: Symbols::default(),
+        })
+    }
+
+    /// Load an ELF the way e-hal does: every PT_LOAD by its address — local addresses into every
+    /// core of the group, global on-chip addresses into that core, 0x8E000000.. into DRAM.
+    pub fn load_elf(&mut self, bytes: &[u8]) -> Result<()> {
+        let image = elf::parse(bytes)?;
+        self.load_image(&image)
+    }
+
+    pub fn load_image(&mut self, image: &Image) -> Result<()> {
+        for seg in &image.segments {
+            let end = seg.vaddr as u64 + seg.memsz as u64;
+            if seg.vaddr >> 20 == 0 {
+                if end > SRAM_SIZE as u64 {
+                    bail!(
+                        "segment 0x{:x}..0x{end:x} does not fit the 32 KB local memory",
+                        seg.vaddr
+                    );
+                }
+                for idx in 0..self.mem.ncores() {
+                    self.copy_in(idx, seg)?;
+                }
+            } else {
+                self.copy_in(0, seg)?;
+            }
+        }
+        self.symbols = image.symbols.clone();
+        Ok(())
+    }
+
+    fn copy_in(&mut self, me: usize, seg: &elf::Segment) -> Result<()> {
+        let last = seg.vaddr.checked_add(seg.memsz - 1);
+        let (first_t, last_t) = match last {
+            Some(l) => (self.mem.translate(me, seg.vaddr), self.mem.translate(me, l)),
+            None => bail!("segment at 0x{:x} wraps the address space", seg.vaddr),
+        };
+        // The whole segment must sit in one memory (one core's SRAM or the DRAM).
+        match (first_t, last_t) {
+            (Target::Sram { idx, off }, Target::Sram { idx: i2, .. }) if idx == i2 => {
+                let a = idx * SRAM_SIZE as usize + off as usize;
+                self.mem.sram[a..a + seg.data.len()].copy_from_slice(&seg.data);
+            }
+            (Target::Dram { off }, Target::Dram { .. }) => {
+                let a = off as usize;
+                self.mem.dram[a..a + seg.data.len()].copy_from_slice(&seg.data);
+            }
+            _ => bail!(
+                "segment 0x{:x}..0x{:x} is not inside one core's local memory or the external DRAM of a {}x{} workgroup at ({},{})",
+                seg.vaddr,
+                seg.vaddr as u64 + seg.memsz as u64,
+                self.cfg.rows,
+                self.cfg.cols,
+                self.cfg.first_row,
+                self.cfg.first_col
+            ),
+        }
+        Ok(())
+    }
+
+    pub fn symbols(&self) -> &Symbols {
+        &self.symbols
+    }
+
+    /// Run every core from PC 0 (the reset vector, as after e-hal's SYNC) to the end.
+    pub fn run(&mut self) -> RunResult {
+        let start = std::time::Instant::now();
+        let n = self.cores.len();
+        let mut io = Io::new(n, self.cfg.echo_stdout, self.cfg.trace);
+        let limit = self.cfg.max_cycles.unwrap_or(DEFAULT_MAX_CYCLES);
+        let mut horizon = 0u64;
+        let mut fault: Option<(usize, FaultKind)> = None;
+        'run: loop {
+            horizon = horizon.saturating_add(QUANTUM).min(limit.saturating_add(1));
+            let mut live = 0;
+            let mut progress = false;
+            for i in 0..n {
+                let c = &mut self.cores[i];
+                if matches!(c.state, State::Exited(_) | State::Halted) {
+                    continue;
+                }
+                live += 1;
+                let posted = std::mem::take(&mut self.mem.posted_ilat[i]);
+                if posted != 0 {
+                    c.ilat |= posted;
+                    c.irq_check = true;
+                }
+                mmr::tick(c);
+                if c.state == State::Idle && c.irq_check {
+                    exec::service_interrupts(c);
+                }
+                if c.state == State::Running {
+                    progress = true;
+                    if let Err(k) = exec::run(c, &mut self.mem, &mut io, horizon) {
+                        fault = Some((i, k));
+                        break 'run;
+                    }
+                }
+                if c.state == State::Idle {
+                    if mmr::self_wake_pending(c) {
+                        progress = true;
+                    }
+                    if c.cycle < horizon {
+                        c.ctr.idle_cycles += horizon - c.cycle;
+                        c.cycle = horizon;
+                    }
+                }
+            }
+            if live == 0 {
+                break;
+            }
+            if !progress && self.mem.posted_ilat.iter().all(|&p| p == 0) {
+                let i = self
+                    .cores
+                    .iter()
+                    .position(|c| c.state == State::Idle)
+                    .unwrap_or(0);
+                fault = Some((i, FaultKind::Deadlock));
+                break;
+            }
+            if horizon > limit {
+                let i = self
+                    .cores
+                    .iter()
+                    .position(|c| matches!(c.state, State::Running | State::Idle))
+                    .unwrap_or(0);
+                fault = Some((i, FaultKind::MaxCycles { limit }));
+                break;
+            }
+        }
+        let fault = fault.map(|(i, kind)| self.report(i, kind));
+        RunResult {
+            output: io.combined,
+            cores: self
+                .cores
+                .iter()
+                .zip(io.per_core)
+                .map(|(c, out)| CoreResult {
+                    row: c.row,
+                    col: c.col,
+                    cycles: c.cycle.min(limit),
+                    counters: c.ctr,
+                    exit_code: match c.state {
+                        State::Exited(s) => Some(s),
+                        _ => None,
+                    },
+                    output: out,
+                })
+                .collect(),
+            fault,
+            host_seconds: start.elapsed().as_secs_f64(),
+        }
+    }
+
+    fn report(&self, i: usize, kind: FaultKind) -> Fault {
+        let c = &self.cores[i];
+        Fault {
+            kind,
+            row: c.row,
+            col: c.col,
+            pc: c.pc,
+            cycle: c.cycle,
+            location: self.symbols.locate(c.pc),
+            instruction: crate::decode::describe(&self.mem, i, c.pc),
+        }
+    }
+
+    /// Read-only view of a core's registers (tests, debugging).
+    pub fn core_registers(&self, idx: usize) -> Option<&[u32; 64]> {
+        self.cores.get(idx).map(|c| &c.r)
+    }
+}

@@ -1,0 +1,43 @@
+//! Faults stop the run with core, PC, symbol+offset and the instruction.
+
+mod common;
+use common::*;
+use epiphany_sim::FaultKind;
+
+#[test]
+fn max_cycles_stops_a_long_run() {
+    let r = run(&oracle_elf("gauss_seidel-O2.elf"), 4, 4, Some(10_000));
+    let f = r.fault.clone().expect("fault");
+    assert_eq!(f.kind, FaultKind::MaxCycles { limit: 10_000 });
+    assert_ne!(r.exit_status(), 0);
+}
+
+#[test]
+fn mesh_program_on_one_core_reports_the_wild_store() {
+    // mesh_ring stores to its neighbour's memory: on a 1x1 group that core does not exist.
+    let r = run(&oracle_elf("mesh_ring-O2.elf"), 1, 1, Some(50_000_000));
+    let f = r.fault.clone().expect("fault");
+    assert!(
+        matches!(f.kind, FaultKind::Unmapped { write: true, .. }),
+        "{f}"
+    );
+    assert!(f.location.starts_with("<_"), "{f}");
+    assert!(f.instruction.contains("str"), "{f}");
+}
+
+#[test]
+fn elf_for_another_machine_is_refused() {
+    let mut img = oracle_elf("calls-O1.elf");
+    img[18] = 0x28; // EM_ARM
+    img[19] = 0;
+    let mut sim = epiphany_sim::Simulator::new(Default::default()).unwrap();
+    let e = sim.load_elf(&img).unwrap_err();
+    assert!(e.to_string().contains("not Epiphany"), "{e}");
+}
+
+#[test]
+fn disassembly_names_symbols() {
+    let text = epiphany_sim::disasm_elf(&oracle_elf("calls-O2.elf")).unwrap();
+    assert!(text.contains("<_main>:"), "{text}");
+    assert!(text.contains("<_start>:"));
+}
