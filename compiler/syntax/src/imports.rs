@@ -41,9 +41,9 @@ pub fn parse_program(path: &Path, lib_dirs: &[PathBuf]) -> Result<ParsedProgram,
     Ok(ParsedProgram { files, modules })
 }
 
-/// The repository's `libs/` directory: `$EPYC_LIBS` if set, else a `libs` directory beside one of
-/// the running executable's ancestors (`target/release/epyc` -> `<repo>/libs`), else the one next
-/// to this crate's sources when it was compiled.
+/// The repository's `libs/` directory: `$EPYC_LIBS` if set, else a `libs` directory holding
+/// `parallel.py` beside one of the running executable's ancestors (`<repo>/target/release/epyc`
+/// -> `<repo>/libs`), else the one next to this crate's sources when it was compiled.
 pub fn default_lib_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("EPYC_LIBS") {
         return PathBuf::from(dir);
@@ -52,9 +52,12 @@ pub fn default_lib_dir() -> PathBuf {
         exe.ancestors()
             .skip(1)
             .map(|dir| dir.join("libs"))
-            .find(|libs| libs.is_dir())
+            .find(|libs| libs.join("parallel.py").is_file())
     });
-    beside_exe.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../libs"))
+    beside_exe.unwrap_or_else(|| {
+        let baked = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../libs");
+        baked.canonicalize().unwrap_or(baked)
+    })
 }
 
 struct Loader {

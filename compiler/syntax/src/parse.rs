@@ -3,7 +3,7 @@
 use crate::ast::{self, fold::Fold, text_size::TextRange, TextSize};
 use crate::dialect::{self, OffsetMap};
 use crate::{Diagnostic, FileId, SourceFile};
-use rustpython_parser::Parse;
+use rustpython_parser::{Parse, ParseErrorType, Tok};
 
 /// Parses one file (`file` is its id, used in diagnostics). The dialect pass runs first; every
 /// node's range in the result points into `source.text`.
@@ -20,7 +20,7 @@ pub fn parse_module(file: FileId, source: &SourceFile) -> Result<Vec<ast::Stmt>,
         Ok(Err(error)) => {
             let offset = rewritten.map.start(error.offset.to_u32());
             let end = char_end(&source.text, offset);
-            let help = format!("the parser says: {}", error.error);
+            let help = parser_explanation(&error.error);
             return Err(vec![Diagnostic::error(file, offset, end, "syntax error").with_help(help)]);
         }
         Err(_) => {
@@ -34,12 +34,29 @@ pub fn parse_module(file: FileId, source: &SourceFile) -> Result<Vec<ast::Stmt>,
     Ok(body)
 }
 
-/// End of the character at `offset` (so a caret covers one character), or `offset` at the end
-/// of the text.
+/// The parser's own explanation, in words for a reader of the original (ePython) text.
+fn parser_explanation(error: &ParseErrorType) -> String {
+    match error {
+        ParseErrorType::Eof => "the file ends in the middle of a statement".into(),
+        ParseErrorType::UnrecognizedToken(Tok::Newline, _) => {
+            "the line ends in the middle of a statement".into()
+        }
+        ParseErrorType::UnrecognizedToken(Tok::Dedent, _) => "unexpected end of block".into(),
+        other => {
+            let text = other.to_string();
+            text.strip_prefix("invalid syntax. Got ").map_or(text.clone(), str::to_string)
+        }
+    }
+}
+
+/// End of the character at `offset` (so a caret covers one character); `offset` itself at a
+/// line end or the end of the text (a caret just past the line's last character).
 fn char_end(text: &str, offset: u32) -> u32 {
-    let at = offset as usize;
-    let len = text.get(at..).and_then(|rest| rest.chars().next()).map_or(0, char::len_utf8);
-    offset + len as u32
+    let next = text.get(offset as usize..).and_then(|rest| rest.chars().next());
+    match next {
+        Some('\n' | '\r') | None => offset,
+        Some(c) => offset + c.len_utf8() as u32,
+    }
 }
 
 /// Rewrites every node's range from rewritten-text offsets to original-text offsets.
