@@ -244,8 +244,8 @@ pub const SREG_NAMES: [&[&str]; 4] = [
     &["meshconfig", "coreid", "meshmulticast", "swreset"],
 ];
 
-/// The name of register `index` in `group`; CGEN prints an unnamed keyword value as `??`
-/// followed by nothing useful, so we follow objdump's fallback of printing the number.
+/// The name of register `index` in `group`, if it has one (the disassembler prints `???` for
+/// an unnamed number, as CGEN's keyword printer does).
 pub fn sreg_name(group: u32, index: u32) -> Option<&'static str> {
     SREG_NAMES.get(group as usize)?.get(index as usize).copied()
 }

@@ -20,7 +20,7 @@
 //! | `Jalr` | r14 = pc + `size`; pc = r`rn` |
 //! | `Load{width, mode}` | r`rd` = zero-extended memory at the effective address (see `AddrMode`); `Double`: r`rd` = word at ea, r`rd`+1 = word at ea+4 (rd even, ea 8-aligned) |
 //! | `Store{width, mode}` | memory at ea = low `width` bytes of r`rd` (`Double`: r`rd` then r`rd`+1) |
-//! | `Testset{width}` | ea = r`rn` ± r`rm` (minus when `sub`); tmp = mem[ea]; if tmp == 0 { mem[ea] = r`rd` }; r`rd` = tmp. `width` is Byte, Half or Word. |
+//! | `Testset{width}` | ea = r`rn` ± r`rm` (minus when `sub`); `tmp = mem(ea); if tmp == 0 { mem(ea) = rd }; rd = tmp`. `width` is Byte, Half or Word. |
 //! | `Add`,`Sub`,`And`,`Orr`,`Eor` | r`rd` = r`rn` op r`rm`; flags AZ AN, and AC AV (AVS) for add/sub, AC=AV=0 for logic |
 //! | `Asr`,`Lsr`,`Lsl` | r`rd` = r`rn` shifted by (r`rm` & 31); AZ AN, AC=AV=0 |
 //! | `AddImm`,`SubImm` | r`rd` = r`rn` ± `imm` (`imm` signed: −4..3 16-bit, −1024..1023 32-bit); flags as Add/Sub with `imm` as the second operand |

@@ -212,3 +212,43 @@ fn objdump_text_assembles_back() {
         total - refused
     );
 }
+
+#[test]
+fn assembler_reports_bad_lines_without_panicking() {
+    for bad in [
+        "",
+        "   ",
+        "frob r1,r2",
+        "add r1,r2",
+        "add r1,r2,r3,r4",
+        "add r1,r2,r64",
+        "ldr r1,[r2,",
+        "ldr r1,[r2,8]]",
+        "mov r1,0x",
+        "mov r1,99999999999999999999",
+        "beq.q .+2",
+        "beq .+3",
+        "b.s .+256",
+        "trap 64",
+        "movts bogus,r1",
+        "ldr r1,[r2,#-5",
+        "add r1,r2,é",
+    ] {
+        assert!(assemble_line(bad, 0).is_err(), "{bad:?} assembled");
+    }
+    // Random junk built from instruction-like pieces never panics.
+    let pieces = [
+        "ldr", "strd", "add", "mov", "beq", ".s", ".l", " ", "r1", "r63", "sp", ",", "[", "]", "#",
+        "-", "+", "0x1f", "7", ".", "config", "é", "\t", "2047", "-4",
+    ];
+    let mut x: u32 = 12345;
+    for _ in 0..20_000 {
+        let mut line = String::new();
+        for _ in 0..(x % 9) {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            line.push_str(pieces[(x >> 16) as usize % pieces.len()]);
+        }
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        let _ = assemble_line(&line, x & !1);
+    }
+}
