@@ -1,0 +1,374 @@
+//! Lowering of one TIR function: the per-function state and the helpers every statement and
+//! expression lowering shares (variables, runtime calls, error exits, static data).
+
+use crate::globals::GlobalsLayout;
+use crate::names;
+use crate::runtime::{self, UsedRuntime};
+use crate::statics::Statics;
+use crate::types::{function_signature, value_type};
+use crate::Target;
+use anyhow::{anyhow, bail, Result};
+use cranelift_codegen::ir::{
+    self, condcodes::IntCC, types, ExtFuncData, ExternalName, FuncRef, GlobalValue,
+    GlobalValueData, InstBuilder, MemFlagsData, TrapCode, Type, UserFuncName, Value,
+};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use epyc_rt_abi::{pos as abi_pos, RtError, RtFn};
+use epyc_tir::{FuncId, LocalOrGlobal, Pos, Program, StmtKind, Ty};
+use std::collections::HashMap;
+
+/// Program-wide facts every function lowering reads.
+pub struct ProgramCx<'a> {
+    pub prog: &'a Program,
+    pub target: &'a Target,
+    pub globals: &'a GlobalsLayout,
+    pub recursive: &'a [bool],
+}
+
+/// Where `break` and `continue` jump inside the innermost loop.
+#[derive(Clone, Copy)]
+pub struct LoopExits {
+    pub brk: ir::Block,
+    pub cont: ir::Block,
+}
+
+pub struct FnLowerer<'a, 'b> {
+    pub cx: &'a ProgramCx<'a>,
+    pub func: &'a epyc_tir::Function,
+    pub b: FunctionBuilder<'b>,
+    pub statics: &'a mut Statics,
+    pub used: &'a mut UsedRuntime,
+    pub ptr: Type,
+    /// The globals base (parameter 0).
+    pub gbase: Value,
+    /// One variable per local that has a value (none-typed locals have none).
+    pub vars: Vec<Option<Variable>>,
+    pub loops: Vec<LoopExits>,
+    pub counts_depth: bool,
+    func_refs: HashMap<names::ExternalRef, FuncRef>,
+    data_refs: HashMap<usize, GlobalValue>,
+}
+
+/// Trap code after calls of no-return runtime functions (never reached).
+pub const TRAP_AFTER_NORETURN: TrapCode = TrapCode::user(1).unwrap();
+/// Trap code at the end of a value-returning function that the specialiser proved is never
+/// reached by falling through.
+pub const TRAP_FELL_OFF_END: TrapCode = TrapCode::user(2).unwrap();
+
+pub fn lower_function(
+    cx: &ProgramCx,
+    id: FuncId,
+    statics: &mut Statics,
+    used: &mut UsedRuntime,
+) -> Result<ir::Function> {
+    let tf = cx.prog.func(id);
+    let sig = function_signature(cx.prog, id, cx.target);
+    let mut func = ir::Function::with_name_signature(UserFuncName::user(names::FUNC, id.0), sig);
+    let mut fctx = FunctionBuilderContext::new();
+    let mut b = FunctionBuilder::new(&mut func, &mut fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let ptr = cx.target.pointer_type;
+    let params: Vec<Value> = b.block_params(entry).to_vec();
+    let gbase = params[0];
+    let vars = tf
+        .locals
+        .iter()
+        .map(|l| value_type(&l.ty, ptr).map(|t| b.declare_var(t)))
+        .collect::<Vec<_>>();
+    let mut fl = FnLowerer {
+        cx,
+        func: tf,
+        b,
+        statics,
+        used,
+        ptr,
+        gbase,
+        vars,
+        loops: Vec::new(),
+        counts_depth: cx.recursive[id.index()],
+        func_refs: HashMap::new(),
+        data_refs: HashMap::new(),
+    };
+    fl.bind_params(&params[1..])?;
+    if fl.counts_depth {
+        fl.enter_depth(tf.pos);
+    }
+    fl.block(&tf.body)?;
+    fl.fall_off_end();
+    fl.b.seal_all_blocks();
+    let config = cranelift_codegen::isa::TargetFrontendConfig {
+        default_call_conv: cx.target.call_conv,
+        pointer_width: target_pointer_width(ptr)
+            .ok_or_else(|| anyhow!("unsupported pointer type {ptr}"))?,
+        page_size_align_log2: 12,
+    };
+    fl.b.finalize(config);
+    Ok(func)
+}
+
+fn target_pointer_width(ptr: Type) -> Option<target_lexicon::PointerWidth> {
+    use target_lexicon::PointerWidth;
+    match ptr {
+        types::I16 => Some(PointerWidth::U16),
+        types::I32 => Some(PointerWidth::U32),
+        types::I64 => Some(PointerWidth::U64),
+        _ => None,
+    }
+}
+
+impl<'a, 'b> FnLowerer<'a, 'b> {
+    fn bind_params(&mut self, values: &[Value]) -> Result<()> {
+        let mut it = values.iter();
+        for p in &self.func.params {
+            if let Some(var) = self.vars[p.index()] {
+                let v = *it
+                    .next()
+                    .ok_or_else(|| anyhow!("internal error: parameter count"))?;
+                self.b.def_var(var, v);
+            }
+        }
+        Ok(())
+    }
+
+    /// End of the body: a none function returns; otherwise the end is unreachable (every
+    /// path returned), so it traps.
+    fn fall_off_end(&mut self) {
+        if self.func.ret == Ty::None {
+            self.emit_return(None);
+        } else {
+            self.b.ins().trap(TRAP_FELL_OFF_END);
+        }
+    }
+
+    pub fn emit_return(&mut self, value: Option<Value>) {
+        if self.counts_depth {
+            self.leave_depth();
+        }
+        match value {
+            Some(v) => self.b.ins().return_(&[v]),
+            None => self.b.ins().return_(&[]),
+        };
+    }
+
+    fn enter_depth(&mut self, pos: Pos) {
+        let off = self.cx.globals.depth_offset as i32;
+        let d = self.b.ins().load(types::I32, MemFlagsData::trusted(), self.gbase, off);
+        let d1 = self.b.ins().iadd_imm_s(d, 1);
+        self.b.ins().store(MemFlagsData::trusted(), d1, self.gbase, off);
+        let max = self.cx.target.max_call_depth as i64;
+        let ok = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThanOrEqual, d1, max);
+        self.check(ok, RtError::StackOverflow, pos);
+    }
+
+    fn leave_depth(&mut self) {
+        let off = self.cx.globals.depth_offset as i32;
+        let d = self.b.ins().load(types::I32, MemFlagsData::trusted(), self.gbase, off);
+        let d1 = self.b.ins().iadd_imm_s(d, -1);
+        self.b.ins().store(MemFlagsData::trusted(), d1, self.gbase, off);
+    }
+
+    /// After a terminator: later statements of the same TIR block are dead; they go to a
+    /// fresh block without predecessors, which the mid-end removes.
+    pub fn continue_in_dead_block(&mut self) {
+        let dead = self.b.create_block();
+        self.b.switch_to_block(dead);
+    }
+
+    pub fn block(&mut self, body: &[epyc_tir::Stmt]) -> Result<()> {
+        for s in body {
+            self.stmt(s)?;
+            if matches!(
+                s.kind,
+                StmtKind::Break
+                    | StmtKind::Continue
+                    | StmtKind::Return(_)
+                    | StmtKind::Exit
+                    | StmtKind::Raise(..)
+            ) {
+                self.continue_in_dead_block();
+            }
+        }
+        Ok(())
+    }
+
+    // ---- variables ----
+
+    pub fn var_ty(&self, v: LocalOrGlobal) -> &'a Ty {
+        match v {
+            LocalOrGlobal::Local(l) => &self.func.locals[l.index()].ty,
+            LocalOrGlobal::Global(g) => &self.cx.prog.globals[g.index()].ty,
+        }
+    }
+
+    pub fn read_var(&mut self, v: LocalOrGlobal) -> Result<Option<Value>> {
+        let ty = self.var_ty(v);
+        let Some(vt) = value_type(ty, self.ptr) else {
+            return Ok(None);
+        };
+        Ok(Some(match v {
+            LocalOrGlobal::Local(l) => {
+                let var = self.local_var(l)?;
+                self.b.use_var(var)
+            }
+            LocalOrGlobal::Global(g) => {
+                let off = self.global_offset(g)?;
+                self.b.ins().load(vt, MemFlagsData::trusted(), self.gbase, off)
+            }
+        }))
+    }
+
+    pub fn write_var(&mut self, v: LocalOrGlobal, value: Option<Value>) -> Result<()> {
+        let Some(value) = value else { return Ok(()) };
+        match v {
+            LocalOrGlobal::Local(l) => {
+                let var = self.local_var(l)?;
+                self.b.def_var(var, value);
+            }
+            LocalOrGlobal::Global(g) => {
+                let off = self.global_offset(g)?;
+                self.b.ins().store(MemFlagsData::trusted(), value, self.gbase, off);
+            }
+        }
+        Ok(())
+    }
+
+    fn local_var(&self, l: epyc_tir::LocalId) -> Result<Variable> {
+        self.vars
+            .get(l.index())
+            .copied()
+            .flatten()
+            .ok_or_else(|| anyhow!("internal error: local #{} has no value", l.0))
+    }
+
+    fn global_offset(&self, g: epyc_tir::GlobalId) -> Result<i32> {
+        self.cx
+            .globals
+            .offsets
+            .get(g.index())
+            .map(|&o| o as i32)
+            .ok_or_else(|| anyhow!("internal error: global #{} does not exist", g.0))
+    }
+
+    // ---- calls and data ----
+
+    fn external_func(&mut self, what: names::ExternalRef) -> Result<FuncRef> {
+        if let Some(&r) = self.func_refs.get(&what) {
+            return Ok(r);
+        }
+        let (name, sig) = match what {
+            names::ExternalRef::Func(id) => {
+                if id.index() >= self.cx.prog.funcs.len() {
+                    bail!("internal error: call of missing function #{}", id.0);
+                }
+                (names::func(id), function_signature(self.cx.prog, id, self.cx.target))
+            }
+            names::ExternalRef::Runtime(f) => {
+                self.used.note(f);
+                (names::runtime(f), runtime::signature(f, self.cx.target))
+            }
+            names::ExternalRef::Data(_) => bail!("internal error: data called as a function"),
+        };
+        let name_ref = self.b.func.declare_imported_user_function(name);
+        let signature = self.b.import_signature(sig);
+        let r = self.b.import_function(ExtFuncData {
+            name: ExternalName::user(name_ref),
+            signature,
+            colocated: false,
+            patchable: false,
+        });
+        self.func_refs.insert(what, r);
+        Ok(r)
+    }
+
+    /// Calls a runtime function; returns its result, if any.
+    pub fn call_rt(&mut self, f: RtFn, args: &[Value]) -> Option<Value> {
+        let r = self
+            .external_func(names::ExternalRef::Runtime(f))
+            .expect("runtime functions always resolve");
+        let inst = self.b.ins().call(r, args);
+        self.b.inst_results(inst).first().copied()
+    }
+
+    /// Calls compiled function `id` with the globals base and `args`.
+    pub fn call_func(&mut self, id: FuncId, args: &[Value]) -> Result<Option<Value>> {
+        let r = self.external_func(names::ExternalRef::Func(id))?;
+        let mut all = Vec::with_capacity(args.len() + 1);
+        all.push(self.gbase);
+        all.extend_from_slice(args);
+        let inst = self.b.ins().call(r, &all);
+        Ok(self.b.inst_results(inst).first().copied())
+    }
+
+    fn data_value(&mut self, index: usize) -> Value {
+        let gv = match self.data_refs.get(&index) {
+            Some(&gv) => gv,
+            None => {
+                let name_ref = self.b.func.declare_imported_user_function(names::data(index));
+                let gv = self.b.create_global_value(GlobalValueData::Symbol {
+                    name: ExternalName::user(name_ref),
+                    offset: ir::immediates::Imm64::new(0),
+                    colocated: false,
+                    tls: false,
+                });
+                self.data_refs.insert(index, gv);
+                gv
+            }
+        };
+        self.b.ins().symbol_value(self.ptr, gv)
+    }
+
+    /// A pointer to the program's string constant `id`.
+    pub fn string_const(&mut self, id: epyc_tir::StrId) -> Result<Value> {
+        let index = self
+            .statics
+            .string(id)
+            .ok_or_else(|| anyhow!("internal error: string #{} does not exist", id.0))?;
+        Ok(self.data_value(index))
+    }
+
+    /// A pointer to a string the lowering itself needs.
+    pub fn extra_string(&mut self, s: &str) -> Value {
+        let index = self.statics.extra_string(s);
+        self.data_value(index)
+    }
+
+    // ---- constants and errors ----
+
+    pub fn i32_const(&mut self, v: i64) -> Value {
+        self.b.ins().iconst(types::I32, v)
+    }
+
+    pub fn pos_const(&mut self, pos: Pos) -> Value {
+        let p = abi_pos::encode(pos.file, pos.line);
+        self.i32_const(p as i64)
+    }
+
+    /// Stops the core with `err` (the runtime function does not return).
+    pub fn emit_error(&mut self, err: RtError, pos: Pos) {
+        let code = self.i32_const(err as i64);
+        let p = self.pos_const(pos);
+        self.call_rt(RtFn::Error, &[code, p]);
+        self.b.ins().trap(TRAP_AFTER_NORETURN);
+    }
+
+    /// As `emit_error`, with a detail string.
+    pub fn emit_error_detail(&mut self, err: RtError, detail: Value, pos: Pos) {
+        let code = self.i32_const(err as i64);
+        let p = self.pos_const(pos);
+        self.call_rt(RtFn::ErrorDetail, &[code, detail, p]);
+        self.b.ins().trap(TRAP_AFTER_NORETURN);
+    }
+
+    /// Continues if `ok` (i8) is true, else stops the core with `err` in a cold block.
+    pub fn check(&mut self, ok: Value, err: RtError, pos: Pos) {
+        let cont = self.b.create_block();
+        let fail = self.b.create_block();
+        self.b.set_cold_block(fail);
+        self.b.ins().brif(ok, cont, &[], fail, &[]);
+        self.b.switch_to_block(fail);
+        self.emit_error(err, pos);
+        self.b.switch_to_block(cont);
+    }
+}

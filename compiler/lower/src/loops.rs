@@ -1,0 +1,198 @@
+//! Loops, emitted rotated so Cranelift's LICM hoists invariants:
+//!
+//! ```text
+//!   guard:     brif cond, preheader, exit
+//!   preheader: jump body
+//!   body:      ...; jump latch          (continue jumps to latch, break to exit)
+//!   latch:     brif cond, body, exit
+//! ```
+//! The condition is evaluated twice in the code (guard and latch), once per iteration at run
+//! time. Without a `continue` the latch is just the end of the body.
+
+use crate::function::{FnLowerer, LoopExits};
+use crate::types::cell_type;
+use anyhow::Result;
+use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder, MemFlagsData, Value};
+use epyc_rt_abi::{layout, RtError};
+use epyc_tir::{Expr, ExprKind, LocalOrGlobal, Pos, Stmt, Ty};
+
+impl FnLowerer<'_, '_> {
+    /// Runs `body` as a loop body between `header` and `latch`, with break/continue targets.
+    fn loop_body(&mut self, body: &[Stmt], latch: Block, exit: Block) -> Result<()> {
+        self.loops.push(LoopExits {
+            brk: exit,
+            cont: latch,
+        });
+        let r = self.block(body);
+        self.loops.pop();
+        r?;
+        self.b.ins().jump(latch, &[]);
+        Ok(())
+    }
+
+    pub fn while_loop(&mut self, cond: &Expr, body: &[Stmt]) -> Result<()> {
+        let preheader = self.b.create_block();
+        let header = self.b.create_block();
+        let latch = self.b.create_block();
+        let exit = self.b.create_block();
+        let c = self.value(cond)?;
+        self.b.ins().brif(c, preheader, &[], exit, &[]);
+        self.b.switch_to_block(preheader);
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(header);
+        self.loop_body(body, latch, exit)?;
+        self.b.switch_to_block(latch);
+        let c = self.value(cond)?;
+        self.b.ins().brif(c, header, &[], exit, &[]);
+        self.b.switch_to_block(exit);
+        Ok(())
+    }
+
+    /// `for var in range(start, stop, step)`. The count lives in a hidden counter, so
+    /// assigning to `var` in the body does not change the iteration (Python). The continue
+    /// test is written without overflow: with step > 0 another iteration runs iff
+    /// `stop - i > step` as unsigned numbers (i < stop holds), so ranges ending near
+    /// i32::MAX terminate.
+    pub fn for_range(
+        &mut self,
+        var: LocalOrGlobal,
+        start: &Expr,
+        stop: &Expr,
+        step: &Expr,
+        body: &[Stmt],
+        pos: Pos,
+    ) -> Result<()> {
+        let start_v = self.value(start)?;
+        let stop_v = self.value(stop)?;
+        let step_v = self.value(step)?;
+        let const_step = match step.kind {
+            ExprKind::Const(epyc_tir::Const::Int(s)) => Some(s),
+            _ => None,
+        };
+        match const_step {
+            Some(0) => {
+                self.emit_error(RtError::RangeStepZero, pos);
+                self.continue_in_dead_block();
+                return Ok(());
+            }
+            Some(_) => {}
+            None => {
+                let ok = self.b.ins().icmp_imm_s(IntCC::NotEqual, step_v, 0);
+                self.check(ok, RtError::RangeStepZero, pos);
+            }
+        }
+        let preheader = self.b.create_block();
+        let header = self.b.create_block();
+        let latch = self.b.create_block();
+        let exit = self.b.create_block();
+        let counter = self.b.declare_var(types::I32);
+        self.b.def_var(counter, start_v);
+
+        // guard: start < stop (step > 0) or start > stop (step < 0)
+        let first = match const_step {
+            Some(s) if s > 0 => self.b.ins().icmp(IntCC::SignedLessThan, start_v, stop_v),
+            Some(_) => self.b.ins().icmp(IntCC::SignedGreaterThan, start_v, stop_v),
+            None => {
+                let up = self.b.ins().icmp(IntCC::SignedLessThan, start_v, stop_v);
+                let down = self.b.ins().icmp(IntCC::SignedGreaterThan, start_v, stop_v);
+                let pos_step = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, step_v, 0);
+                self.b.ins().select(pos_step, up, down)
+            }
+        };
+        self.b.ins().brif(first, preheader, &[], exit, &[]);
+        self.b.switch_to_block(preheader);
+        self.b.ins().jump(header, &[]);
+
+        self.b.switch_to_block(header);
+        let i = self.b.use_var(counter);
+        self.write_var(var, Some(i))?;
+        self.loop_body(body, latch, exit)?;
+
+        self.b.switch_to_block(latch);
+        let i = self.b.use_var(counter);
+        let more = match const_step {
+            Some(s) if s > 0 => {
+                let left = self.b.ins().isub(stop_v, i);
+                self.b
+                    .ins()
+                    .icmp_imm_u(IntCC::UnsignedGreaterThan, left, s as u32 as i64)
+            }
+            Some(s) => {
+                let left = self.b.ins().isub(i, stop_v);
+                let by = (s as i64).unsigned_abs() as i64;
+                self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, left, by)
+            }
+            None => {
+                let left_up = self.b.ins().isub(stop_v, i);
+                let more_up = self.b.ins().icmp(IntCC::UnsignedGreaterThan, left_up, step_v);
+                let left_down = self.b.ins().isub(i, stop_v);
+                let neg_step = self.b.ins().ineg(step_v);
+                let more_down = self
+                    .b
+                    .ins()
+                    .icmp(IntCC::UnsignedGreaterThan, left_down, neg_step);
+                let pos_step = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, step_v, 0);
+                self.b.ins().select(pos_step, more_up, more_down)
+            }
+        };
+        let next = self.b.ins().iadd(i, step_v);
+        self.b.def_var(counter, next);
+        self.b.ins().brif(more, header, &[], exit, &[]);
+        self.b.switch_to_block(exit);
+        Ok(())
+    }
+
+    /// `for var in list`: index from 0 while index < len (the length is read each step).
+    pub fn for_list(&mut self, var: LocalOrGlobal, list: &Expr, body: &[Stmt]) -> Result<()> {
+        let Ty::List(elem, _) = &list.ty else {
+            anyhow::bail!("internal error: for loop over a {}", list.ty);
+        };
+        let l = self.value(list)?;
+        let preheader = self.b.create_block();
+        let header = self.b.create_block();
+        let latch = self.b.create_block();
+        let exit = self.b.create_block();
+        let counter = self.b.declare_var(types::I32);
+        let zero = self.i32_const(0);
+        self.b.def_var(counter, zero);
+        let len = self.list_len(l);
+        let nonempty = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, len, 0);
+        self.b.ins().brif(nonempty, preheader, &[], exit, &[]);
+        self.b.switch_to_block(preheader);
+        self.b.ins().jump(header, &[]);
+
+        self.b.switch_to_block(header);
+        let i = self.b.use_var(counter);
+        let x = self.load_cell(l, &list.ty, elem, i);
+        self.write_var(var, x)?;
+        self.loop_body(body, latch, exit)?;
+
+        self.b.switch_to_block(latch);
+        let i = self.b.use_var(counter);
+        let next = self.b.ins().iadd_imm_s(i, 1);
+        self.b.def_var(counter, next);
+        let len = self.list_len(l);
+        let more = self.b.ins().icmp(IntCC::SignedLessThan, next, len);
+        self.b.ins().brif(more, header, &[], exit, &[]);
+        self.b.switch_to_block(exit);
+        Ok(())
+    }
+
+    /// The total element count of a list (`len` field).
+    pub fn list_len(&mut self, list: Value) -> Value {
+        self.b.ins().load(
+            types::I32,
+            MemFlagsData::trusted(),
+            list,
+            layout::LIST_LEN as i32,
+        )
+    }
+
+    /// Loads flat element `i` (already in range) of a list of type `list_ty`.
+    pub fn load_cell(&mut self, list: Value, list_ty: &Ty, elem: &Ty, i: Value) -> Option<Value> {
+        let addr = self.cell_addr(list, list_ty, i);
+        let ct = cell_type(elem, self.ptr)?;
+        let raw = self.b.ins().load(ct, MemFlagsData::trusted(), addr, 0);
+        Some(self.from_cell(elem, raw))
+    }
+}

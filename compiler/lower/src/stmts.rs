@@ -1,0 +1,94 @@
+//! Statements other than loops.
+
+use crate::function::{FnLowerer, TRAP_AFTER_NORETURN};
+use anyhow::{anyhow, Result};
+use cranelift_codegen::ir::InstBuilder;
+use epyc_rt_abi::RtFn;
+use epyc_tir::{Place, Stmt, StmtKind};
+
+impl FnLowerer<'_, '_> {
+    pub fn stmt(&mut self, s: &Stmt) -> Result<()> {
+        match &s.kind {
+            StmtKind::Assign(Place::Var(v), value) => {
+                let x = self.expr(value)?;
+                self.write_var(*v, x)
+            }
+            StmtKind::Assign(Place::Index { list, indices }, value) => {
+                // Python evaluates the value before the target's subscripts.
+                let x = self.expr(value)?;
+                let l = self.value(list)?;
+                self.store_element(l, &list.ty, indices, x, s.pos)
+            }
+            StmtKind::Expr(e) => self.expr(e).map(drop),
+            StmtKind::Print(e) => self.print(e),
+            StmtKind::If {
+                cond,
+                then_body,
+                else_body,
+            } => {
+                let c = self.value(cond)?;
+                let then_b = self.b.create_block();
+                let else_b = self.b.create_block();
+                let merge = self.b.create_block();
+                self.b.ins().brif(c, then_b, &[], else_b, &[]);
+                self.b.switch_to_block(then_b);
+                self.block(then_body)?;
+                self.b.ins().jump(merge, &[]);
+                self.b.switch_to_block(else_b);
+                self.block(else_body)?;
+                self.b.ins().jump(merge, &[]);
+                self.b.switch_to_block(merge);
+                Ok(())
+            }
+            StmtKind::While { cond, body } => self.while_loop(cond, body),
+            StmtKind::ForRange {
+                var,
+                start,
+                stop,
+                step,
+                body,
+            } => self.for_range(*var, start, stop, step, body, s.pos),
+            StmtKind::ForList { var, list, body } => self.for_list(*var, list, body),
+            StmtKind::Break => {
+                let l = self.innermost_loop()?;
+                self.b.ins().jump(l.brk, &[]);
+                Ok(())
+            }
+            StmtKind::Continue => {
+                let l = self.innermost_loop()?;
+                self.b.ins().jump(l.cont, &[]);
+                Ok(())
+            }
+            StmtKind::Return(value) => {
+                let v = match value {
+                    Some(e) => self.expr(e)?,
+                    None => None,
+                };
+                self.emit_return(v);
+                Ok(())
+            }
+            StmtKind::Exit => {
+                self.call_rt(RtFn::Exit, &[]);
+                self.b.ins().trap(TRAP_AFTER_NORETURN);
+                Ok(())
+            }
+            StmtKind::Raise(err, detail) => {
+                match detail {
+                    Some(d) => {
+                        let d = self.string_const(*d)?;
+                        self.emit_error_detail(*err, d, s.pos);
+                    }
+                    None => self.emit_error(*err, s.pos),
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn innermost_loop(&self) -> Result<crate::function::LoopExits> {
+        self.loops
+            .last()
+            .copied()
+            .ok_or_else(|| anyhow!("internal error: break or continue outside a loop"))
+    }
+}
