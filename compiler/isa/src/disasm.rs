@@ -91,3 +91,24 @@ fn operand(form: &Form, o: Opnd, raw: i32, addr: u32) -> String {
         Opnd::Simm8 | Opnd::Simm24 => format!("{:#x}", addr.wrapping_add((raw * 2) as u32)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_words_print_at_consecutive_addresses() {
+        let lines = disasm_hex_words(&["01a2", "0x0402194f", "e121c9a2", "fe00"]).unwrap();
+        assert_eq!(
+            lines,
+            vec![
+                "       0:\t01a2\tnop",
+                "       2:\t0402194f\trts",
+                "       6:\te121c9a2\t*unknown*",
+                "       a:\tfe00\tbeq 0x6",
+            ]
+        );
+        assert!(disasm_hex_words(&["xyz"]).is_err());
+        assert!(disasm_hex_words(&["123456789"]).is_err());
+    }
+}
