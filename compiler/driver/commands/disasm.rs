@@ -30,18 +30,19 @@ pub fn main(args: &DisasmArgs) -> u8 {
     }
 }
 
-/// Each word is decoded as fetched at address 0 (a 16-bit instruction uses the low half).
+/// Words are laid out from address 0 in the order given (a 16-bit instruction uses the low
+/// half of its word), as objdump would show them.
 fn disasm_words(words: &[String]) -> u8 {
-    let mut status = exit::OK;
-    for w in words {
-        let digits = w.trim_start_matches("0x").trim_start_matches("0X");
-        match u32::from_str_radix(digits, 16) {
-            Ok(word) => println!("{w}\t{}", epiphany_isa::disasm_word(word, 0)),
-            Err(_) => {
-                eprintln!("error: '{w}' is not a hexadecimal instruction word");
-                status = exit::USAGE;
+    match epiphany_isa::disasm_hex_words(words) {
+        Ok(lines) => {
+            for line in lines {
+                println!("{line}");
             }
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::USAGE
         }
     }
-    status
 }
