@@ -45,9 +45,14 @@ impl Diagnostic {
         self.help = Some(help.into());
         self
     }
-    pub fn with_note(mut self, file: FileId, start: u32, end: u32, note: impl Into<String>) -> Diagnostic {
+    pub fn with_note(
+        mut self,
+        file: FileId,
+        start: u32,
+        end: u32,
+        note: impl Into<String>,
+    ) -> Diagnostic {
         self.notes.push((file, start, end, note.into()));
         self
     }
 }
-

@@ -34,8 +34,16 @@ pub fn parse_program(path: &Path, lib_dirs: &[PathBuf]) -> Result<ParsedProgram,
         diagnostics: Vec::new(),
     };
     loader.load("__main__", path);
-    let Loader { files, modules, diagnostics, .. } = loader;
-    if diagnostics.iter().any(|d| d.severity == crate::Severity::Error) {
+    let Loader {
+        files,
+        modules,
+        diagnostics,
+        ..
+    } = loader;
+    if diagnostics
+        .iter()
+        .any(|d| d.severity == crate::Severity::Error)
+    {
         return Err(Failure { files, diagnostics });
     }
     Ok(ParsedProgram { files, modules })
@@ -80,7 +88,8 @@ impl Loader {
                 Err(e) => {
                     let valid = e.utf8_error().valid_up_to() as u32;
                     let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    self.files.push(SourceFile::new(path.display().to_string(), text));
+                    self.files
+                        .push(SourceFile::new(path.display().to_string(), text));
                     self.diagnostics.push(
                         Diagnostic::error(file, valid, valid + 1, "source file is not valid UTF-8")
                             .with_help("save the file as UTF-8"),
@@ -89,8 +98,14 @@ impl Loader {
                 }
             },
             Err(e) => {
-                self.files.push(SourceFile::new(path.display().to_string(), ""));
-                self.diagnostics.push(Diagnostic::error(file, 0, 0, format!("cannot read file: {e}")));
+                self.files
+                    .push(SourceFile::new(path.display().to_string(), ""));
+                self.diagnostics.push(Diagnostic::error(
+                    file,
+                    0,
+                    0,
+                    format!("cannot read file: {e}"),
+                ));
                 return;
             }
         };
@@ -126,17 +141,38 @@ impl Loader {
         if self.seen.contains(&import.module) {
             return;
         }
-        let relative_path: PathBuf = import.module.split('.').collect::<PathBuf>().with_extension("py");
-        let found = self.search.iter().map(|dir| dir.join(&relative_path)).find(|p| p.is_file());
+        let relative_path: PathBuf = import
+            .module
+            .split('.')
+            .collect::<PathBuf>()
+            .with_extension("py");
+        let found = self
+            .search
+            .iter()
+            .map(|dir| dir.join(&relative_path))
+            .find(|p| p.is_file());
         match found {
             Some(path) => self.load(&import.module, &path),
             None => {
                 self.seen.insert(import.module.clone());
-                let places: Vec<String> = self.search.iter().map(|d| d.display().to_string()).collect();
-                let help = format!("looked for {} in: {}", relative_path.display(), places.join(", "));
+                let places: Vec<String> = self
+                    .search
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect();
+                let help = format!(
+                    "looked for {} in: {}",
+                    relative_path.display(),
+                    places.join(", ")
+                );
                 self.diagnostics.push(
-                    Diagnostic::error(from_file, start, end, format!("no module named '{}'", import.module))
-                        .with_help(help),
+                    Diagnostic::error(
+                        from_file,
+                        start,
+                        end,
+                        format!("no module named '{}'", import.module),
+                    )
+                    .with_help(help),
                 );
             }
         }

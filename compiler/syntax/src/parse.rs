@@ -21,7 +21,9 @@ pub fn parse_module(file: FileId, source: &SourceFile) -> Result<Vec<ast::Stmt>,
             let offset = rewritten.map.start(error.offset.to_u32());
             let end = char_end(&source.text, offset);
             let help = parser_explanation(&error.error);
-            return Err(vec![Diagnostic::error(file, offset, end, "syntax error").with_help(help)]);
+            return Err(vec![
+                Diagnostic::error(file, offset, end, "syntax error").with_help(help)
+            ]);
         }
         Err(_) => {
             let end = source.text.len() as u32;
@@ -29,8 +31,13 @@ pub fn parse_module(file: FileId, source: &SourceFile) -> Result<Vec<ast::Stmt>,
             return Err(vec![Diagnostic::error(file, 0, end.min(1), message)]);
         }
     };
-    let mut to_original = ToOriginal { map: &rewritten.map };
-    let Ok(body) = suite.into_iter().map(|stmt| to_original.fold_stmt(stmt)).collect();
+    let mut to_original = ToOriginal {
+        map: &rewritten.map,
+    };
+    let Ok(body) = suite
+        .into_iter()
+        .map(|stmt| to_original.fold_stmt(stmt))
+        .collect();
     Ok(body)
 }
 
@@ -44,7 +51,8 @@ fn parser_explanation(error: &ParseErrorType) -> String {
         ParseErrorType::UnrecognizedToken(Tok::Dedent, _) => "unexpected end of block".into(),
         other => {
             let text = other.to_string();
-            text.strip_prefix("invalid syntax. Got ").map_or(text.clone(), str::to_string)
+            text.strip_prefix("invalid syntax. Got ")
+                .map_or(text.clone(), str::to_string)
         }
     }
 }
@@ -52,7 +60,9 @@ fn parser_explanation(error: &ParseErrorType) -> String {
 /// End of the character at `offset` (so a caret covers one character); `offset` itself at a
 /// line end or the end of the text (a caret just past the line's last character).
 fn char_end(text: &str, offset: u32) -> u32 {
-    let next = text.get(offset as usize..).and_then(|rest| rest.chars().next());
+    let next = text
+        .get(offset as usize..)
+        .and_then(|rest| rest.chars().next());
     match next {
         Some('\n' | '\r') | None => offset,
         Some(c) => offset + c.len_utf8() as u32,

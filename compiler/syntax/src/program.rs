@@ -27,4 +27,3 @@ impl ParsedProgram {
         self.modules.iter().find(|m| m.name == name)
     }
 }
-

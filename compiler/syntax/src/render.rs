@@ -26,7 +26,11 @@ pub fn render(files: &[SourceFile], diags: &[Diagnostic], color: bool) -> String
     let table = FileTable(files);
     let mut out = String::new();
     for diag in diags {
-        let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+        let mut buffer = if color {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        };
         match term::emit(&mut buffer, &config, &table, &report(files, diag)) {
             Ok(()) => out.push_str(&String::from_utf8_lossy(buffer.as_slice())),
             Err(_) => out.push_str(&plain(files, diag)),
@@ -40,7 +44,10 @@ fn report(files: &[SourceFile], diag: &Diagnostic) -> Report<FileId> {
         Severity::Error => ReportSeverity::Error,
         Severity::Warning => ReportSeverity::Warning,
     };
-    let mut labels = vec![Label::primary(diag.file, clamp(files, diag.file, diag.start, diag.end))];
+    let mut labels = vec![Label::primary(
+        diag.file,
+        clamp(files, diag.file, diag.start, diag.end),
+    )];
     let mut notes = Vec::new();
     for (file, start, end, text) in &diag.notes {
         labels.push(Label::secondary(*file, clamp(files, *file, *start, *end)).with_message(text));
@@ -88,7 +95,11 @@ fn plain(files: &[SourceFile], diag: &Diagnostic) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut s = format!("{kind}: {}\n  --> {}\n", diag.message, location(files, diag.file, diag.start));
+    let mut s = format!(
+        "{kind}: {}\n  --> {}\n",
+        diag.message,
+        location(files, diag.file, diag.start)
+    );
     if let Some(help) = &diag.help {
         s.push_str(&format!("  = help: {help}\n"));
     }
@@ -120,7 +131,9 @@ impl<'a> Files<'a> for FileTable<'a> {
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
         let starts = &self.get(id)?.line_starts;
-        Ok(starts.partition_point(|&s| s as usize <= byte_index).saturating_sub(1))
+        Ok(starts
+            .partition_point(|&s| s as usize <= byte_index)
+            .saturating_sub(1))
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
@@ -130,7 +143,9 @@ impl<'a> Files<'a> for FileTable<'a> {
             given: line_index,
             max: starts.len().saturating_sub(1),
         })? as usize;
-        let end = starts.get(line_index + 1).map_or(file.text.len(), |&e| e as usize);
+        let end = starts
+            .get(line_index + 1)
+            .map_or(file.text.len(), |&e| e as usize);
         Ok(start..end)
     }
 }

@@ -32,7 +32,10 @@ impl SourceFile {
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
         let start = self.line_starts[line - 1] as usize;
         let end = (offset as usize).min(self.text.len());
-        let col = self.text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        let col = self
+            .text
+            .get(start..end)
+            .map_or(1, |s| s.chars().count() + 1);
         (line as u32, col as u32)
     }
 
@@ -49,4 +52,3 @@ impl SourceFile {
         self.text[start as usize..end].trim_end_matches(['\n', '\r'])
     }
 }
-

@@ -34,7 +34,11 @@ fn every_golden_program_and_listing_parses() {
     python_files(&shared.join("golden"), &mut files);
     python_files(&shared.join("seed/listings"), &mut files);
     files.sort();
-    assert!(files.len() >= 60, "expected the golden suite and listings, found {}", files.len());
+    assert!(
+        files.len() >= 60,
+        "expected the golden suite and listings, found {}",
+        files.len()
+    );
     let mut failures = Vec::new();
     for path in files.iter().filter(|p| !is_syntax_error_program(p)) {
         let source = load(path);
@@ -42,7 +46,12 @@ fn every_golden_program_and_listing_parses() {
             failures.push(epyc_syntax::render(&[source], &diags, false));
         }
     }
-    assert!(failures.is_empty(), "{} files failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} files failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -55,7 +64,10 @@ fn syntax_error_program_fails_at_line_3() {
     let (line, _) = source.line_col(diags[0].start);
     assert_eq!(line, 3);
     let rendered = epyc_syntax::render(&[source], &diags, false);
-    assert!(rendered.contains(&format!("{}:3:", path.display())), "{rendered}");
+    assert!(
+        rendered.contains(&format!("{}:3:", path.display())),
+        "{rendered}"
+    );
 }
 
 #[test]
@@ -70,6 +82,11 @@ fn every_statement_of_listing5_maps_to_its_own_line() {
         let text = &source.text[range.start().to_usize()..range.end().to_usize()];
         let (line, col) = source.line_col(range.start().to_u32());
         assert_eq!(col, 1, "top-level statement {text:?} at column {col}");
-        assert!(source.line_text(line).starts_with(text.lines().next().unwrap_or("")), "{text:?}");
+        assert!(
+            source
+                .line_text(line)
+                .starts_with(text.lines().next().unwrap_or("")),
+            "{text:?}"
+        );
     }
 }

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 /// A fresh directory for one test, with the given files.
 fn fixture(test: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("imports").join(test);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("imports")
+        .join(test);
     if dir.exists() {
         std::fs::remove_dir_all(&dir).expect("clear fixture");
     }
@@ -26,20 +28,40 @@ fn modules_load_once_in_first_import_order() {
     let dir = fixture(
         "order",
         &[
-            ("prog/main.py", "from util import *\nimport parallel\nfrom helper import h\nprint h(1)\n"),
+            (
+                "prog/main.py",
+                "from util import *\nimport parallel\nfrom helper import h\nprint h(1)\n",
+            ),
             ("prog/helper.py", "def h(x):\n    return x\n"),
-            ("libs/util.py", "from array import len\ndef range(a):\n    return a\n"),
-            ("libs/array.py", "from parallel import coreid\ndef len(a):\n    return native rtl_dsize(a, 0)\n"),
-            ("libs/parallel.py", "from util import *\ndef coreid():\n    return native rtl_coreid()\n"),
+            (
+                "libs/util.py",
+                "from array import len\ndef range(a):\n    return a\n",
+            ),
+            (
+                "libs/array.py",
+                "from parallel import coreid\ndef len(a):\n    return native rtl_dsize(a, 0)\n",
+            ),
+            (
+                "libs/parallel.py",
+                "from util import *\ndef coreid():\n    return native rtl_coreid()\n",
+            ),
         ],
     );
     let program = parse_program(&dir.join("prog/main.py"), &[dir.join("libs")]).expect("parses");
-    assert_eq!(names(&program), ["__main__", "util", "array", "parallel", "helper"]);
+    assert_eq!(
+        names(&program),
+        ["__main__", "util", "array", "parallel", "helper"]
+    );
     assert_eq!(program.files.len(), 5);
     let util = program.module("util").expect("util");
-    assert!(program.files[util.file as usize].path.ends_with("libs/util.py"));
+    assert!(program.files[util.file as usize]
+        .path
+        .ends_with("libs/util.py"));
     // Import statements stay in the AST.
-    assert!(matches!(program.modules[0].body[0], epyc_syntax::ast::Stmt::ImportFrom(_)));
+    assert!(matches!(
+        program.modules[0].body[0],
+        epyc_syntax::ast::Stmt::ImportFrom(_)
+    ));
 }
 
 #[test]
@@ -69,7 +91,10 @@ fn imports_inside_blocks_and_dotted_names() {
     let dir = fixture(
         "nested",
         &[
-            ("main.py", "def f():\n    import pkg.inner\nif x:\n    from other import y\n"),
+            (
+                "main.py",
+                "def f():\n    import pkg.inner\nif x:\n    from other import y\n",
+            ),
             ("pkg/inner.py", "z = 1\n"),
             ("other.py", "y = 1\n"),
         ],
@@ -82,7 +107,13 @@ fn imports_inside_blocks_and_dotted_names() {
 fn missing_module_is_reported_at_the_import() {
     let dir = fixture(
         "missing",
-        &[("main.py", "x = 1\nfrom nowhere import *\nimport alsomissing, nowhere\n"), ("libs/.keep", "")],
+        &[
+            (
+                "main.py",
+                "x = 1\nfrom nowhere import *\nimport alsomissing, nowhere\n",
+            ),
+            ("libs/.keep", ""),
+        ],
     );
     let failure = parse_program(&dir.join("main.py"), &[dir.join("libs")]).expect_err("must fail");
     assert_eq!(failure.diagnostics.len(), 2);
@@ -90,15 +121,27 @@ fn missing_module_is_reported_at_the_import() {
     assert_eq!(d.message, "no module named 'nowhere'");
     assert_eq!(failure.files[0].line_col(d.start), (2, 1));
     let help = d.help.as_deref().unwrap_or("");
-    assert!(help.contains("nowhere.py") && help.contains("libs"), "{help}");
-    assert_eq!(failure.diagnostics[1].message, "no module named 'alsomissing'");
+    assert!(
+        help.contains("nowhere.py") && help.contains("libs"),
+        "{help}"
+    );
+    assert_eq!(
+        failure.diagnostics[1].message,
+        "no module named 'alsomissing'"
+    );
     let text = render(&failure.files, &failure.diagnostics, false);
     assert!(text.contains("main.py:2:1"), "{text}");
 }
 
 #[test]
 fn syntax_errors_in_modules_are_reported_with_their_file() {
-    let dir = fixture("bad_module", &[("main.py", "import bad\nprint 1\n"), ("bad.py", "def f(:\n")]);
+    let dir = fixture(
+        "bad_module",
+        &[
+            ("main.py", "import bad\nprint 1\n"),
+            ("bad.py", "def f(:\n"),
+        ],
+    );
     let failure = parse_program(&dir.join("main.py"), &[]).expect_err("must fail");
     assert_eq!(failure.files.len(), 2);
     let d = &failure.diagnostics[0];
@@ -112,7 +155,9 @@ fn syntax_errors_in_modules_are_reported_with_their_file() {
 fn unreadable_main_file_is_a_diagnostic() {
     let dir = fixture("unreadable", &[]);
     let failure = parse_program(&dir.join("absent.py"), &[]).expect_err("must fail");
-    assert!(failure.diagnostics[0].message.starts_with("cannot read file"));
+    assert!(failure.diagnostics[0]
+        .message
+        .starts_with("cannot read file"));
     let text = render(&failure.files, &failure.diagnostics, false);
     assert!(text.contains("absent.py"), "{text}");
 }
@@ -121,17 +166,27 @@ fn unreadable_main_file_is_a_diagnostic() {
 fn relative_imports_are_refused() {
     let dir = fixture("relative", &[("main.py", "from . import x\n")]);
     let failure = parse_program(&dir.join("main.py"), &[]).expect_err("must fail");
-    assert_eq!(failure.diagnostics[0].message, "relative imports are not supported");
+    assert_eq!(
+        failure.diagnostics[0].message,
+        "relative imports are not supported"
+    );
 }
 
 #[test]
 fn default_lib_dir_honours_the_environment() {
     // Only this test touches EPYC_LIBS in this test binary.
     std::env::set_var("EPYC_LIBS", "/some/where/libs");
-    assert_eq!(epyc_syntax::default_lib_dir(), PathBuf::from("/some/where/libs"));
+    assert_eq!(
+        epyc_syntax::default_lib_dir(),
+        PathBuf::from("/some/where/libs")
+    );
     std::env::remove_var("EPYC_LIBS");
     let dir = epyc_syntax::default_lib_dir();
     let repo_libs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../libs");
     let repo_libs = repo_libs.canonicalize().unwrap_or(repo_libs);
-    assert!(dir == repo_libs || dir.join("parallel.py").is_file(), "{}", dir.display());
+    assert!(
+        dir == repo_libs || dir.join("parallel.py").is_file(),
+        "{}",
+        dir.display()
+    );
 }

@@ -46,12 +46,19 @@ fn ranges_after_a_multi_line_block_comment() {
     let src = "a = 1 /* one\ntwo\nthree */ + b\n/* x\n*/ print a\nc = \"s\\t\" + 017\n";
     let body = parse_ok(src);
     assert_eq!(body.len(), 3);
-    let ast::Expr::BinOp(sum) = assign_value(&body[0]) else { panic!() };
+    let ast::Expr::BinOp(sum) = assign_value(&body[0]) else {
+        panic!()
+    };
     assert_eq!(text_of(src, &*sum.left), "1");
     assert_eq!(text_of(src, &*sum.right), "b");
-    assert_eq!(text_of(src, assign_value(&body[0])), "1 /* one\ntwo\nthree */ + b");
+    assert_eq!(
+        text_of(src, assign_value(&body[0])),
+        "1 /* one\ntwo\nthree */ + b"
+    );
     assert_eq!(text_of(src, &body[1]), "print a");
-    let ast::Expr::BinOp(cat) = assign_value(&body[2]) else { panic!() };
+    let ast::Expr::BinOp(cat) = assign_value(&body[2]) else {
+        panic!()
+    };
     assert_eq!(text_of(src, &*cat.left), "\"s\\t\"");
     assert_eq!(text_of(src, &*cat.right), "017");
 }
@@ -61,11 +68,16 @@ fn ranges_of_rewritten_tokens_cover_the_original_spelling() {
     let src = "if !done and x <> y: z = 2^n + native rtl_coreid() + TRUE + 1.5f\n";
     let body = parse_ok(src);
     let ast::Stmt::If(s) = &body[0] else { panic!() };
-    let ast::Expr::BoolOp(cond) = s.test.as_ref() else { panic!() };
+    let ast::Expr::BoolOp(cond) = s.test.as_ref() else {
+        panic!()
+    };
     assert_eq!(text_of(src, &cond.values[0]), "!done");
     assert_eq!(text_of(src, &cond.values[1]), "x <> y");
     let value = assign_value(&s.body[0]);
-    assert_eq!(text_of(src, value), "2^n + native rtl_coreid() + TRUE + 1.5f");
+    assert_eq!(
+        text_of(src, value),
+        "2^n + native rtl_coreid() + TRUE + 1.5f"
+    );
     let mut terms = Vec::new();
     let mut e = value;
     while let ast::Expr::BinOp(b) = e {
@@ -77,12 +89,20 @@ fn ranges_of_rewritten_tokens_cover_the_original_spelling() {
     }
     terms.push(text_of(src, e));
     assert_eq!(terms, ["1.5f", "TRUE", "native rtl_coreid()", "2^n"]);
-    let ast::Expr::BinOp(add) = value else { panic!() };
-    let ast::Expr::BinOp(add2) = add.left.as_ref() else { panic!() };
-    let ast::Expr::BinOp(add3) = add2.left.as_ref() else { panic!() };
+    let ast::Expr::BinOp(add) = value else {
+        panic!()
+    };
+    let ast::Expr::BinOp(add2) = add.left.as_ref() else {
+        panic!()
+    };
+    let ast::Expr::BinOp(add3) = add2.left.as_ref() else {
+        panic!()
+    };
     let native = call(&add3.right);
     assert_eq!(text_of(src, &*native.func), "native rtl_coreid");
-    let ast::Expr::Name(n) = native.func.as_ref() else { panic!() };
+    let ast::Expr::Name(n) = native.func.as_ref() else {
+        panic!()
+    };
     assert_eq!(n.id.as_str(), "__native__rtl_coreid");
 }
 
@@ -90,7 +110,9 @@ fn ranges_of_rewritten_tokens_cover_the_original_spelling() {
 fn ranges_in_tab_indented_blocks() {
     let src = "while x:\n\tprint x\n\tx = x - 1\n";
     let body = parse_ok(src);
-    let ast::Stmt::While(w) = &body[0] else { panic!() };
+    let ast::Stmt::While(w) = &body[0] else {
+        panic!()
+    };
     assert_eq!(text_of(src, &w.body[0]), "print x");
     assert_eq!(text_of(src, &w.body[1]), "x = x - 1");
 }

@@ -30,7 +30,10 @@ fn notes_and_help_carry_their_positions() {
     let text = render(&[main, other], &[diag], false);
     assert!(text.starts_with("error: type conflict\n"), "{text}");
     assert!(text.contains("main.py:2:5"), "{text}");
-    assert!(text.contains("note: libs/m.py:2:5: returned here"), "{text}");
+    assert!(
+        text.contains("note: libs/m.py:2:5: returned here"),
+        "{text}"
+    );
     assert!(text.contains("help: convert with str()"), "{text}");
     assert!(text.contains("2 | b = a + \"s\""), "{text}");
 }
@@ -39,8 +42,15 @@ fn notes_and_help_carry_their_positions() {
 fn warnings_and_color() {
     let file = SourceFile::new("w.py", "Value = 1\nvalue = 2\n");
     let diag = Diagnostic::warning(0, 10, 15, "names differ only in case");
-    let plain = render(&[file.clone()], &[diag.clone()], false);
-    assert!(plain.starts_with("warning: names differ only in case\n  --> w.py:2:1\n"), "{plain}");
+    let plain = render(
+        std::slice::from_ref(&file),
+        std::slice::from_ref(&diag),
+        false,
+    );
+    assert!(
+        plain.starts_with("warning: names differ only in case\n  --> w.py:2:1\n"),
+        "{plain}"
+    );
     assert!(!plain.contains('\u{1b}'));
     let colored = render(&[file], &[diag], true);
     assert!(colored.contains('\u{1b}'));
@@ -49,8 +59,16 @@ fn warnings_and_color() {
 #[test]
 fn bad_file_ids_and_offsets_do_not_panic() {
     let file = SourceFile::new("a.py", "x\n");
-    let text = render(&[file.clone()], &[Diagnostic::error(7, 0, 1, "lost")], false);
+    let text = render(
+        std::slice::from_ref(&file),
+        &[Diagnostic::error(7, 0, 1, "lost")],
+        false,
+    );
     assert!(text.contains("error: lost"), "{text}");
-    let text = render(&[file], &[Diagnostic::error(0, 50, 90, "past the end")], false);
+    let text = render(
+        &[file],
+        &[Diagnostic::error(0, 50, 90, "past the end")],
+        false,
+    );
     assert!(text.contains("a.py:"), "{text}");
 }

@@ -60,8 +60,8 @@ impl Tok {
 
 const THREE_CHAR_OPS: [&str; 5] = ["**=", "//=", ">>=", "<<=", "..."];
 const TWO_CHAR_OPS: [&str; 20] = [
-    "**", "//", "==", "!=", "<>", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
-    "@=", "->", ":=", "<<", ">>",
+    "**", "//", "==", "!=", "<>", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=",
+    "->", ":=", "<<", ">>",
 ];
 
 pub fn is_ident_start(c: char) -> bool {
@@ -201,7 +201,8 @@ impl Lexer<'_> {
     fn string(&mut self, start: usize, prefix_len: usize) {
         let quote_at = start + prefix_len;
         let q = self.bytes[quote_at];
-        let triple = self.bytes.get(quote_at + 1) == Some(&q) && self.bytes.get(quote_at + 2) == Some(&q);
+        let triple =
+            self.bytes.get(quote_at + 1) == Some(&q) && self.bytes.get(quote_at + 2) == Some(&q);
         if q == b'"' && prefix_len == 0 && !triple {
             // ePython: ends at the next `"`, backslashes are plain characters.
             self.pos = quote_at + 1;
@@ -222,7 +223,10 @@ impl Lexer<'_> {
                 Some(b'\\') => {
                     self.pos += 1;
                     if self.peek(0).is_some() {
-                        self.pos += self.src[self.pos..].chars().next().map_or(1, char::len_utf8);
+                        self.pos += self.src[self.pos..]
+                            .chars()
+                            .next()
+                            .map_or(1, char::len_utf8);
                     }
                 }
                 Some(b'\n' | b'\r') if !triple => break,
@@ -251,7 +255,8 @@ impl Lexer<'_> {
             }
         };
         self.pos = start;
-        let radix_prefix = self.peek(0) == Some(b'0') && matches!(self.peek(1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B'));
+        let radix_prefix = self.peek(0) == Some(b'0')
+            && matches!(self.peek(1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B'));
         if radix_prefix {
             self.pos += 2;
             digits(self, |c| c.is_ascii_hexdigit());
@@ -273,10 +278,17 @@ impl Lexer<'_> {
         // C suffixes (`u`, `l`, `ul`, `ll`, `f`, ...) and Python's imaginary `j`: letters directly
         // after the digits belong to the literal when no other identifier character follows.
         let suffix_start = self.pos;
-        while matches!(self.peek(0), Some(b'u' | b'U' | b'l' | b'L' | b'f' | b'F' | b'j' | b'J')) && self.pos - suffix_start < 3 {
+        while matches!(
+            self.peek(0),
+            Some(b'u' | b'U' | b'l' | b'L' | b'f' | b'F' | b'j' | b'J')
+        ) && self.pos - suffix_start < 3
+        {
             self.pos += 1;
         }
-        let next_is_ident = self.src[self.pos..].chars().next().is_some_and(is_ident_char);
+        let next_is_ident = self.src[self.pos..]
+            .chars()
+            .next()
+            .is_some_and(is_ident_char);
         if next_is_ident {
             self.pos = suffix_start;
         }
@@ -312,7 +324,10 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str) -> Vec<(Kind, &str)> {
-        tokenize(src).into_iter().map(|t| (t.kind, t.text(src))).collect()
+        tokenize(src)
+            .into_iter()
+            .map(|t| (t.kind, t.text(src)))
+            .collect()
     }
 
     #[test]
@@ -332,7 +347,11 @@ mod tests {
     #[test]
     fn numbers_keep_their_suffixes() {
         let k = kinds("1.5f 10ul 0x1F 017 1e-3 2.x");
-        let nums: Vec<&str> = k.iter().filter(|t| t.0 == Kind::Number).map(|t| t.1).collect();
+        let nums: Vec<&str> = k
+            .iter()
+            .filter(|t| t.0 == Kind::Number)
+            .map(|t| t.1)
+            .collect();
         assert_eq!(nums, ["1.5f", "10ul", "0x1F", "017", "1e-3", "2."]);
     }
 

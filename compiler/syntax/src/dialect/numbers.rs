@@ -7,7 +7,11 @@
 pub fn python_number(text: &str) -> Result<Option<String>, String> {
     let lower = text.to_ascii_lowercase();
     let radix = lower.starts_with("0x") || lower.starts_with("0o") || lower.starts_with("0b");
-    let suffix_chars: &[char] = if radix { &['u', 'l'] } else { &['u', 'l', 'f', 'j'] };
+    let suffix_chars: &[char] = if radix {
+        &['u', 'l']
+    } else {
+        &['u', 'l', 'f', 'j']
+    };
     let body_len = lower.trim_end_matches(suffix_chars).len();
     let (body, suffix) = (&text[..body_len], &lower[body_len..]);
     let is_float = !radix && body.contains(['.', 'e', 'E']);
@@ -18,11 +22,16 @@ pub fn python_number(text: &str) -> Result<Option<String>, String> {
         // Python's imaginary `j`, or letters that are no suffix at all: the parser decides.
         _ => return Ok(None),
     }
-    let leading_zero_octal =
-        !radix && !is_float && body.len() > 1 && body.starts_with('0') && body.contains(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    let leading_zero_octal = !radix
+        && !is_float
+        && body.len() > 1
+        && body.starts_with('0')
+        && body.contains(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
     if leading_zero_octal {
         if body.contains(['8', '9']) {
-            return Err("a number with a leading 0 is octal (as in C); its digits must be 0-7".into());
+            return Err(
+                "a number with a leading 0 is octal (as in C); its digits must be 0-7".into(),
+            );
         }
         return Ok(Some(format!("0o{}", &body[1..])));
     }
@@ -47,7 +56,9 @@ mod tests {
 
     #[test]
     fn python_forms_stay() {
-        for t in ["0", "00", "123", "0x1F", "0.5", "1.", "1e-3", "0o17", "3j", "1_000"] {
+        for t in [
+            "0", "00", "123", "0x1F", "0.5", "1.", "1e-3", "0o17", "3j", "1_000",
+        ] {
             assert_eq!(python_number(t), Ok(None), "{t}");
         }
     }

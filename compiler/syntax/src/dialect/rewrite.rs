@@ -49,15 +49,15 @@ pub fn rewrite(src: &str) -> Result<Rewritten, Vec<DialectError>> {
 /// Keywords ePython accepts in any case (its lexer is case-insensitive). Identifiers stay
 /// case-sensitive (deviation D27), so only these words are normalised to lower case.
 const CASE_INSENSITIVE_KEYWORDS: [&str; 21] = [
-    "and", "or", "not", "is", "in", "if", "elif", "else", "while", "for", "def", "return",
-    "pass", "print", "native", "from", "import", "exit", "quit", "input", "str",
+    "and", "or", "not", "is", "in", "if", "elif", "else", "while", "for", "def", "return", "pass",
+    "print", "native", "from", "import", "exit", "quit", "input", "str",
 ];
 
 const PYTHON_KEYWORDS: [&str; 35] = [
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
-    "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
-    "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
 ];
 
 /// Python keywords that may begin an expression.
@@ -153,11 +153,17 @@ impl Planner<'_> {
 
     fn block_comment(&mut self, tok: Tok, terminated: bool, in_statement: bool, indent: usize) {
         if !terminated {
-            self.error(tok.start, tok.start + 2, "unterminated block comment", "a `/*` comment needs a closing `*/`");
+            self.error(
+                tok.start,
+                tok.start + 2,
+                "unterminated block comment",
+                "a `/*` comment needs a closing `*/`",
+            );
             return;
         }
         let text = tok.text(self.src);
-        let breaks = text.matches('\n').count() + text.matches('\r').count() - text.matches("\r\n").count();
+        let breaks =
+            text.matches('\n').count() + text.matches('\r').count() - text.matches("\r\n").count();
         if in_statement || tok.depth > 0 {
             // Inside a statement: the comment is a space; its line breaks become explicit
             // line joins so the statement goes on and line numbers stay.
@@ -168,8 +174,16 @@ impl Planner<'_> {
         // on, so drop the comment with the blanks after it and re-indent after its line breaks.
         let rest = &self.src[tok.end..];
         let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-        let reindent = if breaks > 0 { " ".repeat(indent) } else { String::new() };
-        self.replace(tok.start, tok.end + blanks, format!("{}{reindent}", "\n".repeat(breaks)));
+        let reindent = if breaks > 0 {
+            " ".repeat(indent)
+        } else {
+            String::new()
+        };
+        self.replace(
+            tok.start,
+            tok.end + blanks,
+            format!("{}{reindent}", "\n".repeat(breaks)),
+        );
     }
 
     fn significant(&mut self, i: usize, stmt_start: bool) {
@@ -201,7 +215,10 @@ impl Planner<'_> {
                 "^" => self.replace(tok.start, tok.end, "**"),
                 "^=" => self.replace(tok.start, tok.end, "**="),
                 "!" => {
-                    let glued = self.src[..tok.start].chars().next_back().is_some_and(is_ident_char);
+                    let glued = self.src[..tok.start]
+                        .chars()
+                        .next_back()
+                        .is_some_and(is_ident_char);
                     self.replace(tok.start, tok.end, if glued { " not " } else { "not " });
                 }
                 _ => {}
@@ -274,7 +291,11 @@ impl Planner<'_> {
             .iter()
             .enumerate()
             .skip(open + 1)
-            .find(|(_, t)| t.depth == inner && t.kind == Kind::Op && matches!(t.text(self.src), ")" | "]" | "}"))
+            .find(|(_, t)| {
+                t.depth == inner
+                    && t.kind == Kind::Op
+                    && matches!(t.text(self.src), ")" | "]" | "}")
+            })
             .map(|(j, _)| j)
     }
 
