@@ -19,6 +19,9 @@ pub fn parse_module(file: FileId, source: &SourceFile) -> Result<Vec<ast::Stmt>,
         Ok(Ok(suite)) => suite,
         Ok(Err(error)) => {
             let offset = rewritten.map.start(error.offset.to_u32());
+            // An error at the end of the file belongs after the last thing written, not on
+            // the empty line after it.
+            let offset = offset.min(source.text.trim_end().len() as u32);
             let end = char_end(&source.text, offset);
             let help = parser_explanation(&error.error);
             return Err(vec![
