@@ -139,6 +139,22 @@ pub fn if_(c: Expr, then_body: Vec<Stmt>, else_body: Vec<Stmt>) -> Stmt {
         else_body,
     })
 }
+pub fn for_range(var: &Var, start: Expr, stop: Expr, step: Expr, body: Vec<Stmt>) -> Stmt {
+    st(StmtKind::ForRange {
+        var: var.0,
+        start,
+        stop,
+        step,
+        body,
+    })
+}
+pub fn for_list(var: &Var, list: Expr, body: Vec<Stmt>) -> Stmt {
+    st(StmtKind::ForList {
+        var: var.0,
+        list,
+        body,
+    })
+}
 pub fn while_(c: Expr, body: Vec<Stmt>) -> Stmt {
     st(StmtKind::While { cond: c, body })
 }
