@@ -1,0 +1,122 @@
+//! A tiny two-pass assembler over `epiphany_isa::assemble_line` and an ELF writer, so tests can
+//! build small programs: `name:` defines a label, `@name` in an operand is replaced by the
+//! `.+N` offset to it (use `.l` branches so sizes do not depend on the offset), and `.org ADDR`
+//! moves the location counter.
+#![allow(dead_code)]
+
+pub fn assemble(src: &str) -> Vec<u8> {
+    let lines: Vec<&str> = src
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with(';'))
+        .collect();
+    let mut labels = std::collections::HashMap::new();
+    // Pass 1: addresses.
+    let mut pc = 0u32;
+    for l in &lines {
+        if let Some(a) = l.strip_prefix(".org ") {
+            pc = parse_num(a);
+        } else if let Some(name) = l.strip_suffix(':') {
+            labels.insert(name.to_string(), pc);
+        } else {
+            let text = substitute(l, pc, &|_| Some(pc));
+            pc += epiphany_isa::assemble_line(&text, pc)
+                .unwrap_or_else(|e| panic!("{l}: {e:?}"))
+                .size as u32;
+        }
+    }
+    // Pass 2: bytes.
+    let mut mem = vec![0u8; 0x8000];
+    let mut pc = 0u32;
+    for l in &lines {
+        if let Some(a) = l.strip_prefix(".org ") {
+            pc = parse_num(a);
+        } else if l.ends_with(':') {
+        } else {
+            let text = substitute(l, pc, &|n| labels.get(n).copied());
+            let e =
+                epiphany_isa::assemble_line(&text, pc).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            for (k, b) in e.bytes().into_iter().enumerate() {
+                mem[pc as usize + k] = b;
+            }
+            pc += e.size as u32;
+        }
+    }
+    mem
+}
+
+fn parse_num(s: &str) -> u32 {
+    let s = s.trim();
+    match s.strip_prefix("0x") {
+        Some(h) => u32::from_str_radix(h, 16).unwrap(),
+        None => s.parse().unwrap(),
+    }
+}
+
+fn substitute(line: &str, pc: u32, label: &dyn Fn(&str) -> Option<u32>) -> String {
+    match line.find('@') {
+        None => line.to_string(),
+        Some(i) => {
+            let rest = &line[i + 1..];
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            let target = label(&rest[..end]).unwrap_or_else(|| panic!("unknown label in {line}"));
+            format!(
+                "{}.+{}{}",
+                &line[..i],
+                target.wrapping_sub(pc) as i32,
+                &rest[end..]
+            )
+        }
+    }
+}
+
+/// A minimal little-endian ELF32 for Epiphany with one PT_LOAD of `image` at address 0.
+pub fn elf(image: &[u8]) -> Vec<u8> {
+    let mut f = Vec::new();
+    let ehsize = 52u32;
+    let phoff = ehsize;
+    let data_off = 0x100u32;
+    f.extend_from_slice(b"\x7fELF\x01\x01\x01\x00");
+    f.extend_from_slice(&[0; 8]);
+    let h16 = |f: &mut Vec<u8>, v: u16| f.extend_from_slice(&v.to_le_bytes());
+    let h32 = |f: &mut Vec<u8>, v: u32| f.extend_from_slice(&v.to_le_bytes());
+    h16(&mut f, 2); // ET_EXEC
+    h16(&mut f, 0x1223);
+    h32(&mut f, 1);
+    h32(&mut f, 0); // entry
+    h32(&mut f, phoff);
+    h32(&mut f, 0); // shoff
+    h32(&mut f, 0); // flags
+    h16(&mut f, ehsize as u16);
+    h16(&mut f, 32); // phentsize
+    h16(&mut f, 1); // phnum
+    h16(&mut f, 40); // shentsize
+    h16(&mut f, 0);
+    h16(&mut f, 0);
+    // Program header.
+    h32(&mut f, 1); // PT_LOAD
+    h32(&mut f, data_off);
+    h32(&mut f, 0); // vaddr
+    h32(&mut f, 0); // paddr
+    h32(&mut f, image.len() as u32);
+    h32(&mut f, image.len() as u32);
+    h32(&mut f, 7);
+    h32(&mut f, 0x8000);
+    f.resize(data_off as usize, 0);
+    f.extend_from_slice(image);
+    f
+}
+
+pub fn run_asm(src: &str, rows: u32, cols: u32, max_cycles: u64) -> epiphany_sim::RunResult {
+    let cfg = epiphany_sim::Config {
+        rows,
+        cols,
+        max_cycles: Some(max_cycles),
+        ..Default::default()
+    };
+    let mut sim = epiphany_sim::Simulator::new(cfg).unwrap();
+    sim.load_elf(&elf(&assemble(src))).unwrap();
+    sim.run()
+}

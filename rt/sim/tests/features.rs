@@ -1,0 +1,238 @@
+//! Interrupts, timers, IDLE, inter-core interrupts, TESTSET, DMA, CONFIG rounding, the register
+//! page and deadlock detection, on small hand-assembled programs.
+
+mod asm_util;
+use asm_util::run_asm;
+use epiphany_sim::FaultKind;
+
+fn exit_codes(r: &epiphany_sim::RunResult) -> Vec<Option<i32>> {
+    r.cores.iter().map(|c| c.exit_code).collect()
+}
+
+#[test]
+fn timer_interrupt_wakes_idle_core() {
+    let r = run_asm(
+        "b.l @main
+         .org 0xc
+         b.l @timer0
+         .org 0x100
+         main:
+         mov r1, 0
+         mov r0, 1000
+         movts ctimer0, r0
+         mov r0, 0x10
+         movts config, r0
+         gie
+         idle
+         mov r0, r1
+         trap 3
+         timer0:
+         mov r1, 42
+         rti",
+        1,
+        1,
+        1_000_000,
+    );
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(exit_codes(&r), vec![Some(42)]);
+    assert!(
+        r.cores[0].cycles >= 1000 && r.cores[0].counters.idle_cycles > 900,
+        "{:?}",
+        r.cores[0]
+    );
+}
+
+#[test]
+fn user_interrupt_from_another_core() {
+    let r = run_asm(
+        "b.l @main
+         .org 0x24
+         b.l @user
+         .org 0x100
+         main:
+         mov r7, 0
+         movfs r0, coreid
+         mov r1, 0x808
+         sub r2, r0, r1
+         beq.l @core0
+         ; core (32,9): set ILAT bit 9 of core (32,8) through its global ILATST address.
+         mov r3, 0x042c
+         movt r3, 0x808f
+         mov r4, 0x200
+         str r4, [r3]
+         mov r0, 0
+         trap 3
+         core0:
+         gie
+         idle
+         mov r0, r7
+         trap 3
+         user:
+         mov r7, 9
+         rti",
+        1,
+        2,
+        1_000_000,
+    );
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(exit_codes(&r), vec![Some(9), Some(0)]);
+    assert_eq!(r.exit_status(), 9);
+}
+
+#[test]
+fn testset_on_global_address_is_atomic_swap_if_zero() {
+    let r = run_asm(
+        ".org 0x0
+         mov r2, 0x7000
+         movt r2, 0x8080
+         mov r3, 0
+         mov r0, 5
+         testset r0, [r2, r3]
+         mov r5, r0
+         mov r0, 6
+         testset r0, [r2, r3]
+         ; r5 = 0 (old), r0 = 5 (lock already held), memory still 5
+         ldr r1, [r2]
+         add r0, r0, r5
+         add r0, r0, r1
+         trap 3",
+        1,
+        1,
+        10_000,
+    );
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(exit_codes(&r), vec![Some(10)]);
+}
+
+#[test]
+fn testset_on_local_address_faults() {
+    let r = run_asm(
+        "mov r2, 0x7000\n mov r3, 0\n testset r0, [r2, r3]\n trap 3",
+        1,
+        1,
+        10_000,
+    );
+    assert!(matches!(
+        r.fault.map(|f| f.kind),
+        Some(FaultKind::BadTestset { .. })
+    ));
+}
+
+#[test]
+fn dma_copies_words_and_reports_busy_then_done() {
+    let r = run_asm(
+        "mov r0, 0x6000
+         mov r1, 1234
+         str r1, [r0]
+         mov r1, 4321
+         str r1, [r0, 1]
+         ; inner stride 4 (src and dst), 2 elements, 0x6000 -> 0x6100
+         mov r1, 4
+         movt r1, 4
+         movts dma0stride, r1
+         mov r1, 0x0002
+         movt r1, 0x0001
+         movts dma0count, r1
+         movts dma0srcaddr, r0
+         mov r2, 0x6100
+         movts dma0dstaddr, r2
+         ; ENABLE | MASTER | word size
+         mov r1, 0x43
+         movts dma0config, r1
+         wait:
+         movfs r3, dma0status
+         sub r3, r3, 0
+         bne.l @wait
+         ldr r4, [r2]
+         ldr r5, [r2, 1]
+         sub r0, r5, r4
+         trap 3",
+        1,
+        1,
+        100_000,
+    );
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(exit_codes(&r), vec![Some(4321 - 1234)]);
+}
+
+#[test]
+fn config_rounding_mode_changes_fix() {
+    let r = run_asm(
+        "mov r0, 0
+         movt r0, 0x4020
+         fix r1, r0
+         mov r2, 1
+         movts config, r2
+         fix r3, r0
+         ; 2.5 rounds half away from zero to 3; truncation gives 2
+         mov r4, 10
+         lsl r1, r1, 4
+         add r0, r1, r3
+         trap 3",
+        1,
+        1,
+        10_000,
+    );
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(exit_codes(&r), vec![Some(3 * 16 + 2)]);
+}
+
+#[test]
+fn register_page_reads_coreid_and_own_registers() {
+    let r = run_asm(
+        "mov r0, 0x704
+         movt r0, 0xf
+         ldr r0, [r0]
+         trap 3",
+        2,
+        2,
+        10_000,
+    );
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(
+        exit_codes(&r),
+        vec![Some(0x808), Some(0x809), Some(0x848), Some(0x849)]
+    );
+}
+
+#[test]
+fn idle_with_interrupts_disabled_is_a_deadlock() {
+    let r = run_asm("gid\n idle\n trap 3", 2, 2, 1_000_000_000);
+    let f = r.fault.expect("deadlock");
+    assert_eq!(f.kind, FaultKind::Deadlock);
+    assert!(r.cores.iter().all(|c| c.cycles < 1_000_000));
+}
+
+#[test]
+fn branch_to_self_forever_is_a_deadlock_not_a_hang() {
+    let r = run_asm("gid\n here:\n b.l @here", 1, 1, 10_000_000_000);
+    assert_eq!(r.fault.expect("deadlock").kind, FaultKind::Deadlock);
+}
+
+#[test]
+fn trap_write_output_and_exit_status() {
+    let r = run_asm(
+        "mov r0, 1
+         mov r1, 0x7000
+         mov r4, 0x6968
+         str r4, [r1]
+         mov r2, 2
+         trap 0
+         mov r0, 7
+         trap 3",
+        1,
+        1,
+        10_000,
+    );
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(r.output, b"hi");
+    assert_eq!(r.exit_status(), 7);
+}
+
+#[test]
+fn thousand_core_workgroup_runs() {
+    let r = run_asm("movfs r0, coreid\n mov r0, 0\n trap 3", 32, 32, 10_000);
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(r.cores.len(), 1024);
+    assert!(r.cores.iter().all(|c| c.exit_code == Some(0)));
+}
