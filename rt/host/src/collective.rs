@@ -28,14 +28,26 @@ fn join(c: Contribution, pos: i32) -> CollResult {
         world.wake_all();
     }
     let root = (c.kind == CollKind::Bcast).then_some(c.root);
-    let wait = Wait { op: WaitOp::Collective { kind: c.kind, gen, root }, pos };
+    let wait = Wait {
+        op: WaitOp::Collective {
+            kind: c.kind,
+            gen,
+            root,
+        },
+        pos,
+    };
     let st = world.block(st, me, wait);
     st.coll.results[me].clone()
 }
 
 /// Every core has arrived: compute each core's result and open the next round.
 fn complete(st: &mut State) {
-    let arrived: Vec<Contribution> = st.coll.arrived.iter_mut().map(|a| a.take().expect("all arrived")).collect();
+    let arrived: Vec<Contribution> = st
+        .coll
+        .arrived
+        .iter_mut()
+        .map(|a| a.take().expect("all arrived"))
+        .collect();
     let reduce_values: Vec<Scalar> = arrived
         .iter()
         .filter(|c| c.kind == CollKind::Reduce)
@@ -74,9 +86,15 @@ fn as_tag(n: Num, tag: Tag) -> u32 {
 /// int (or bool), floats (float32, as the cores compute) otherwise.
 fn reduce(values: &[Scalar], op: i32) -> Result<Num, (RtError, String)> {
     if !(OP_SUM..=OP_PROD).contains(&op) {
-        return Err((RtError::TypeError, format!("unknown reduce operation code {op}")));
+        return Err((
+            RtError::TypeError,
+            format!("unknown reduce operation code {op}"),
+        ));
     }
-    if let Some(bad) = values.iter().find(|v| !matches!(v.tag, Tag::Int | Tag::Bool | Tag::Float)) {
+    if let Some(bad) = values
+        .iter()
+        .find(|v| !matches!(v.tag, Tag::Int | Tag::Bool | Tag::Float))
+    {
         return Err((
             RtError::TypeError,
             format!("reduce needs int or float values, got {}", bad.tag.name()),
@@ -119,7 +137,10 @@ fn finish(result: CollResult, pos: i32) -> i32 {
 pub extern "C" fn epyc_sync(pos: i32) {
     let c = Contribution {
         kind: CollKind::Sync,
-        value: Scalar { bits: 0, tag: Tag::None },
+        value: Scalar {
+            bits: 0,
+            tag: Tag::None,
+        },
         op: 0,
         root: 0,
         expected: 0,
@@ -130,11 +151,18 @@ pub extern "C" fn epyc_sync(pos: i32) {
 #[no_mangle]
 pub extern "C" fn epyc_reduce(bits: i32, tag: i32, op: i32, pos: i32) -> i32 {
     let Some(tag) = Tag::from_u32(tag as u32) else {
-        fail(RtError::TypeError, &format!("invalid value tag {tag} in reduce"), pos)
+        fail(
+            RtError::TypeError,
+            &format!("invalid value tag {tag} in reduce"),
+            pos,
+        )
     };
     let c = Contribution {
         kind: CollKind::Reduce,
-        value: Scalar { bits: bits as u32, tag },
+        value: Scalar {
+            bits: bits as u32,
+            tag,
+        },
         op,
         root: 0,
         expected: 0,
@@ -145,14 +173,21 @@ pub extern "C" fn epyc_reduce(bits: i32, tag: i32, op: i32, pos: i32) -> i32 {
 #[no_mangle]
 pub extern "C" fn epyc_bcast(bits: i32, tag: i32, root: i32, expected: i32, pos: i32) -> i32 {
     let Some(tag) = Tag::from_u32(tag as u32) else {
-        fail(RtError::TypeError, &format!("invalid value tag {tag} in bcast"), pos)
+        fail(
+            RtError::TypeError,
+            &format!("invalid value tag {tag} in bcast"),
+            pos,
+        )
     };
     let Some(root) = core::current().world.index_of(root) else {
         fail_plain(RtError::RecvFromMissingCore, pos)
     };
     let c = Contribution {
         kind: CollKind::Bcast,
-        value: Scalar { bits: bits as u32, tag },
+        value: Scalar {
+            bits: bits as u32,
+            tag,
+        },
         op: 0,
         root,
         expected,
@@ -165,10 +200,20 @@ mod tests {
     use super::*;
 
     fn ints(v: &[i32]) -> Vec<Scalar> {
-        v.iter().map(|&i| Scalar { bits: i as u32, tag: Tag::Int }).collect()
+        v.iter()
+            .map(|&i| Scalar {
+                bits: i as u32,
+                tag: Tag::Int,
+            })
+            .collect()
     }
     fn floats(v: &[f32]) -> Vec<Scalar> {
-        v.iter().map(|&f| Scalar { bits: f.to_bits(), tag: Tag::Float }).collect()
+        v.iter()
+            .map(|&f| Scalar {
+                bits: f.to_bits(),
+                tag: Tag::Float,
+            })
+            .collect()
     }
 
     #[test]
@@ -178,7 +223,10 @@ mod tests {
         assert_eq!(reduce(&v, OP_MIN), Ok(Num::Int(1)));
         assert_eq!(reduce(&v, OP_MAX), Ok(Num::Int(4)));
         assert_eq!(reduce(&v, OP_PROD), Ok(Num::Int(24)));
-        assert_eq!(reduce(&ints(&[i32::MAX, 1]), OP_SUM), Ok(Num::Int(i32::MIN)));
+        assert_eq!(
+            reduce(&ints(&[i32::MAX, 1]), OP_SUM),
+            Ok(Num::Int(i32::MIN))
+        );
     }
 
     #[test]
@@ -186,7 +234,10 @@ mod tests {
         let v = floats(&[0.0, 1.5, 3.0, 4.5]);
         assert_eq!(reduce(&v, OP_SUM), Ok(Num::Float(9.0)));
         assert_eq!(reduce(&v, OP_MAX), Ok(Num::Float(4.5)));
-        assert_eq!(reduce(&floats(&[1.0, 1.5, 2.0, 2.5]), OP_PROD), Ok(Num::Float(7.5)));
+        assert_eq!(
+            reduce(&floats(&[1.0, 1.5, 2.0, 2.5]), OP_PROD),
+            Ok(Num::Float(7.5))
+        );
         assert!(reduce(&v, 9).is_err());
     }
 }

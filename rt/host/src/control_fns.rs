@@ -34,7 +34,11 @@ pub extern "C" fn epyc_exit() {
 pub extern "C" fn epyc_error(code: i32, pos: i32) {
     match RtError::from_u32(code as u32) {
         Some(err) => core::fail_plain(err, pos),
-        None => core::fail(RtError::TypeError, &format!("unknown runtime error code {code}"), pos),
+        None => core::fail(
+            RtError::TypeError,
+            &format!("unknown runtime error code {code}"),
+            pos,
+        ),
     }
 }
 
@@ -45,6 +49,10 @@ pub unsafe extern "C" fn epyc_error_detail(code: i32, detail: *const u8, pos: i3
     let detail = String::from_utf8_lossy(heap::str_bytes(detail)).into_owned();
     match RtError::from_u32(code as u32) {
         Some(err) => core::fail(err, &detail, pos),
-        None => core::fail(RtError::TypeError, &format!("unknown runtime error code {code}: {detail}"), pos),
+        None => core::fail(
+            RtError::TypeError,
+            &format!("unknown runtime error code {code}: {detail}"),
+            pos,
+        ),
     }
 }

@@ -47,8 +47,12 @@ pub fn current() -> Rc<CoreCtx> {
     if let Some(ctx) = CORE.with(|c| c.borrow().clone()) {
         return ctx;
     }
-    enter(Arc::new(World::new(0, 1, Vec::new(), Arc::new(StdIo), false)), 0);
-    CORE.with(|c| c.borrow().clone()).expect("core context just installed")
+    enter(
+        Arc::new(World::new(0, 1, Vec::new(), Arc::new(StdIo), false)),
+        0,
+    );
+    CORE.with(|c| c.borrow().clone())
+        .expect("core context just installed")
 }
 
 /// The core ended normally: timing line, heap freed, status recorded.

@@ -22,7 +22,10 @@ pub fn stuck_report(world: &World, st: &State) -> Option<String> {
     let mut text = String::from("Deadlock: every running core is blocked in message passing\n");
     for (i, w) in blocked {
         let what = describe(world, st, i, &w.op);
-        let at = world.position(w.pos).map(|p| format!(" at {p}")).unwrap_or_default();
+        let at = world
+            .position(w.pos)
+            .map(|p| format!(" at {p}"))
+            .unwrap_or_default();
         text.push_str(&format!("  core {}: {what}{at}\n", world.core_id(i)));
     }
     Some(text)

@@ -84,7 +84,8 @@ thread_local! {
 }
 
 fn alloc(bytes: usize) -> Result<*mut u8, RtError> {
-    HEAP.with(|h| h.borrow_mut().alloc(bytes)).ok_or(RtError::OutOfMemory)
+    HEAP.with(|h| h.borrow_mut().alloc(bytes))
+        .ok_or(RtError::OutOfMemory)
 }
 
 /// Frees this thread's heap.
@@ -99,7 +100,11 @@ pub fn new_str(bytes: &[u8]) -> Result<*mut u8, RtError> {
     // SAFETY: `p` has room for the header and the bytes.
     unsafe {
         (p as *mut u32).write(len);
-        std::ptr::copy_nonoverlapping(bytes.as_ptr(), p.add(layout::STR_BYTES as usize), bytes.len());
+        std::ptr::copy_nonoverlapping(
+            bytes.as_ptr(),
+            p.add(layout::STR_BYTES as usize),
+            bytes.len(),
+        );
     }
     Ok(p)
 }

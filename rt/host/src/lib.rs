@@ -29,6 +29,8 @@ mod list_text;
 mod math_fns;
 mod messaging;
 mod monitor;
+#[cfg(target_os = "linux")]
+mod overflow;
 mod print_fns;
 mod random;
 mod runner;
@@ -73,7 +75,10 @@ pub fn run_with_io(prog: &HostProgram, cfg: &RunConfig, io: std::sync::Arc<dyn M
 
 /// (symbol, address) of every RtFn, for the JIT to link against.
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
-    symbols::entries().into_iter().map(|e| (e.symbol, e.address)).collect()
+    symbols::entries()
+        .into_iter()
+        .map(|e| (e.symbol, e.address))
+        .collect()
 }
 
 /// Every runtime function with the parameter and return kinds of its implementation.

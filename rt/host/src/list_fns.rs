@@ -26,15 +26,26 @@ pub extern "C" fn epyc_array_new(
 ) -> *mut u8 {
     let all = [d0, d1, d2, d3, d4, d5, d6];
     if !(1..=7).contains(&ndim) {
-        core::fail(RtError::TypeError, &format!("an array has 1 to 7 dimensions, not {ndim}"), pos);
+        core::fail(
+            RtError::TypeError,
+            &format!("an array has 1 to 7 dimensions, not {ndim}"),
+            pos,
+        );
     }
-    let dims: Vec<u32> = all[..ndim as usize].iter().map(|&d| d.max(0) as u32).collect();
+    let dims: Vec<u32> = all[..ndim as usize]
+        .iter()
+        .map(|&d| d.max(0) as u32)
+        .collect();
     allocate(&dims, elem_size, pos)
 }
 
 fn allocate(dims: &[u32], elem_size: i32, pos: i32) -> *mut u8 {
     if !(1..=8).contains(&elem_size) {
-        core::fail(RtError::TypeError, &format!("invalid list element size {elem_size}"), pos);
+        core::fail(
+            RtError::TypeError,
+            &format!("invalid list element size {elem_size}"),
+            pos,
+        );
     }
     heap::new_list(dims, elem_size as u32).unwrap_or_else(|e| core::fail_plain(e, pos))
 }

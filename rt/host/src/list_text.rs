@@ -31,7 +31,15 @@ unsafe fn write_list(out: &mut String, list: *const u8, path: u32) {
     let (_, dims) = heap::list_shape(list);
     let data = list.add(layout::list_data(dims.len() as u32, elem_size) as usize);
     let mut index = 0usize;
-    write_dims(out, &dims, data, elem_size as usize, tag, path >> 4, &mut index);
+    write_dims(
+        out,
+        &dims,
+        data,
+        elem_size as usize,
+        tag,
+        path >> 4,
+        &mut index,
+    );
 }
 
 /// Writes the elements spanned by `dims` (the outermost first), nested in brackets.

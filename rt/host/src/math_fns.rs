@@ -15,7 +15,13 @@ pub const OP_FABS: i32 = 16;
 
 /// f(x), or None when x is outside f's domain (NaN is passed through, as Python does).
 pub fn math(op: i32, x: f32) -> Result<f32, RtError> {
-    let domain = |ok: bool| if ok || x.is_nan() { Ok(()) } else { Err(RtError::MathDomain) };
+    let domain = |ok: bool| {
+        if ok || x.is_nan() {
+            Ok(())
+        } else {
+            Err(RtError::MathDomain)
+        }
+    };
     Ok(match op {
         0 => {
             domain(x >= 0.0)?;
@@ -57,7 +63,11 @@ pub fn math(op: i32, x: f32) -> Result<f32, RtError> {
 pub extern "C" fn epyc_math(op: i32, x: f32) -> f32 {
     match math(op, x) {
         Ok(y) => y,
-        Err(RtError::TypeError) => core::fail(RtError::TypeError, &format!("unknown math operation code {op}"), 0),
+        Err(RtError::TypeError) => core::fail(
+            RtError::TypeError,
+            &format!("unknown math operation code {op}"),
+            0,
+        ),
         Err(e) => core::fail_plain(e, 0),
     }
 }

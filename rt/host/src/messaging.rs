@@ -10,7 +10,13 @@ use epyc_rt_abi::{RtError, Tag};
 
 /// The tag passed by compiled code, or a type error naming the bad value.
 fn tag_of(tag: i32, pos: i32) -> Tag {
-    Tag::from_u32(tag as u32).unwrap_or_else(|| fail(RtError::TypeError, &format!("invalid value tag {tag} in a message"), pos))
+    Tag::from_u32(tag as u32).unwrap_or_else(|| {
+        fail(
+            RtError::TypeError,
+            &format!("invalid value tag {tag} in a message"),
+            pos,
+        )
+    })
 }
 
 /// `got` delivered where a value of tag `expected` is wanted: Int converts to Float, any
@@ -42,7 +48,10 @@ fn send_payload(payload: Payload, dest: i32, pos: i32) {
     chan.sent += 1;
     let seq = chan.sent;
     world.wake(to);
-    let wait = Wait { op: WaitOp::Send { dest: to, seq }, pos };
+    let wait = Wait {
+        op: WaitOp::Send { dest: to, seq },
+        pos,
+    };
     drop(world.block(st, me, wait));
 }
 
@@ -55,9 +64,19 @@ fn recv_payload(src: i32, pos: i32) -> Payload {
     };
     let me = ctx.index;
     let st = world.lock();
-    let mut st = world.block(st, me, Wait { op: WaitOp::Recv { src: from }, pos });
+    let mut st = world.block(
+        st,
+        me,
+        Wait {
+            op: WaitOp::Recv { src: from },
+            pos,
+        },
+    );
     let chan = st.chan(from, me);
-    let payload = chan.queue.pop_front().expect("block returns once a message is queued");
+    let payload = chan
+        .queue
+        .pop_front()
+        .expect("block returns once a message is queued");
     chan.taken += 1;
     world.wake(from);
     payload
@@ -66,7 +85,14 @@ fn recv_payload(src: i32, pos: i32) -> Payload {
 #[no_mangle]
 pub extern "C" fn epyc_send(bits: i32, tag: i32, dest: i32, pos: i32) {
     let tag = tag_of(tag, pos);
-    send_payload(Payload::Scalar(Scalar { bits: bits as u32, tag }), dest, pos);
+    send_payload(
+        Payload::Scalar(Scalar {
+            bits: bits as u32,
+            tag,
+        }),
+        dest,
+        pos,
+    );
 }
 
 /// # Safety
@@ -95,7 +121,11 @@ pub extern "C" fn epyc_recv(src: i32, expected: i32, pos: i32) -> i32 {
 pub extern "C" fn epyc_recv_str(src: i32, pos: i32) -> *mut u8 {
     match recv_payload(src, pos) {
         Payload::Str(bytes) => heap::new_str(&bytes).unwrap_or_else(|e| fail_plain(e, pos)),
-        Payload::Scalar(s) => fail(RtError::MessageType, &format!("expected str, got {}", s.tag.name()), pos),
+        Payload::Scalar(s) => fail(
+            RtError::MessageType,
+            &format!("expected str, got {}", s.tag.name()),
+            pos,
+        ),
     }
 }
 
@@ -112,9 +142,15 @@ pub extern "C" fn epyc_sendrecv(bits: i32, tag: i32, partner: i32, expected: i32
     st.exchange
         .entry((me, other))
         .or_default()
-        .push_back(Scalar { bits: bits as u32, tag });
+        .push_back(Scalar {
+            bits: bits as u32,
+            tag,
+        });
     world.wake(other);
-    let wait = Wait { op: WaitOp::SendRecv { partner: other }, pos };
+    let wait = Wait {
+        op: WaitOp::SendRecv { partner: other },
+        pos,
+    };
     let mut st = world.block(st, me, wait);
     let got = st
         .exchange
@@ -122,7 +158,8 @@ pub extern "C" fn epyc_sendrecv(bits: i32, tag: i32, partner: i32, expected: i32
         .and_then(|q| q.pop_front())
         .expect("block returns once the partner's value is there");
     drop(st);
-    convert(got.tag, got.bits, expected).unwrap_or_else(|detail| fail(RtError::MessageType, &detail, pos)) as i32
+    convert(got.tag, got.bits, expected)
+        .unwrap_or_else(|detail| fail(RtError::MessageType, &detail, pos)) as i32
 }
 
 #[no_mangle]
@@ -154,7 +191,10 @@ pub extern "C" fn epyc_send_nb(bits: i32, tag: i32, dest: i32, pos: i32) {
     };
     let mut st = world.lock();
     let chan = st.chan(ctx.index, to);
-    chan.queue.push_back(Payload::Scalar(Scalar { bits: bits as u32, tag }));
+    chan.queue.push_back(Payload::Scalar(Scalar {
+        bits: bits as u32,
+        tag,
+    }));
     chan.sent += 1;
     chan.last_nonblocking = chan.sent;
     world.wake(to);
@@ -185,7 +225,14 @@ pub extern "C" fn epyc_wait_sent(dest: i32, pos: i32) -> i32 {
     };
     let mut st = world.lock();
     let seq = st.chan(ctx.index, to).last_nonblocking;
-    drop(world.block(st, ctx.index, Wait { op: WaitOp::WaitSent { dest: to, seq }, pos }));
+    drop(world.block(
+        st,
+        ctx.index,
+        Wait {
+            op: WaitOp::WaitSent { dest: to, seq },
+            pos,
+        },
+    ));
     1
 }
 
@@ -196,7 +243,10 @@ mod tests {
     #[test]
     fn conversions() {
         assert_eq!(convert(Tag::Int, 5, Tag::Int as i32), Ok(5));
-        assert_eq!(convert(Tag::Int, 5, Tag::Float as i32), Ok(5.0f32.to_bits()));
+        assert_eq!(
+            convert(Tag::Int, 5, Tag::Float as i32),
+            Ok(5.0f32.to_bits())
+        );
         assert_eq!(
             convert(Tag::Str, 0, Tag::Float as i32),
             Err("expected float, got str".to_string())

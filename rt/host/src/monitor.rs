@@ -94,7 +94,10 @@ pub struct Monitor {
 
 impl Monitor {
     pub fn new(io: std::sync::Arc<dyn MonitorIo>) -> Monitor {
-        Monitor { io, lock: Mutex::new(()) }
+        Monitor {
+            io,
+            lock: Mutex::new(()),
+        }
     }
 
     fn guard(&self) -> std::sync::MutexGuard<'_, ()> {

@@ -26,7 +26,13 @@ pub fn run_with_io(prog: &HostProgram, cfg: &RunConfig, io: Arc<dyn MonitorIo>) 
     if cfg.cores == 0 {
         return STATUS_OK;
     }
-    let world = Arc::new(World::new(cfg.first_core, cfg.cores as usize, prog.files.clone(), io, cfg.timing));
+    let world = Arc::new(World::new(
+        cfg.first_core,
+        cfg.cores as usize,
+        prog.files.clone(),
+        io,
+        cfg.timing,
+    ));
     let entry = prog.entry;
     let globals_size = prog.globals_size;
     let mut handles = Vec::new();
@@ -58,7 +64,14 @@ pub fn run_with_io(prog: &HostProgram, cfg: &RunConfig, io: Arc<dyn MonitorIo>) 
     status
 }
 
-fn core_main(world: Arc<World>, index: usize, entry: unsafe extern "C" fn(*mut u8), globals_size: usize) {
+fn core_main(
+    world: Arc<World>,
+    index: usize,
+    entry: unsafe extern "C" fn(*mut u8),
+    globals_size: usize,
+) {
+    #[cfg(target_os = "linux")]
+    crate::overflow::guard_current_thread(world.core_id(index));
     core::enter(world, index);
     // Zeroed module variables of this core, 16-byte aligned.
     let mut globals = vec![0u128; globals_size.div_ceil(16).max(1)];
@@ -74,7 +87,11 @@ fn watch(world: &World) -> i32 {
     loop {
         if st.status.iter().all(Status::ended) {
             let failed = st.status.iter().any(|s| matches!(s, Status::Failed));
-            return if failed { STATUS_RUNTIME_ERROR } else { STATUS_OK };
+            return if failed {
+                STATUS_RUNTIME_ERROR
+            } else {
+                STATUS_OK
+            };
         }
         if let Some(report) = deadlock::stuck_report(world, &st) {
             st.halted = true;

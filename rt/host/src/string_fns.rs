@@ -51,7 +51,11 @@ pub unsafe extern "C" fn epyc_str_concat(a: *const u8, b: *const u8) -> *mut u8 
 pub unsafe extern "C" fn epyc_str_repeat(s: *const u8, n: i32) -> *mut u8 {
     let s = str_bytes(s);
     let n = n.max(0) as usize;
-    match s.len().checked_mul(n).filter(|&len| len <= u32::MAX as usize) {
+    match s
+        .len()
+        .checked_mul(n)
+        .filter(|&len| len <= u32::MAX as usize)
+    {
         Some(_) => new_str(&s.repeat(n)),
         None => core::fail_plain(epyc_rt_abi::RtError::OutOfMemory, 0),
     }

@@ -78,7 +78,12 @@ pub struct Entry {
 }
 
 fn entry<S: Signature>(symbol: &'static str, f: S) -> Entry {
-    Entry { symbol, params: S::params(), ret: S::ret(), address: f.address() }
+    Entry {
+        symbol,
+        params: S::params(),
+        ret: S::ret(),
+        address: f.address(),
+    }
 }
 
 macro_rules! table {

@@ -60,7 +60,11 @@ pub enum WaitOp {
     /// The partner's half of a sendrecv.
     SendRecv { partner: usize },
     /// Every core to reach collective number `gen`.
-    Collective { kind: CollKind, gen: u64, root: Option<usize> },
+    Collective {
+        kind: CollKind,
+        gen: u64,
+        root: Option<usize>,
+    },
     /// Its non-blocking message number `seq` to `dest` to be received.
     WaitSent { dest: usize, seq: u64 },
 }
@@ -129,7 +133,9 @@ impl State {
     }
 
     fn queued(&self, from: usize, to: usize) -> bool {
-        self.chans.get(&(from, to)).is_some_and(|c| !c.queue.is_empty())
+        self.chans
+            .get(&(from, to))
+            .is_some_and(|c| !c.queue.is_empty())
     }
 
     fn taken(&self, from: usize, to: usize) -> u64 {
@@ -139,9 +145,14 @@ impl State {
     /// True when what `me` waits for has happened.
     pub fn can_proceed(&self, me: usize, op: &WaitOp) -> bool {
         match *op {
-            WaitOp::Send { dest, seq } | WaitOp::WaitSent { dest, seq } => self.taken(me, dest) >= seq,
+            WaitOp::Send { dest, seq } | WaitOp::WaitSent { dest, seq } => {
+                self.taken(me, dest) >= seq
+            }
             WaitOp::Recv { src } => self.queued(src, me),
-            WaitOp::SendRecv { partner } => self.exchange.get(&(partner, me)).is_some_and(|q| !q.is_empty()),
+            WaitOp::SendRecv { partner } => self
+                .exchange
+                .get(&(partner, me))
+                .is_some_and(|q| !q.is_empty()),
             WaitOp::Collective { gen, .. } => self.coll.gen > gen,
         }
     }
@@ -161,7 +172,13 @@ pub struct World {
 }
 
 impl World {
-    pub fn new(first: u32, count: usize, files: Vec<String>, io: Arc<dyn MonitorIo>, timing: bool) -> World {
+    pub fn new(
+        first: u32,
+        count: usize,
+        files: Vec<String>,
+        io: Arc<dyn MonitorIo>,
+        timing: bool,
+    ) -> World {
         World {
             first,
             count,
@@ -216,7 +233,12 @@ impl World {
     }
 
     /// Blocks core `me` until `wait` can proceed; the caller then performs the operation.
-    pub fn block<'a>(&'a self, mut st: MutexGuard<'a, State>, me: usize, wait: Wait) -> MutexGuard<'a, State> {
+    pub fn block<'a>(
+        &'a self,
+        mut st: MutexGuard<'a, State>,
+        me: usize,
+        wait: Wait,
+    ) -> MutexGuard<'a, State> {
         if st.can_proceed(me, &wait.op) {
             return st;
         }
@@ -232,7 +254,11 @@ impl World {
     /// Records that core `me` ended.
     pub fn end(&self, me: usize, failed: bool, returned: bool) {
         let mut st = self.lock();
-        st.status[me] = if failed { Status::Failed } else { Status::Finished };
+        st.status[me] = if failed {
+            Status::Failed
+        } else {
+            Status::Finished
+        };
         st.returned[me] = returned;
         drop(st);
         self.changed.notify_all();
@@ -244,7 +270,10 @@ impl World {
         if line == 0 {
             return None;
         }
-        let name = self.files.get(file as usize).map_or("<unknown file>", |f| f.as_str());
+        let name = self
+            .files
+            .get(file as usize)
+            .map_or("<unknown file>", |f| f.as_str());
         Some(format!("{name}:{line}"))
     }
 }

@@ -87,7 +87,13 @@ fn reduce_is_correct_and_deterministic_back_to_back() {
 unsafe extern "C" fn bcast(_g: *mut u8) {
     let me = me();
     epyc_print_int(epyc_bcast(me * 11 + 5, INT, 2, INT, at(3)));
-    epyc_print_float(unfl(epyc_bcast(fl(me as f32 + 0.25), FLOAT, 0, FLOAT, at(5))));
+    epyc_print_float(unfl(epyc_bcast(
+        fl(me as f32 + 0.25),
+        FLOAT,
+        0,
+        FLOAT,
+        at(5),
+    )));
     epyc_print_float(unfl(epyc_bcast(me, INT, 3, FLOAT, at(6))));
 }
 
@@ -118,7 +124,10 @@ fn sync_separates_phases() {
     }
     let phase_of = |l: &str| l.rsplit(' ').next().unwrap().parse::<u32>().unwrap_or(3);
     let order: Vec<u32> = out.stdout.lines().map(phase_of).collect();
-    assert!(order.windows(2).all(|w| w[0] <= w[1]), "phases interleaved: {order:?}");
+    assert!(
+        order.windows(2).all(|w| w[0] <= w[1]),
+        "phases interleaved: {order:?}"
+    );
 }
 
 /// Many cores hammering the barrier.
@@ -136,5 +145,40 @@ fn thousands_of_barriers_on_sixteen_cores() {
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert_eq!(out.per_core().len(), 16);
     // Blocking waits, not spinning: 2000 barriers over 16 threads on 2 CPUs stay fast.
-    assert!(start.elapsed().as_secs_f64() < 20.0, "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed().as_secs_f64() < 20.0,
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+/// The communication of listing 5 (Gauss-Seidel) at full size: 16 cores, 1254 iterations of
+/// two halo sendrecvs and one float sum reduce each.
+unsafe extern "C" fn halo_and_norm(_g: *mut u8) {
+    let me = me();
+    let n = epyc_numcores();
+    let mut norm = 0.0f32;
+    for it in 0..1254 {
+        if me > 0 {
+            epyc_sendrecv(fl(it as f32), FLOAT, me - 1, FLOAT, at(38));
+        }
+        if me < n - 1 {
+            epyc_sendrecv(fl(it as f32), FLOAT, me + 1, FLOAT, at(39));
+        }
+        norm = unfl(epyc_reduce(fl(me as f32 * 0.001), FLOAT, SUM, at(18)));
+    }
+    if me == 0 {
+        epyc_print_float(norm);
+    }
+}
+
+#[test]
+fn listing5_communication_is_fast() {
+    let start = std::time::Instant::now();
+    let out = run(16, halo_and_norm);
+    let took = start.elapsed();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(out.core(0), ["0.120000"]);
+    eprintln!("listing 5 communication pattern on 16 cores: {took:?}");
+    assert!(took.as_secs_f64() < 10.0, "took {took:?}");
 }

@@ -22,7 +22,10 @@ fn error_on_one_core_stops_it_and_the_run_fails() {
     assert_eq!(out.status, 3);
     assert_eq!(out.core(0), ["core 0"]);
     assert_eq!(out.core(1), ["core 1"]);
-    assert_eq!(out.stderr, "Error from core 1: Division by zero\n  at test.py:6\n");
+    assert_eq!(
+        out.stderr,
+        "Error from core 1: Division by zero\n  at test.py:6\n"
+    );
 }
 
 /// Two cores that both receive first.
@@ -56,8 +59,18 @@ unsafe extern "C" fn asymmetric_sendrecv(_g: *mut u8) {
 fn asymmetric_sendrecv_ring_deadlocks() {
     let out = run(3, asymmetric_sendrecv);
     assert_eq!(out.status, 3);
-    assert!(out.stderr.contains("core 0: sendrecv with core 1 at test.py:5"), "{}", out.stderr);
-    assert!(out.stderr.contains("core 2: sendrecv with core 0 at test.py:5"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("core 0: sendrecv with core 1 at test.py:5"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("core 2: sendrecv with core 0 at test.py:5"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// Waiting on a core that has finished can never succeed.
@@ -111,11 +124,17 @@ fn barrier_missing_a_core_is_reported() {
     let out = run(3, sync_without_core_2);
     assert_eq!(out.status, 3);
     assert!(
-        out.stderr.contains("core 0: sync, waiting for core(s) 2 (finished) at test.py:3"),
+        out.stderr
+            .contains("core 0: sync, waiting for core(s) 2 (finished) at test.py:3"),
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("core 1: sync, waiting for core(s) 2 (finished)"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("core 1: sync, waiting for core(s) 2 (finished)"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// exit() stops the core normally; nothing after it runs.
@@ -145,7 +164,10 @@ unsafe extern "C" fn unknown_error(_g: *mut u8) {
 fn unknown_error_code_is_reported() {
     let out = run(1, unknown_error);
     assert_eq!(out.status, 3);
-    assert_eq!(out.stderr, "Error from core 0: Type error: unknown runtime error code 999\n  at test.py:1\n");
+    assert_eq!(
+        out.stderr,
+        "Error from core 0: Type error: unknown runtime error code 999\n  at test.py:1\n"
+    );
 }
 
 /// -t prints each core's run time.
@@ -153,14 +175,20 @@ unsafe extern "C" fn nothing(_g: *mut u8) {}
 
 #[test]
 fn timing_lines() {
-    let cfg = epyc_rt_host::RunConfig { cores: 3, first_core: 0, timing: true };
+    let cfg = epyc_rt_host::RunConfig {
+        cores: 3,
+        first_core: 0,
+        timing: true,
+    };
     let out = run_config(cfg, nothing, Default::default());
     assert_eq!(out.status, 0);
     let mut lines: Vec<String> = out.stdout.lines().map(|l| l.to_string()).collect();
     lines.sort();
     assert_eq!(lines.len(), 3);
     for (n, line) in lines.iter().enumerate() {
-        let rest = line.strip_prefix(&format!("Core {n} completed in ")).expect(line);
+        let rest = line
+            .strip_prefix(&format!("Core {n} completed in "))
+            .expect(line);
         let secs = rest.strip_suffix(" seconds").expect(line);
         assert_eq!(secs.split_once('.').unwrap().1.len(), 6, "{line}");
     }

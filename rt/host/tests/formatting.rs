@@ -53,7 +53,12 @@ fn floats_match_the_c_library() {
     };
     for _ in 0..200_000 {
         let x = f32::from_bits(next() as u32);
-        assert_eq!(epyc_rt_host::format::float(x), c_printf_f(x), "bits {:#x}", x.to_bits());
+        assert_eq!(
+            epyc_rt_host::format::float(x),
+            c_printf_f(x),
+            "bits {:#x}",
+            x.to_bits()
+        );
     }
     for i in 0..100_000u32 {
         // Short decimals and exact ties.
@@ -129,7 +134,10 @@ unsafe extern "C" fn string_ops(_g: *mut u8) {
 fn string_operations() {
     let out = run(1, string_ops);
     assert_eq!(out.status, 0, "{}", out.stderr);
-    assert_eq!(out.core(0), ["ababab", "", "-1", "1", "0", "-1", "value: 1.500000", "-7z"]);
+    assert_eq!(
+        out.core(0),
+        ["ababab", "", "-1", "1", "0", "-1", "value: 1.500000", "-7z"]
+    );
 }
 
 unsafe extern "C" fn reads_input(_g: *mut u8) {

@@ -38,7 +38,13 @@ unsafe extern "C" fn pairs(_g: *mut u8) {
     let partner = if me % 2 == 0 { me + 1 } else { me - 1 };
     let v = epyc_sendrecv(me * 100, INT, partner, INT, at(8));
     print(&format!("core {me} received {v}"));
-    let f = epyc_sendrecv((me as f32 + 0.5).to_bits() as i32, FLOAT, partner, FLOAT, at(10));
+    let f = epyc_sendrecv(
+        (me as f32 + 0.5).to_bits() as i32,
+        FLOAT,
+        partner,
+        FLOAT,
+        at(10),
+    );
     epyc_print_float(f32::from_bits(f as u32));
     // An int arriving where a float is expected is converted.
     let c = epyc_sendrecv(me, INT, partner, FLOAT, at(12));
@@ -57,10 +63,22 @@ unsafe extern "C" fn pairs(_g: *mut u8) {
 fn sendrecv_exchanges_pairwise() {
     let out = run(4, pairs);
     assert_eq!(out.status, 0, "{}", out.stderr);
-    assert_eq!(out.core(0), ["core 0 received 100", "1.500000", "1.000000", "stale 0"]);
-    assert_eq!(out.core(1), ["core 1 received 0", "0.500000", "0.000000", "stale 0"]);
-    assert_eq!(out.core(2), ["core 2 received 300", "3.500000", "3.000000", "stale 0"]);
-    assert_eq!(out.core(3), ["core 3 received 200", "2.500000", "2.000000", "stale 0"]);
+    assert_eq!(
+        out.core(0),
+        ["core 0 received 100", "1.500000", "1.000000", "stale 0"]
+    );
+    assert_eq!(
+        out.core(1),
+        ["core 1 received 0", "0.500000", "0.000000", "stale 0"]
+    );
+    assert_eq!(
+        out.core(2),
+        ["core 2 received 300", "3.500000", "3.000000", "stale 0"]
+    );
+    assert_eq!(
+        out.core(3),
+        ["core 3 received 200", "2.500000", "2.000000", "stale 0"]
+    );
 }
 
 /// Messages between a pair arrive in the order sent, blocking and non-blocking mixed.
@@ -95,8 +113,16 @@ unsafe extern "C" fn probe_nb(_g: *mut u8) {
         epyc_send_nb(123, INT, 1, at(5));
         epyc_sync(at(6));
         epyc_sync(at(7));
-        print(if epyc_wait_sent(1, at(8)) == 1 { "true" } else { "false" });
-        print(if epyc_test_sent(1, at(9)) == 1 { "true" } else { "false" });
+        print(if epyc_wait_sent(1, at(8)) == 1 {
+            "true"
+        } else {
+            "false"
+        });
+        print(if epyc_test_sent(1, at(9)) == 1 {
+            "true"
+        } else {
+            "false"
+        });
     } else {
         epyc_sync(at(11));
         if epyc_probe(0, at(12)) == 1 {
@@ -243,7 +269,11 @@ unsafe extern "C" fn ids(_g: *mut u8) {
 
 #[test]
 fn core_ids_start_at_first_core() {
-    let cfg = epyc_rt_host::RunConfig { cores: 2, first_core: 2, timing: false };
+    let cfg = epyc_rt_host::RunConfig {
+        cores: 2,
+        first_core: 2,
+        timing: false,
+    };
     let out = run_config(cfg, ids, Default::default());
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert_eq!(out.core(2), ["2 of 4"]);

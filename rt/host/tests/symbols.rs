@@ -6,7 +6,8 @@ use std::collections::HashMap;
 #[test]
 fn every_runtime_function_is_present_with_its_signature() {
     let entries = epyc_rt_host::symbol_entries();
-    let by_symbol: HashMap<&str, &epyc_rt_host::Entry> = entries.iter().map(|e| (e.symbol, e)).collect();
+    let by_symbol: HashMap<&str, &epyc_rt_host::Entry> =
+        entries.iter().map(|e| (e.symbol, e)).collect();
     assert_eq!(by_symbol.len(), entries.len(), "duplicate symbols");
     for f in RtFn::ALL {
         let e = by_symbol
@@ -16,7 +17,11 @@ fn every_runtime_function_is_present_with_its_signature() {
         assert_eq!(e.ret, f.ret(), "return of {}", f.symbol());
         assert!(!e.address.is_null());
     }
-    assert_eq!(entries.len(), RtFn::ALL.len(), "symbols outside the contract");
+    assert_eq!(
+        entries.len(),
+        RtFn::ALL.len(),
+        "symbols outside the contract"
+    );
     let symbols = epyc_rt_host::symbols();
     assert_eq!(symbols.len(), RtFn::ALL.len());
 }

@@ -34,7 +34,16 @@ extern "C" {
     pub fn epyc_str_cmp(a: *const u8, b: *const u8) -> i32;
     pub fn epyc_list_new(len: i32, elem_size: i32, pos: i32) -> *mut u8;
     pub fn epyc_array_new(
-        ndim: i32, d0: i32, d1: i32, d2: i32, d3: i32, d4: i32, d5: i32, d6: i32, elem: i32, pos: i32,
+        ndim: i32,
+        d0: i32,
+        d1: i32,
+        d2: i32,
+        d3: i32,
+        d4: i32,
+        d5: i32,
+        d6: i32,
+        elem: i32,
+        pos: i32,
     ) -> *mut u8;
     pub fn epyc_input(prompt: *const u8) -> *mut u8;
     pub fn epyc_random() -> f32;
@@ -64,9 +73,15 @@ impl Outcome {
     pub fn per_core(&self) -> BTreeMap<u32, Vec<String>> {
         let mut map: BTreeMap<u32, Vec<String>> = BTreeMap::new();
         for line in self.stdout.lines() {
-            let rest = line.strip_prefix("[host ").unwrap_or_else(|| panic!("unprefixed line {line:?}"));
-            let (n, text) = rest.split_once("] ").unwrap_or((rest.trim_end_matches(']'), ""));
-            map.entry(n.parse().unwrap()).or_default().push(text.to_string());
+            let rest = line
+                .strip_prefix("[host ")
+                .unwrap_or_else(|| panic!("unprefixed line {line:?}"));
+            let (n, text) = rest
+                .split_once("] ")
+                .unwrap_or((rest.trim_end_matches(']'), ""));
+            map.entry(n.parse().unwrap())
+                .or_default()
+                .push(text.to_string());
         }
         map
     }
@@ -77,13 +92,33 @@ impl Outcome {
 }
 
 pub fn run_io(cores: u32, entry: unsafe extern "C" fn(*mut u8), io: Arc<CapturedIo>) -> Outcome {
-    run_config(RunConfig { cores, first_core: 0, timing: false }, entry, io)
+    run_config(
+        RunConfig {
+            cores,
+            first_core: 0,
+            timing: false,
+        },
+        entry,
+        io,
+    )
 }
 
-pub fn run_config(cfg: RunConfig, entry: unsafe extern "C" fn(*mut u8), io: Arc<CapturedIo>) -> Outcome {
-    let prog = HostProgram { entry, globals_size: 64, files: vec!["test.py".to_string()] };
+pub fn run_config(
+    cfg: RunConfig,
+    entry: unsafe extern "C" fn(*mut u8),
+    io: Arc<CapturedIo>,
+) -> Outcome {
+    let prog = HostProgram {
+        entry,
+        globals_size: 64,
+        files: vec!["test.py".to_string()],
+    };
     let status = run_with_io(&prog, &cfg, io.clone());
-    Outcome { status, stdout: io.stdout(), stderr: io.stderr() }
+    Outcome {
+        status,
+        stdout: io.stdout(),
+        stderr: io.stderr(),
+    }
 }
 
 pub fn run(cores: u32, entry: unsafe extern "C" fn(*mut u8)) -> Outcome {
