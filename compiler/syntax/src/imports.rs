@@ -6,7 +6,9 @@
 //! first-import order: depth first, a module right after the import that first names it, then
 //! the modules it imports (the order ePython's textual include runs their top-level code).
 
-use crate::{ast, parse_module, Diagnostic, FileId, ParsedModule, ParsedProgram, SourceFile};
+use crate::{
+    ast, parse_module, Diagnostic, FileId, ParsedModule, ParsedProgram, Severity, SourceFile,
+};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -20,33 +22,25 @@ pub struct Failure {
 /// Reads and parses the program at `path` and every module it imports. All files are read and
 /// all errors collected before failing.
 pub fn parse_program(path: &Path, lib_dirs: &[PathBuf]) -> Result<ParsedProgram, Failure> {
-    let program_dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut search = vec![program_dir];
-    search.extend(lib_dirs.iter().cloned());
-    let mut loader = Loader {
-        search,
-        files: Vec::new(),
-        modules: Vec::new(),
-        seen: HashSet::new(),
-        diagnostics: Vec::new(),
-    };
+    let mut loader = Loader::new(path, lib_dirs);
     loader.load("__main__", path);
-    let Loader {
-        files,
-        modules,
-        diagnostics,
-        ..
-    } = loader;
-    if diagnostics
-        .iter()
-        .any(|d| d.severity == crate::Severity::Error)
-    {
-        return Err(Failure { files, diagnostics });
-    }
-    Ok(ParsedProgram { files, modules })
+    loader.finish()
+}
+
+/// Like [`parse_program`], for a main program given as text (tests, code passed on the command
+/// line); `path` names it in messages, and its directory is searched first for imports.
+pub fn parse_program_text(
+    path: &Path,
+    text: &str,
+    lib_dirs: &[PathBuf],
+) -> Result<ParsedProgram, Failure> {
+    let mut loader = Loader::new(path, lib_dirs);
+    loader.seen.insert("__main__".to_string());
+    loader.add(
+        "__main__",
+        SourceFile::new(path.display().to_string(), text),
+    );
+    loader.finish()
 }
 
 /// The repository's `libs/` directory: `$EPYC_LIBS` if set, else a `libs` directory holding
@@ -78,7 +72,36 @@ struct Loader {
 }
 
 impl Loader {
-    /// Reads, parses and registers one module, then loads what it imports.
+    fn new(main: &Path, lib_dirs: &[PathBuf]) -> Loader {
+        let program_dir = match main.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut search = vec![program_dir];
+        search.extend(lib_dirs.iter().cloned());
+        Loader {
+            search,
+            files: Vec::new(),
+            modules: Vec::new(),
+            seen: HashSet::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn finish(self) -> Result<ParsedProgram, Failure> {
+        let Loader {
+            files,
+            modules,
+            diagnostics,
+            ..
+        } = self;
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return Err(Failure { files, diagnostics });
+        }
+        Ok(ParsedProgram { files, modules })
+    }
+
+    /// Reads one module's file, then parses it ([`Loader::add`]).
     fn load(&mut self, name: &str, path: &Path) {
         self.seen.insert(name.to_string());
         let file = self.files.len() as FileId;
@@ -109,6 +132,13 @@ impl Loader {
                 return;
             }
         };
+        self.add(name, source);
+    }
+
+    /// Parses and registers one module, then loads what it imports.
+    fn add(&mut self, name: &str, source: SourceFile) {
+        self.seen.insert(name.to_string());
+        let file = self.files.len() as FileId;
         self.files.push(source);
         let body = match parse_module(file, &self.files[file as usize]) {
             Ok(body) => body,

@@ -26,7 +26,7 @@ mod source;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use dialect::NATIVE_PREFIX;
-pub use imports::{default_lib_dir, parse_program, Failure};
+pub use imports::{default_lib_dir, parse_program, parse_program_text, Failure};
 pub use parse::parse_module;
 pub use program::{ParsedModule, ParsedProgram};
 pub use render::render;

@@ -190,3 +190,16 @@ fn default_lib_dir_honours_the_environment() {
         dir.display()
     );
 }
+
+#[test]
+fn program_given_as_text() {
+    let dir = fixture("as_text", &[("libs/m.py", "def f():\n    return 1\n")]);
+    let program = epyc_syntax::parse_program_text(
+        Path::new("<command line>"),
+        "from m import f\nprint f()\n",
+        &[dir.join("libs")],
+    )
+    .expect("parses");
+    assert_eq!(names(&program), ["__main__", "m"]);
+    assert_eq!(program.files[0].path, "<command line>");
+}
