@@ -238,9 +238,15 @@ fn store(c: &mut Core, mem: &mut Mem, addr: u32, size: u8, v: u64) -> Result<(),
 #[cold]
 fn store_slow(c: &mut Core, mem: &mut Mem, addr: u32, n: u32, v: u64) -> Result<(), FaultKind> {
     match mem.translate(c.idx, addr) {
-        // Remote writes are posted: the issuing core does not wait (timing.rs).
-        Target::Sram { idx, off } => {
+        Target::Sram { idx, off } if idx == c.idx => {
             mem.write_sram(idx, off, n, v);
+            Ok(())
+        }
+        // Remote writes are posted: the issuing core does not wait; the data arrives after the
+        // mesh latency (timing.rs).
+        Target::Sram { idx, off } => {
+            let arrival = c.cycle + remote_write_latency(hops((c.row, c.col), mem.coords(idx)));
+            mem.post(arrival, idx, off, n, v);
             Ok(())
         }
         Target::Dram { off } => {
@@ -267,7 +273,8 @@ fn store_slow(c: &mut Core, mem: &mut Mem, addr: u32, n: u32, v: u64) -> Result<
         Target::Mmr { idx, off } => {
             // Other cores' registers: raising their interrupts is what programs do.
             if n == 4 && off == mmr::ILATST {
-                mem.posted_ilat[idx] |= v as u32 & 0x3FF;
+                let arrival = c.cycle + remote_write_latency(hops((c.row, c.col), mem.coords(idx)));
+                mem.post(arrival, idx, crate::mem::ILATST_OFFSET, 4, v);
                 Ok(())
             } else {
                 Err(FaultKind::UnsupportedRegister { addr, write: true })

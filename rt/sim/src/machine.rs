@@ -11,9 +11,9 @@ use crate::fault::{Fault, FaultKind};
 use crate::mem::{Mem, Target, SRAM_SIZE};
 use crate::mmr;
 
-/// Cycles each core runs before the next core's turn. Remote stores become visible to other
-/// cores at once, so a small quantum keeps inter-core timing close to cycle order.
-pub const QUANTUM: u64 = 64;
+/// Cycles each core runs before the next core's turn. Remote writes are delivered at quantum
+/// starts, so their modelled arrival time is honoured to within half a quantum.
+pub const QUANTUM: u64 = 16;
 /// Cycle limit when none is given: a program spinning forever still ends.
 pub const DEFAULT_MAX_CYCLES: u64 = 20_000_000_000;
 
@@ -204,8 +204,10 @@ impl Simulator {
         let mut fault: Option<(usize, FaultKind)> = None;
         'run: loop {
             horizon = horizon.saturating_add(QUANTUM).min(limit.saturating_add(1));
+            // Writes arriving in (about) this quantum become visible at its start.
+            self.mem.deliver(horizon - QUANTUM / 2);
             let mut live = 0;
-            let mut progress = false;
+            let mut progress = !self.mem.in_flight.is_empty();
             for i in 0..n {
                 let c = &mut self.cores[i];
                 if matches!(c.state, State::Exited(_) | State::Halted) {

@@ -39,7 +39,26 @@ pub struct Mem {
     pub code_hi: Vec<u32>,
     /// Per core: ILAT bits set by other cores (applied by the owner at its next quantum).
     pub posted_ilat: Vec<u32>,
+    /// Remote writes travelling on the mesh, delivered when they arrive.
+    pub in_flight: Vec<Posted>,
+    /// Sequence number of the next posted write (keeps delivery order deterministic).
+    pub next_seq: u64,
 }
+
+/// A write on its way through the mesh to another core.
+#[derive(Clone, Copy, Debug)]
+pub struct Posted {
+    pub arrival: u64,
+    pub seq: u64,
+    pub dst: usize,
+    /// SRAM offset, or `ILATST_OFFSET` for an interrupt request.
+    pub off: u32,
+    pub n: u32,
+    pub v: u64,
+}
+
+/// `Posted::off` of a write to the destination's ILATST register.
+pub const ILATST_OFFSET: u32 = 0xF042C;
 
 impl Mem {
     pub fn new(rows: u32, cols: u32, first_row: u32, first_col: u32) -> Mem {
@@ -54,6 +73,8 @@ impl Mem {
             cache: vec![Vec::new(); n],
             code_hi: vec![0; n],
             posted_ilat: vec![0; n],
+            in_flight: Vec::new(),
+            next_seq: 0,
         }
     }
 
@@ -142,6 +163,37 @@ impl Mem {
         for h in first..=last {
             if let Some(slot) = cache.get_mut(h as usize) {
                 *slot = Uop::UNDECODED;
+            }
+        }
+    }
+
+    /// Send a write into the mesh, arriving at cycle `arrival`.
+    pub fn post(&mut self, arrival: u64, dst: usize, off: u32, n: u32, v: u64) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.in_flight.push(Posted { arrival, seq, dst, off, n, v });
+    }
+
+    /// Apply every write arriving before `until`, in (arrival, issue) order.
+    pub fn deliver(&mut self, until: u64) {
+        if self.in_flight.iter().all(|p| p.arrival >= until) {
+            return;
+        }
+        let mut due: Vec<Posted> = Vec::new();
+        self.in_flight.retain(|p| {
+            if p.arrival < until {
+                due.push(*p);
+                false
+            } else {
+                true
+            }
+        });
+        due.sort_by_key(|p| (p.arrival, p.seq));
+        for p in due {
+            if p.off == ILATST_OFFSET {
+                self.posted_ilat[p.dst] |= p.v as u32 & 0x3FF;
+            } else {
+                self.write_sram(p.dst, p.off, p.n, p.v);
             }
         }
     }

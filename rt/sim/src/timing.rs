@@ -19,6 +19,7 @@
 //! | hardware loop back-edge | 0 extra | ARCH §7.9 (zero-overhead loop) |
 //! | remote write, issuing core | 1 (posted) | ARCH §5.4 recollection; EBSPMEM writes 4.4x faster than reads |
 //! | mesh hop | 1.5 cycles (3 per 2 hops) | DS "1.5 ns per-hop" at 1 GHz; LAT ≈1.45 cycles/hop at 600 MHz |
+//! | remote write arrival | 10 + 1.5 × hops after issue | LAT: 14.5 cycles one way at 1 hop, +≈1.45 per hop, including ≈3 cycles of the receiver's poll loop |
 //! | remote read round trip | 10 + 3 × hops | LAT fit ≈ 13 + 1.45 × hops one way for write+poll; reads go and return (assumption) |
 //! | external DRAM read | 550 cycles | EBSPMEM memcpy from DRAM (8 KB in 1,119,132 cycles ÷ 2048 words) |
 //! | external DRAM write, issuing core | 4 (posted) | EBSPMEM memcpy to DRAM ≈ 16 cycles/word incl. loop (assumption: 4 charged to the store) |
@@ -39,6 +40,15 @@ pub const FPU_LATENCY: u64 = 5;
 pub const FPU_TO_STORE_LATENCY: u64 = 4;
 /// Total cycles of a taken branch / jump / call / return (issue + 2 bubbles).
 pub const BRANCH_TAKEN: u64 = 3;
+/// Fixed part of a remote write's travel time (issue to visibility at the destination).
+pub const REMOTE_WRITE_BASE: u64 = 10;
+
+/// Cycles from issuing a remote write until the destination core can see it.
+#[inline]
+pub fn remote_write_latency(hops: u64) -> u64 {
+    REMOTE_WRITE_BASE + (3 * hops).div_ceil(2)
+}
+
 /// Fixed part of a blocking remote (on-chip, other core) read.
 pub const REMOTE_READ_BASE: u64 = 10;
 /// Round-trip cycles per mesh hop of a remote read (1.5 out + 1.5 back).
