@@ -224,7 +224,7 @@ fn collect_imports(body: &[ast::Stmt], out: &mut Vec<Import>) {
             Stmt::Import(s) => out.extend(s.names.iter().map(|alias| Import {
                 module: alias.name.to_string(),
                 relative: false,
-                range: s.range,
+                range: alias.range,
             })),
             Stmt::ImportFrom(s) => out.push(Import {
                 module: s.module.as_ref().map_or(String::new(), |m| m.to_string()),
