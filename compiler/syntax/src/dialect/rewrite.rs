@@ -144,7 +144,8 @@ impl Planner<'_> {
                 }
                 _ => {
                     self.significant(i, stmt_start);
-                    stmt_start = tok.depth == 0 && matches!(text, ";" | ":");
+                    stmt_start =
+                        tok.kind == Kind::Op && tok.depth == 0 && matches!(text, ";" | ":");
                     in_statement = true;
                 }
             }
