@@ -106,6 +106,9 @@ fn keywords_in_any_case() {
         "from parallel import *\n"
     );
     assert_eq!(python("x = none or true\n"), "x = None or True\n");
+    assert_eq!(python("y = STR(x) + Input()\n"), "y = str(x) + input()\n");
+    // Only ePython's keywords: other names keep their case (`ID`, `Symbol`, `Class`).
+    assert_eq!(python("ID = Symbol + Class\n"), "ID = Symbol + Class\n");
 }
 
 #[test]
