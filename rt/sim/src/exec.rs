@@ -338,6 +338,9 @@ pub fn service_interrupts(c: &mut Core) {
 
 /// Run core `c` until its cycle count reaches `horizon` or it stops running.
 pub fn run(c: &mut Core, mem: &mut Mem, io: &mut Io, horizon: u64) -> Result<Stop, FaultKind> {
+    if io.trace {
+        return run_traced(c, mem, io, horizon);
+    }
     while c.cycle < horizon {
         if c.irq_check {
             service_interrupts(c);
@@ -346,16 +349,23 @@ pub fn run(c: &mut Core, mem: &mut Mem, io: &mut Io, horizon: u64) -> Result<Sto
             break;
         }
         let u = fetch(c, mem)?;
-        if io.trace {
-            eprintln!(
-                "[{},{}] {:>10} {:08x}: {}",
-                c.row,
-                c.col,
-                c.cycle,
-                c.pc,
-                crate::decode::describe(mem, c.idx, c.pc)
-            );
+        step(c, mem, io, u)?;
+    }
+    Ok(Stop::Yield)
+}
+
+#[cold]
+fn run_traced(c: &mut Core, mem: &mut Mem, io: &mut Io, horizon: u64) -> Result<Stop, FaultKind> {
+    while c.cycle < horizon {
+        if c.irq_check {
+            service_interrupts(c);
         }
+        if c.state != State::Running {
+            break;
+        }
+        let u = fetch(c, mem)?;
+        let text = crate::decode::describe(mem, c.idx, c.pc);
+        eprintln!("[{},{}] {:>10} {:08x}: {text}", c.row, c.col, c.cycle, c.pc);
         step(c, mem, io, u)?;
     }
     Ok(Stop::Yield)
@@ -517,7 +527,7 @@ fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKin
             };
             let done = c.cycle.max(t + 1) - 1;
             if size == 3 {
-                c.r[rd & !0] = v as u32;
+                c.r[rd] = v as u32;
                 c.r[(rd + 1) & 63] = (v >> 32) as u32;
                 c.ready[(rd + 1) & 63] = done + LOAD_LATENCY;
             } else {

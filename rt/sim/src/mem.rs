@@ -171,7 +171,14 @@ impl Mem {
     pub fn post(&mut self, arrival: u64, dst: usize, off: u32, n: u32, v: u64) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.in_flight.push(Posted { arrival, seq, dst, off, n, v });
+        self.in_flight.push(Posted {
+            arrival,
+            seq,
+            dst,
+            off,
+            n,
+            v,
+        });
     }
 
     /// Apply every write arriving before `until`, in (arrival, issue) order.

@@ -60,9 +60,9 @@ pub fn json(r: &RunResult) -> String {
     let mut s = String::from("{\n  \"cores\": [\n");
     for (i, c) in r.cores.iter().enumerate() {
         let k = &c.counters;
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "    {{\"row\": {}, \"col\": {}, \"cycles\": {}, \"instructions\": {}, \"ialu\": {}, \"fpu\": {}, \"dual_issues\": {}, \"ra_stalls\": {}, \"branch_stalls\": {}, \"load_stalls\": {}, \"fetch_stalls\": {}, \"e1_stalls\": {}, \"idle_cycles\": {}, \"exit\": {}}}{}\n",
+            "    {{\"row\": {}, \"col\": {}, \"cycles\": {}, \"instructions\": {}, \"ialu\": {}, \"fpu\": {}, \"dual_issues\": {}, \"ra_stalls\": {}, \"branch_stalls\": {}, \"load_stalls\": {}, \"fetch_stalls\": {}, \"e1_stalls\": {}, \"idle_cycles\": {}, \"exit\": {}}}{}",
             c.row,
             c.col,
             c.cycles,
