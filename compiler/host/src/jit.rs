@@ -83,9 +83,8 @@ pub fn compile(prog: &Program, symbols: &[(&str, *const u8)]) -> Result<Compiled
             let code = module.get_finalized_function(entry_id);
             // SAFETY: the entry wrapper was defined with signature (pointer) -> () in the
             // host's C calling convention.
-            let entry = unsafe {
-                std::mem::transmute::<*const u8, unsafe extern "C" fn(*mut u8)>(code)
-            };
+            let entry =
+                unsafe { std::mem::transmute::<*const u8, unsafe extern "C" fn(*mut u8)>(code) };
             Ok(CompiledProgram {
                 module: Some(module),
                 entry,
@@ -136,7 +135,8 @@ fn define_all(module: &mut JITModule, lowered: &LoweredProgram, target: &Target)
     let mut ctx = Context::new();
     for (k, f) in lowered.funcs.iter().enumerate() {
         ctx.func = f.func.clone();
-        relink(&mut ctx.func, &funcs, &runtime, &data).with_context(|| format!("linking {}", f.symbol))?;
+        relink(&mut ctx.func, &funcs, &runtime, &data)
+            .with_context(|| format!("linking {}", f.symbol))?;
         module
             .define_function(funcs[k], &mut ctx)
             .map_err(|e| anyhow!("compiling {}: {e:?}", f.symbol))?;
@@ -185,7 +185,12 @@ fn relink(
 }
 
 /// `epyc$entry(globals)`: calls the module code with the globals base.
-fn define_entry(module: &mut JITModule, ctx: &mut Context, main: FuncId, target: &Target) -> Result<FuncId> {
+fn define_entry(
+    module: &mut JITModule,
+    ctx: &mut Context,
+    main: FuncId,
+    target: &Target,
+) -> Result<FuncId> {
     let mut sig = ir::Signature::new(target.call_conv);
     sig.params.push(AbiParam::new(target.pointer_type));
     let id = module

@@ -19,7 +19,10 @@ pub fn compile(prog: &Program) -> Result<CompiledProgram> {
 
 /// Compiles `prog` for the host, resolving runtime functions through `symbols`
 /// (symbol, address). Every `RtFn` the program calls must be among them.
-pub fn compile_with_symbols(prog: &Program, symbols: &[(&str, *const u8)]) -> Result<CompiledProgram> {
+pub fn compile_with_symbols(
+    prog: &Program,
+    symbols: &[(&str, *const u8)],
+) -> Result<CompiledProgram> {
     jit::compile(prog, symbols)
 }
 

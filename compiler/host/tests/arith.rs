@@ -23,14 +23,23 @@ fn int_results(op: BinOp, pairs: &[(i32, i32)]) -> Vec<String> {
 }
 
 fn expect_pairs(got: Vec<String>, want: &[i64]) {
-    let want: Vec<String> = want.iter().flat_map(|w| [w.to_string(), w.to_string()]).collect();
+    let want: Vec<String> = want
+        .iter()
+        .flat_map(|w| [w.to_string(), w.to_string()])
+        .collect();
     assert_eq!(got, want);
 }
 
 #[test]
 fn add_sub_mul_wrap() {
-    expect_pairs(int_results(BinOp::Add, &[(2147483647, 1), (3, 4)]), &[-2147483648, 7]);
-    expect_pairs(int_results(BinOp::Sub, &[(-2147483648, 1), (3, 10)]), &[2147483647, -7]);
+    expect_pairs(
+        int_results(BinOp::Add, &[(2147483647, 1), (3, 4)]),
+        &[-2147483648, 7],
+    );
+    expect_pairs(
+        int_results(BinOp::Sub, &[(-2147483648, 1), (3, 10)]),
+        &[2147483647, -7],
+    );
     expect_pairs(
         int_results(BinOp::Mul, &[(65536, 65536), (100000, 100000), (-3, 7)]),
         &[0, 1410065408, -21],
@@ -40,7 +49,17 @@ fn add_sub_mul_wrap() {
 #[test]
 fn floor_division_of_negatives() {
     expect_pairs(
-        int_results(BinOp::Div, &[(7, 2), (-7, 2), (7, -2), (-7, -2), (6, -3), (-2147483648, -1)]),
+        int_results(
+            BinOp::Div,
+            &[
+                (7, 2),
+                (-7, 2),
+                (7, -2),
+                (-7, -2),
+                (6, -3),
+                (-2147483648, -1),
+            ],
+        ),
         &[3, -4, -4, 3, -2, -2147483648],
     );
     expect_pairs(
@@ -52,7 +71,17 @@ fn floor_division_of_negatives() {
 #[test]
 fn python_modulo() {
     expect_pairs(
-        int_results(BinOp::Mod, &[(-7, 3), (7, -3), (7, 3), (-7, -3), (6, -3), (-2147483648, -1)]),
+        int_results(
+            BinOp::Mod,
+            &[
+                (-7, 3),
+                (7, -3),
+                (7, 3),
+                (-7, -3),
+                (6, -3),
+                (-2147483648, -1),
+            ],
+        ),
         &[2, -2, 1, -1, 0, 0],
     );
 }
@@ -60,7 +89,10 @@ fn python_modulo() {
 #[test]
 fn int_power_wraps() {
     expect_pairs(
-        int_results(BinOp::Pow, &[(2, 10), (2, 0), (3, 5), (2, 31), (2, 32), (-3, 3), (7, 1)]),
+        int_results(
+            BinOp::Pow,
+            &[(2, 10), (2, 0), (3, 5), (2, 31), (2, 32), (-3, 3), (7, 1)],
+        ),
         &[1024, 1, 243, -2147483648, 0, -27, 7],
     );
 }
@@ -73,13 +105,19 @@ fn division_by_zero_is_a_runtime_error() {
         let z = m.local("z", Ty::Int);
         m.push(z.set(int(0)));
         m.push(print(int(1)));
-        m.push(st_at(3, epyc_tir::StmtKind::Print(at(3, bin(op, int(5), z.get())))));
+        m.push(st_at(
+            3,
+            epyc_tir::StmtKind::Print(at(3, bin(op, int(5), z.get()))),
+        ));
         m.push(print(int(2)));
         p.add(m);
         let o = run(&p.p);
         assert_eq!(o.status, 3);
         assert_eq!(o.lines(), vec!["1"]);
-        assert_eq!(o.stderr, "Error from core 0: Division by zero\n  at test.py:3\n");
+        assert_eq!(
+            o.stderr,
+            "Error from core 0: Division by zero\n  at test.py:3\n"
+        );
     }
 }
 
@@ -102,13 +140,27 @@ fn float_arithmetic_and_formatting() {
     m.push(print(conv(flt(-3.9), Ty::Int)));
     m.push(print(bin(BinOp::Div, flt(1.0), flt(0.0))));
     m.push(print(neg(flt(0.0))));
-    m.push(print(intr(Intrinsic::Math(epyc_tir::MathFn::Sqrt), vec![flt(2.0)], Ty::Float)));
+    m.push(print(intr(
+        Intrinsic::Math(epyc_tir::MathFn::Sqrt),
+        vec![flt(2.0)],
+        Ty::Float,
+    )));
     p.add(m);
     assert_eq!(
         output(&p.p),
         [
-            "3.750000", "3.000000", "1.500000", "0.500000", "-4.000000", "1.414214", "0.300000",
-            "-7.000000", "-3", "inf", "-0.000000", "1.414214"
+            "3.750000",
+            "3.000000",
+            "1.500000",
+            "0.500000",
+            "-4.000000",
+            "1.414214",
+            "0.300000",
+            "-7.000000",
+            "-3",
+            "inf",
+            "-0.000000",
+            "1.414214"
         ]
     );
 }
@@ -134,9 +186,17 @@ fn comparisons_and_truthiness() {
     m.push(print(or(int(3), int(9))));
     m.push(print(or(a.get(), int(9))));
     m.push(print(or(int(0), int(9))));
-    m.push(print(select(cmp(CmpOp::Gt, a.get(), int(0)), int(10), int(20))));
+    m.push(print(select(
+        cmp(CmpOp::Gt, a.get(), int(0)),
+        int(10),
+        int(20),
+    )));
     m.push(print(intr(Intrinsic::Min, vec![int(4), a.get()], Ty::Int)));
-    m.push(print(intr(Intrinsic::Max, vec![flt(1.5), flt(-2.0)], Ty::Float)));
+    m.push(print(intr(
+        Intrinsic::Max,
+        vec![flt(1.5), flt(-2.0)],
+        Ty::Float,
+    )));
     m.push(print(intr(Intrinsic::Abs, vec![a.get()], Ty::Int)));
     m.push(print(intr(Intrinsic::Abs, vec![flt(-2.5)], Ty::Float)));
     p.add(m);

@@ -5,7 +5,6 @@ use common::builder::*;
 use common::{output, run};
 use epyc_tir::{BinOp, CmpOp, ExprKind, RtError, StmtKind, Ty};
 
-
 #[test]
 fn while_with_break_and_continue() {
     // i = 0; while i < 10: i += 1; if i % 2 == 0: continue; if i > 7: break; print i
@@ -22,7 +21,11 @@ fn while_with_break_and_continue() {
                 vec![st(StmtKind::Continue)],
                 vec![],
             ),
-            if_(cmp(CmpOp::Gt, i.get(), int(7)), vec![st(StmtKind::Break)], vec![]),
+            if_(
+                cmp(CmpOp::Gt, i.get(), int(7)),
+                vec![st(StmtKind::Break)],
+                vec![],
+            ),
             print(i.get()),
         ],
     ));
@@ -37,7 +40,10 @@ fn while_that_never_runs() {
     let mut m = Func::new("main", Ty::None);
     let i = m.local("i", Ty::Int);
     m.push(i.set(int(5)));
-    m.push(while_(cmp(CmpOp::Lt, i.get(), int(0)), vec![print(i.get())]));
+    m.push(while_(
+        cmp(CmpOp::Lt, i.get(), int(0)),
+        vec![print(i.get())],
+    ));
     m.push(print(int(-1)));
     p.add(m);
     assert_eq!(output(&p.p), ["-1"]);
@@ -63,14 +69,40 @@ fn for_range_forms() {
     ));
     // empty range, global loop variable, ranges ending at i32::MAX terminate
     m.push(for_range(&i, int(3), int(3), int(1), vec![print(int(99))]));
-    m.push(for_range(&g, int(2147483645), int(2147483647), int(1), vec![print(g.get())]));
+    m.push(for_range(
+        &g,
+        int(2147483645),
+        int(2147483647),
+        int(1),
+        vec![print(g.get())],
+    ));
     m.push(s.set(int(-1)));
-    m.push(for_range(&i, int(-2147483647), int(-2147483648), s.get(), vec![print(i.get())]));
+    m.push(for_range(
+        &i,
+        int(-2147483647),
+        int(-2147483648),
+        s.get(),
+        vec![print(i.get())],
+    ));
     m.push(print(g.get()));
     p.add(m);
     assert_eq!(
         output(&p.p),
-        ["0", "1", "2", "5", "3", "1", "0", "3", "6", "2147483645", "2147483646", "-2147483647", "2147483646"]
+        [
+            "0",
+            "1",
+            "2",
+            "5",
+            "3",
+            "1",
+            "0",
+            "3",
+            "6",
+            "2147483645",
+            "2147483646",
+            "-2147483647",
+            "2147483646"
+        ]
     );
 }
 
@@ -87,7 +119,10 @@ fn range_step_zero_is_a_runtime_error() {
     p.add(m);
     let o = run(&p.p);
     assert_eq!(o.status, 3);
-    assert_eq!(o.stderr, "Error from core 0: range() arg 3 must not be zero\n  at test.py:4\n");
+    assert_eq!(
+        o.stderr,
+        "Error from core 0: range() arg 3 must not be zero\n  at test.py:4\n"
+    );
 }
 
 #[test]
@@ -103,7 +138,11 @@ fn nested_ifs() {
             vec![ret(int(2))],
             vec![ret(int(1))],
         )],
-        vec![if_(cmp(CmpOp::Eq, x.get(), int(0)), vec![ret(int(0))], vec![])],
+        vec![if_(
+            cmp(CmpOp::Eq, x.get(), int(0)),
+            vec![ret(int(0))],
+            vec![],
+        )],
     ));
     f.push(ret(int(-1)));
     p.define(classify, f);
@@ -124,7 +163,11 @@ fn calls_recursion_and_globals() {
     let mut f = Func::new("fib", Ty::Int);
     let n = f.param("n", Ty::Int);
     f.push(counter.set(add(counter.get(), int(1))));
-    f.push(if_(cmp(CmpOp::Lt, n.get(), int(2)), vec![ret(n.get())], vec![]));
+    f.push(if_(
+        cmp(CmpOp::Lt, n.get(), int(2)),
+        vec![ret(n.get())],
+        vec![],
+    ));
     f.push(ret(add(
         p.call(fib, vec![sub(n.get(), int(1))]),
         p.call(fib, vec![sub(n.get(), int(2))]),
@@ -152,7 +195,11 @@ fn deep_recursion_works_and_runaway_recursion_is_reported() {
     let depth = p.reserve("depth", Ty::Int);
     let mut f = Func::new("depth", Ty::Int);
     let n = f.param("n", Ty::Int);
-    f.push(if_(cmp(CmpOp::Eq, n.get(), int(0)), vec![ret(int(0))], vec![]));
+    f.push(if_(
+        cmp(CmpOp::Eq, n.get(), int(0)),
+        vec![ret(int(0))],
+        vec![],
+    ));
     f.push(ret(add(p.call(depth, vec![sub(n.get(), int(1))]), int(1))));
     f.f.pos.line = 7;
     p.define(depth, f);
@@ -230,5 +277,8 @@ fn exit_stops_the_core_and_raise_reports() {
     let o = run(&p.p);
     assert_eq!(o.status, 3);
     assert_eq!(o.lines(), ["1"]);
-    assert_eq!(o.stderr, "Error from core 0: name 'y' is not defined\n  at test.py:5\n");
+    assert_eq!(
+        o.stderr,
+        "Error from core 0: name 'y' is not defined\n  at test.py:5\n"
+    );
 }

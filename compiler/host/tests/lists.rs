@@ -28,7 +28,12 @@ fn literal_index_negative_index_and_store() {
 
 #[test]
 fn out_of_range_reads_and_writes_are_runtime_errors() {
-    for (line, idx, store) in [(3, 3, false), (4, -4, false), (5, 3, true), (6, i32::MIN, true)] {
+    for (line, idx, store) in [
+        (3, 3, false),
+        (4, -4, false),
+        (5, 3, true),
+        (6, i32::MIN, true),
+    ] {
         let mut p = Prog::new();
         let mut m = Func::new("main", Ty::None);
         let a = m.local("a", list_ty(Ty::Float));
@@ -38,7 +43,10 @@ fn out_of_range_reads_and_writes_are_runtime_errors() {
             s.pos.line = line;
             m.push(s);
         } else {
-            m.push(st_at(line, StmtKind::Print(at(line, index(a.get(), vec![int(idx)])))));
+            m.push(st_at(
+                line,
+                StmtKind::Print(at(line, index(a.get(), vec![int(idx)]))),
+            ));
         }
         p.add(m);
         let o = run(&p.p);
@@ -59,10 +67,17 @@ fn repeat_fills_and_clamps() {
     let n = m.local("n", Ty::Int);
     m.push(n.set(int(3)));
     m.push(print(list_repeat(Ty::Int, vec![int(0)], n.get())));
-    m.push(print(list_repeat(Ty::Float, vec![flt(1.5), flt(-2.0)], n.get())));
+    m.push(print(list_repeat(
+        Ty::Float,
+        vec![flt(1.5), flt(-2.0)],
+        n.get(),
+    )));
     m.push(print(list_repeat(Ty::Bool, vec![boolean(true)], int(2))));
     m.push(print(list_repeat(Ty::Int, vec![int(4)], int(-2))));
-    m.push(print(conv(list_repeat(Ty::Int, vec![int(4)], int(0)), Ty::Bool)));
+    m.push(print(conv(
+        list_repeat(Ty::Int, vec![int(4)], int(0)),
+        Ty::Bool,
+    )));
     p.add(m);
     assert_eq!(
         output(&p.p),
@@ -95,7 +110,11 @@ fn two_dimensional_arrays() {
             int(0),
             int(4),
             int(1),
-            vec![set_index(a.get(), vec![i.get(), j.get()], add(mul(i.get(), int(10)), j.get()))],
+            vec![set_index(
+                a.get(),
+                vec![i.get(), j.get()],
+                add(mul(i.get(), int(10)), j.get()),
+            )],
         )],
     ));
     m.push(print(index(a.get(), vec![int(2), int(3)])));
@@ -106,7 +125,10 @@ fn two_dimensional_arrays() {
     m.push(print(intr(Intrinsic::Dim, vec![a.get(), int(1)], Ty::Int)));
     m.push(print(a.get()));
     // the second index is checked against the second dimension (4), not the total (12)
-    m.push(st_at(9, StmtKind::Print(at(9, index(a.get(), vec![int(0), int(4)])))));
+    m.push(st_at(
+        9,
+        StmtKind::Print(at(9, index(a.get(), vec![int(0), int(4)]))),
+    ));
     p.add(m);
     let o = run(&p.p);
     assert_eq!(
@@ -144,7 +166,14 @@ fn for_over_list_and_lists_of_strings() {
         vec![s.set(add(s.get(), f.get()))],
     ));
     m.push(print(s.get()));
-    m.push(for_list(&x, list_lit(Ty::Str, vec![]), vec![print(x.get())]));
+    m.push(for_list(
+        &x,
+        list_lit(Ty::Str, vec![]),
+        vec![print(x.get())],
+    ));
     p.add(m);
-    assert_eq!(output(&p.p), ["hello", "world", "['hello', 'world']", "3.500000"]);
+    assert_eq!(
+        output(&p.p),
+        ["hello", "world", "['hello', 'world']", "3.500000"]
+    );
 }

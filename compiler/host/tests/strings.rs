@@ -13,8 +13,16 @@ fn concatenation_and_conversions() {
     let empty = p.string("");
     let mut m = Func::new("main", Ty::None);
     m.push(print(bin(BinOp::Concat, x.clone(), conv(int(-5), Ty::Str))));
-    m.push(print(bin(BinOp::Concat, x.clone(), conv(flt(2.5), Ty::Str))));
-    m.push(print(bin(BinOp::Concat, conv(boolean(true), Ty::Str), x.clone())));
+    m.push(print(bin(
+        BinOp::Concat,
+        x.clone(),
+        conv(flt(2.5), Ty::Str),
+    )));
+    m.push(print(bin(
+        BinOp::Concat,
+        conv(boolean(true), Ty::Str),
+        x.clone(),
+    )));
     m.push(print(bin(BinOp::Concat, x.clone(), conv(none(), Ty::Str))));
     m.push(print(bin(
         BinOp::Concat,
@@ -58,7 +66,10 @@ fn comparisons() {
     m.push(print(cmp(CmpOp::Eq, abc.clone(), abd.clone())));
     m.push(print(cmp(CmpOp::Is, abc.clone(), abc.clone())));
     p.add(m);
-    assert_eq!(output(&p.p), ["true", "false", "true", "false", "false", "true"]);
+    assert_eq!(
+        output(&p.p),
+        ["true", "false", "true", "false", "false", "true"]
+    );
 }
 
 #[test]
@@ -74,9 +85,15 @@ fn print_every_type() {
     m.push(print(boolean(false)));
     m.push(print(none()));
     m.push(print(s));
-    m.push(print(list_lit(Ty::Bool, vec![boolean(true), boolean(false)])));
+    m.push(print(list_lit(
+        Ty::Bool,
+        vec![boolean(true), boolean(false)],
+    )));
     m.push(print(list_lit(Ty::Float, vec![flt(1.5)])));
-    m.push(print(list_lit(list_ty(Ty::Int), vec![list_lit(Ty::Int, vec![int(1)]), list_lit(Ty::Int, vec![])])));
+    m.push(print(list_lit(
+        list_ty(Ty::Int),
+        vec![list_lit(Ty::Int, vec![int(1)]), list_lit(Ty::Int, vec![])],
+    )));
     p.add(m);
     assert_eq!(
         output(&p.p),

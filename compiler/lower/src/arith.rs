@@ -20,15 +20,26 @@ impl FnLowerer<'_, '_> {
         let x = self.value(a)?;
         let y = self.value(b)?;
         match (op, &a.ty) {
-            (BinOp::Concat, Ty::Str) => Ok(self.call_rt(RtFn::StrConcat, &[x, y]).expect("returns")),
-            (BinOp::Repeat, Ty::Str) => Ok(self.call_rt(RtFn::StrRepeat, &[x, y]).expect("returns")),
+            (BinOp::Concat, Ty::Str) => {
+                Ok(self.call_rt(RtFn::StrConcat, &[x, y]).expect("returns"))
+            }
+            (BinOp::Repeat, Ty::Str) => {
+                Ok(self.call_rt(RtFn::StrRepeat, &[x, y]).expect("returns"))
+            }
             (_, Ty::Int) => self.int_binary(op, x, y, int_const(b), pos),
             (_, Ty::Float) => self.float_binary(op, x, y),
             (op, t) => bail!("internal error: line {}: {op:?} on {t}", pos.line),
         }
     }
 
-    fn int_binary(&mut self, op: BinOp, x: Value, y: Value, y_const: Option<i32>, pos: Pos) -> Result<Value> {
+    fn int_binary(
+        &mut self,
+        op: BinOp,
+        x: Value,
+        y: Value,
+        y_const: Option<i32>,
+        pos: Pos,
+    ) -> Result<Value> {
         Ok(match op {
             BinOp::Add => self.b.ins().iadd(x, y),
             BinOp::Sub => self.b.ins().isub(x, y),
@@ -45,7 +56,9 @@ impl FnLowerer<'_, '_> {
                 Some(n) => self.int_pow_const(x, n),
                 None => self.int_pow(x, y),
             },
-            BinOp::Concat | BinOp::Repeat => bail!("internal error: line {}: {op:?} on int", pos.line),
+            BinOp::Concat | BinOp::Repeat => {
+                bail!("internal error: line {}: {op:?} on int", pos.line)
+            }
         })
     }
 

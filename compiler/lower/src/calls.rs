@@ -27,10 +27,7 @@ impl FnLowerer<'_, '_> {
         for &c in candidates {
             let hit = self.b.create_block();
             let next = self.b.create_block();
-            let is = self
-                .b
-                .ins()
-                .icmp_imm_u(IntCC::Equal, index, c.0 as i64);
+            let is = self.b.ins().icmp_imm_u(IntCC::Equal, index, c.0 as i64);
             self.b.ins().brif(is, hit, &[], next, &[]);
             self.b.switch_to_block(hit);
             let r = self.call_func(c, &vals)?;

@@ -19,12 +19,15 @@ impl FnLowerer<'_, '_> {
         }
         if *to == Ty::Str {
             return Ok(Some(match v {
-                Some(v) => self.to_str(v, from, a.pos)?,
+                Some(v) => self.str_of(v, from, a.pos)?,
                 None => self.extra_string("NONE"),
             }));
         }
         let Some(x) = v else {
-            bail!("internal error: line {}: conversion of none to {to}", a.pos.line);
+            bail!(
+                "internal error: line {}: conversion of none to {to}",
+                a.pos.line
+            );
         };
         Ok(Some(match (from, to) {
             (Ty::Int, Ty::Float) => self.b.ins().fcvt_from_sint(types::F32, x),
@@ -37,12 +40,15 @@ impl FnLowerer<'_, '_> {
             }
             // Both are the i32 function index.
             (Ty::Func(_), Ty::AnyFunc) => x,
-            (from, to) => bail!("internal error: line {}: conversion of {from} to {to}", a.pos.line),
+            (from, to) => bail!(
+                "internal error: line {}: conversion of {from} to {to}",
+                a.pos.line
+            ),
         }))
     }
 
     /// A value as a new (or static) string, as printed.
-    pub fn to_str(&mut self, v: Value, ty: &Ty, pos: Pos) -> Result<Value> {
+    pub fn str_of(&mut self, v: Value, ty: &Ty, pos: Pos) -> Result<Value> {
         Ok(match ty {
             Ty::Str => v,
             Ty::Int => self.call_rt(RtFn::StrFromInt, &[v]).expect("returns"),

@@ -153,7 +153,13 @@ impl FnLowerer<'_, '_> {
 
     /// `a and b` (`is_and`) / `a or b`: the result is an operand, `b` evaluated only when
     /// `a` does not decide.
-    fn short_circuit(&mut self, e: &Expr, a: &Expr, b: &Expr, is_and: bool) -> Result<Option<Value>> {
+    fn short_circuit(
+        &mut self,
+        e: &Expr,
+        a: &Expr,
+        b: &Expr,
+        is_and: bool,
+    ) -> Result<Option<Value>> {
         let x = self.expr(a)?;
         let t = self.truthy(x, &a.ty)?;
         let eval_b = self.b.create_block();
@@ -174,7 +180,13 @@ impl FnLowerer<'_, '_> {
     }
 
     /// `then_value` if `c` else `else_value`, each evaluated only on its branch.
-    fn branches(&mut self, ty: &Ty, c: Value, then_value: &Expr, else_value: &Expr) -> Result<Option<Value>> {
+    fn branches(
+        &mut self,
+        ty: &Ty,
+        c: Value,
+        then_value: &Expr,
+        else_value: &Expr,
+    ) -> Result<Option<Value>> {
         let then_b = self.b.create_block();
         let else_b = self.b.create_block();
         let merge = self.b.create_block();
@@ -183,7 +195,8 @@ impl FnLowerer<'_, '_> {
         for (blk, e) in [(then_b, then_value), (else_b, else_value)] {
             self.b.switch_to_block(blk);
             let v = self.expr(e)?;
-            let args: Vec<cranelift_codegen::ir::BlockArg> = v.into_iter().map(Into::into).collect();
+            let args: Vec<cranelift_codegen::ir::BlockArg> =
+                v.into_iter().map(Into::into).collect();
             self.b.ins().jump(merge, &args);
         }
         self.b.switch_to_block(merge);
@@ -242,7 +255,7 @@ impl FnLowerer<'_, '_> {
                 self.call_rt(RtFn::PrintStr, &[v]);
             }
             (ty @ (Ty::List(..) | Ty::Func(_) | Ty::AnyFunc), Some(v)) => {
-                let s = self.to_str(v, ty, e.pos)?;
+                let s = self.str_of(v, ty, e.pos)?;
                 self.call_rt(RtFn::PrintStr, &[s]);
             }
             (ty, None) => bail!("internal error: line {}: {ty} without a value", e.pos.line),

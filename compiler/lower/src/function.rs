@@ -47,6 +47,9 @@ pub struct FnLowerer<'a, 'b> {
     pub counts_depth: bool,
     func_refs: HashMap<names::ExternalRef, FuncRef>,
     data_refs: HashMap<usize, GlobalValue>,
+    /// Cold blocks that stop the core, by (error, position); filled at the end of the
+    /// function (see `check`).
+    error_blocks: HashMap<(RtError, Pos), ir::Block>,
 }
 
 /// Trap code after calls of no-return runtime functions (never reached).
@@ -90,6 +93,7 @@ pub fn lower_function(
         counts_depth: cx.recursive[id.index()],
         func_refs: HashMap::new(),
         data_refs: HashMap::new(),
+        error_blocks: HashMap::new(),
     };
     fl.bind_params(&params[1..])?;
     if fl.counts_depth {
@@ -97,6 +101,7 @@ pub fn lower_function(
     }
     fl.block(&tf.body)?;
     fl.fall_off_end();
+    fl.emit_error_blocks();
     fl.b.seal_all_blocks();
     let config = cranelift_codegen::isa::TargetFrontendConfig {
         default_call_conv: cx.target.call_conv,
@@ -154,19 +159,32 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
 
     fn enter_depth(&mut self, pos: Pos) {
         let off = self.cx.globals.depth_offset as i32;
-        let d = self.b.ins().load(types::I32, MemFlagsData::trusted(), self.gbase, off);
+        let d = self
+            .b
+            .ins()
+            .load(types::I32, MemFlagsData::trusted(), self.gbase, off);
         let d1 = self.b.ins().iadd_imm_s(d, 1);
-        self.b.ins().store(MemFlagsData::trusted(), d1, self.gbase, off);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), d1, self.gbase, off);
         let max = self.cx.target.max_call_depth as i64;
-        let ok = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThanOrEqual, d1, max);
+        let ok = self
+            .b
+            .ins()
+            .icmp_imm_u(IntCC::UnsignedLessThanOrEqual, d1, max);
         self.check(ok, RtError::StackOverflow, pos);
     }
 
     fn leave_depth(&mut self) {
         let off = self.cx.globals.depth_offset as i32;
-        let d = self.b.ins().load(types::I32, MemFlagsData::trusted(), self.gbase, off);
+        let d = self
+            .b
+            .ins()
+            .load(types::I32, MemFlagsData::trusted(), self.gbase, off);
         let d1 = self.b.ins().iadd_imm_s(d, -1);
-        self.b.ins().store(MemFlagsData::trusted(), d1, self.gbase, off);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), d1, self.gbase, off);
     }
 
     /// After a terminator: later statements of the same TIR block are dead; they go to a
@@ -214,7 +232,9 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
             }
             LocalOrGlobal::Global(g) => {
                 let off = self.global_offset(g)?;
-                self.b.ins().load(vt, MemFlagsData::trusted(), self.gbase, off)
+                self.b
+                    .ins()
+                    .load(vt, MemFlagsData::trusted(), self.gbase, off)
             }
         }))
     }
@@ -228,7 +248,9 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
             }
             LocalOrGlobal::Global(g) => {
                 let off = self.global_offset(g)?;
-                self.b.ins().store(MemFlagsData::trusted(), value, self.gbase, off);
+                self.b
+                    .ins()
+                    .store(MemFlagsData::trusted(), value, self.gbase, off);
             }
         }
         Ok(())
@@ -262,7 +284,10 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
                 if id.index() >= self.cx.prog.funcs.len() {
                     bail!("internal error: call of missing function #{}", id.0);
                 }
-                (names::func(id), function_signature(self.cx.prog, id, self.cx.target))
+                (
+                    names::func(id),
+                    function_signature(self.cx.prog, id, self.cx.target),
+                )
             }
             names::ExternalRef::Runtime(f) => {
                 self.used.note(f);
@@ -305,7 +330,10 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
         let gv = match self.data_refs.get(&index) {
             Some(&gv) => gv,
             None => {
-                let name_ref = self.b.func.declare_imported_user_function(names::data(index));
+                let name_ref = self
+                    .b
+                    .func
+                    .declare_imported_user_function(names::data(index));
                 let gv = self.b.create_global_value(GlobalValueData::Symbol {
                     name: ExternalName::user(name_ref),
                     offset: ir::immediates::Imm64::new(0),
@@ -362,13 +390,33 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
     }
 
     /// Continues if `ok` (i8) is true, else stops the core with `err` in a cold block.
+    ///
+    /// The cold blocks are laid out after all other code, out of the hot path. Their order
+    /// among the dominator-tree children matters for LICM: the egraph pass forgets the
+    /// enclosing loop once it has visited a child outside it, so an error block visited
+    /// before the rest of a loop body would stop invariants in that rest being hoisted.
     pub fn check(&mut self, ok: Value, err: RtError, pos: Pos) {
         let cont = self.b.create_block();
-        let fail = self.b.create_block();
-        self.b.set_cold_block(fail);
-        self.b.ins().brif(ok, cont, &[], fail, &[]);
-        self.b.switch_to_block(fail);
-        self.emit_error(err, pos);
+        let fail = *self.error_blocks.entry((err, pos)).or_insert_with(|| {
+            let b = self.b.create_block();
+            self.b.set_cold_block(b);
+            b
+        });
+        // The failing edge comes first: the dominator tree orders children by reverse
+        // post-order, which puts the first-visited successor last, so the loop's own
+        // continuation is elaborated before the error block (the mid-end folds the `== 0`
+        // into the comparison).
+        let bad = self.b.ins().icmp_imm_s(IntCC::Equal, ok, 0);
+        self.b.ins().brif(bad, fail, &[], cont, &[]);
         self.b.switch_to_block(cont);
+    }
+
+    fn emit_error_blocks(&mut self) {
+        let mut pending: Vec<_> = self.error_blocks.drain().collect();
+        pending.sort_by_key(|&(_, b)| b);
+        for ((err, pos), block) in pending {
+            self.b.switch_to_block(block);
+            self.emit_error(err, pos);
+        }
     }
 }

@@ -16,10 +16,21 @@ use epyc_tir::{Expr, Intrinsic, Pos, Ty};
 const MAX_ARRAY_DIMS: usize = 7;
 
 impl FnLowerer<'_, '_> {
-    pub fn intrinsic(&mut self, op: Intrinsic, args: &[Expr], ty: &Ty, pos: Pos) -> Result<Option<Value>> {
+    pub fn intrinsic(
+        &mut self,
+        op: Intrinsic,
+        args: &[Expr],
+        ty: &Ty,
+        pos: Pos,
+    ) -> Result<Option<Value>> {
         let arg = |k: usize| {
-            args.get(k)
-                .ok_or_else(|| anyhow!("internal error: line {}: {op:?} needs argument {}", pos.line, k + 1))
+            args.get(k).ok_or_else(|| {
+                anyhow!(
+                    "internal error: line {}: {op:?} needs argument {}",
+                    pos.line,
+                    k + 1
+                )
+            })
         };
         use Intrinsic as I;
         Ok(match op {
@@ -39,13 +50,20 @@ impl FnLowerer<'_, '_> {
                 let p = self.pos_const(pos);
                 if value.ty == Ty::Str {
                     if op == I::SendNonBlocking {
-                        bail!("line {}: a string cannot be sent without blocking", pos.line);
+                        bail!(
+                            "line {}: a string cannot be sent without blocking",
+                            pos.line
+                        );
                     }
                     let s = self.value(value)?;
                     self.call_rt(RtFn::SendStr, &[s, dest, p]);
                 } else {
                     let (bits, tag) = self.message_bits(value)?;
-                    let f = if op == I::Send { RtFn::Send } else { RtFn::SendNonBlocking };
+                    let f = if op == I::Send {
+                        RtFn::Send
+                    } else {
+                        RtFn::SendNonBlocking
+                    };
                     self.call_rt(f, &[bits, tag, dest, p]);
                 }
                 None
@@ -58,7 +76,7 @@ impl FnLowerer<'_, '_> {
                 } else {
                     let want = self.message_tag(ty, pos)?;
                     let bits = self.call_rt(RtFn::Recv, &[src, want, p]).expect("returns");
-                    Some(self.from_bits(bits, ty))
+                    Some(self.value_of_bits(bits, ty))
                 }
             }
             I::SendRecv | I::Bcast => {
@@ -66,16 +84,24 @@ impl FnLowerer<'_, '_> {
                 let other = self.value(arg(1)?)?;
                 let want = self.message_tag(ty, pos)?;
                 let p = self.pos_const(pos);
-                let f = if op == I::SendRecv { RtFn::SendRecv } else { RtFn::Bcast };
-                let r = self.call_rt(f, &[bits, tag, other, want, p]).expect("returns");
-                Some(self.from_bits(r, ty))
+                let f = if op == I::SendRecv {
+                    RtFn::SendRecv
+                } else {
+                    RtFn::Bcast
+                };
+                let r = self
+                    .call_rt(f, &[bits, tag, other, want, p])
+                    .expect("returns");
+                Some(self.value_of_bits(r, ty))
             }
             I::Reduce(rop) => {
                 let (bits, tag) = self.message_bits(arg(0)?)?;
                 let code = self.i32_const(rop as i64);
                 let p = self.pos_const(pos);
-                let r = self.call_rt(RtFn::Reduce, &[bits, tag, code, p]).expect("returns");
-                Some(self.from_bits(r, ty))
+                let r = self
+                    .call_rt(RtFn::Reduce, &[bits, tag, code, p])
+                    .expect("returns");
+                Some(self.value_of_bits(r, ty))
             }
             I::Sync => {
                 let p = self.pos_const(pos);
@@ -127,12 +153,19 @@ impl FnLowerer<'_, '_> {
                 let (_, ndim) = list_parts(&list.ty)?;
                 let l = self.value(list)?;
                 let d = self.value(arg(1)?)?;
-                let ok = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, d, ndim as i64);
+                let ok = self
+                    .b
+                    .ins()
+                    .icmp_imm_u(IntCC::UnsignedLessThan, d, ndim as i64);
                 self.check(ok, RtError::IndexOutOfRange, pos);
                 Some(if ndim == 1 {
                     self.list_len(l)
                 } else {
-                    let wide = if self.ptr == types::I32 { d } else { self.b.ins().uextend(self.ptr, d) };
+                    let wide = if self.ptr == types::I32 {
+                        d
+                    } else {
+                        self.b.ins().uextend(self.ptr, d)
+                    };
                     let off = self.b.ins().imul_imm_u(wide, 4);
                     let addr = self.b.ins().iadd(l, off);
                     self.b.ins().load(
@@ -179,7 +212,11 @@ impl FnLowerer<'_, '_> {
             Ty::Int if is_min => self.b.ins().smin(x, y),
             Ty::Int => self.b.ins().smax(x, y),
             Ty::Float => {
-                let cc = if is_min { FloatCC::LessThan } else { FloatCC::GreaterThan };
+                let cc = if is_min {
+                    FloatCC::LessThan
+                } else {
+                    FloatCC::GreaterThan
+                };
                 let second = self.b.ins().fcmp(cc, y, x);
                 self.b.ins().select(second, y, x)
             }
@@ -209,7 +246,7 @@ impl FnLowerer<'_, '_> {
     }
 
     /// Message bits back to a value of `ty`.
-    fn from_bits(&mut self, bits: Value, ty: &Ty) -> Value {
+    fn value_of_bits(&mut self, bits: Value, ty: &Ty) -> Value {
         match ty {
             Ty::Float => self.b.ins().bitcast(types::F32, MemFlagsData::new(), bits),
             Ty::Bool => self.i32_to_bool(bits),

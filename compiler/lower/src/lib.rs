@@ -100,7 +100,10 @@ pub fn lower_program(prog: &Program, target: &Target) -> Result<LoweredProgram> 
     prog.validate()
         .map_err(|e| anyhow::anyhow!("internal error: invalid TIR: {e}"))?;
     if prog.funcs.get(prog.main.index()).is_none() {
-        anyhow::bail!("internal error: main function #{} does not exist", prog.main.0);
+        anyhow::bail!(
+            "internal error: main function #{} does not exist",
+            prog.main.0
+        );
     }
     let globals = GlobalsLayout::new(prog, target.pointer_type);
     let recursive = recursion::recursive_functions(prog);

@@ -36,7 +36,7 @@ impl FnLowerer<'_, '_> {
     }
 
     /// A value loaded from a cell, in the in-function representation (bool: i32 -> i8).
-    pub fn from_cell(&mut self, elem: &Ty, raw: Value) -> Value {
+    pub fn cell_value(&mut self, elem: &Ty, raw: Value) -> Value {
         match elem {
             Ty::Bool => self.b.ins().icmp_imm_s(IntCC::NotEqual, raw, 0),
             _ => raw,
@@ -44,7 +44,7 @@ impl FnLowerer<'_, '_> {
     }
 
     /// A value in cell representation (bool: i8 -> i32 0/1).
-    pub fn to_cell(&mut self, elem: &Ty, v: Value) -> Value {
+    pub fn cell_of(&mut self, elem: &Ty, v: Value) -> Value {
         match elem {
             Ty::Bool => self.b.ins().uextend(types::I32, v),
             _ => v,
@@ -63,7 +63,13 @@ impl FnLowerer<'_, '_> {
     }
 
     /// The flat index of `list[indices...]`, each index checked against its dimension.
-    fn flat_index(&mut self, list: Value, list_ty: &Ty, indices: &[Expr], pos: Pos) -> Result<Value> {
+    fn flat_index(
+        &mut self,
+        list: Value,
+        list_ty: &Ty,
+        indices: &[Expr],
+        pos: Pos,
+    ) -> Result<Value> {
         let (_, ndim) = list_parts(list_ty)?;
         if indices.len() != ndim as usize {
             bail!(
@@ -100,7 +106,12 @@ impl FnLowerer<'_, '_> {
         Ok(flat.expect("ndim >= 2"))
     }
 
-    pub fn load_element(&mut self, list: &Expr, indices: &[Expr], pos: Pos) -> Result<Option<Value>> {
+    pub fn load_element(
+        &mut self,
+        list: &Expr,
+        indices: &[Expr],
+        pos: Pos,
+    ) -> Result<Option<Value>> {
         let l = self.value(list)?;
         let (elem, _) = list_parts(&list.ty)?;
         let i = self.flat_index(l, &list.ty, indices, pos)?;
@@ -119,7 +130,7 @@ impl FnLowerer<'_, '_> {
         let i = self.flat_index(list, list_ty, indices, pos)?;
         if let Some(v) = value {
             let addr = self.cell_addr(list, list_ty, i);
-            let c = self.to_cell(elem, v);
+            let c = self.cell_of(elem, v);
             self.b.ins().store(MemFlagsData::trusted(), c, addr, 0);
         }
         Ok(())
@@ -135,14 +146,15 @@ impl FnLowerer<'_, '_> {
 
     pub fn list_literal(&mut self, ty: &Ty, items: &[Expr], pos: Pos) -> Result<Value> {
         let (elem, _) = list_parts(ty)?;
-        let values: Vec<Option<Value>> = items.iter().map(|e| self.expr(e)).collect::<Result<_>>()?;
+        let values: Vec<Option<Value>> =
+            items.iter().map(|e| self.expr(e)).collect::<Result<_>>()?;
         let len = self.i32_const(items.len() as i64);
         let l = self.new_list(elem, len, pos);
         let data = layout::list_data(1, cell_size(elem, self.ptr));
         let size = cell_size(elem, self.ptr);
         for (k, v) in values.into_iter().enumerate() {
             if let Some(v) = v {
-                let c = self.to_cell(elem, v);
+                let c = self.cell_of(elem, v);
                 let off = (data + size * k as u32) as i32;
                 self.b.ins().store(MemFlagsData::trusted(), c, l, off);
             }
@@ -152,16 +164,26 @@ impl FnLowerer<'_, '_> {
 
     /// `[items] * count`: allocated zeroed by the runtime; filled by a loop unless every
     /// item is a zero constant.
-    pub fn list_repeat(&mut self, ty: &Ty, items: &[Expr], count: &Expr, pos: Pos) -> Result<Value> {
+    pub fn list_repeat(
+        &mut self,
+        ty: &Ty,
+        items: &[Expr],
+        count: &Expr,
+        pos: Pos,
+    ) -> Result<Value> {
         let (elem, _) = list_parts(ty)?;
-        let values: Vec<Option<Value>> = items.iter().map(|e| self.expr(e)).collect::<Result<_>>()?;
+        let values: Vec<Option<Value>> =
+            items.iter().map(|e| self.expr(e)).collect::<Result<_>>()?;
         let n = self.value(count)?;
         let zero = self.i32_const(0);
         let n = self.b.ins().smax(n, zero);
         if items.len() > 1 {
             // n * len(items) must fit the i32 length: larger is out of memory anyway.
             let limit = i32::MAX as i64 / items.len() as i64;
-            let ok = self.b.ins().icmp_imm_s(IntCC::SignedLessThanOrEqual, n, limit);
+            let ok = self
+                .b
+                .ins()
+                .icmp_imm_s(IntCC::SignedLessThanOrEqual, n, limit);
             self.check(ok, RtError::OutOfMemory, pos);
         }
         let total = self.b.ins().imul_imm_u(n, items.len() as i64);
@@ -174,7 +196,7 @@ impl FnLowerer<'_, '_> {
             .into_iter()
             .map(|v| {
                 let v = v.expect("items with a cell type have values");
-                self.to_cell(elem, v)
+                self.cell_of(elem, v)
             })
             .collect();
         // for r in 0..n: store the items at r*len(items) ..

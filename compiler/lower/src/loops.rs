@@ -120,11 +120,16 @@ impl FnLowerer<'_, '_> {
             Some(s) => {
                 let left = self.b.ins().isub(i, stop_v);
                 let by = (s as i64).unsigned_abs() as i64;
-                self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, left, by)
+                self.b
+                    .ins()
+                    .icmp_imm_u(IntCC::UnsignedGreaterThan, left, by)
             }
             None => {
                 let left_up = self.b.ins().isub(stop_v, i);
-                let more_up = self.b.ins().icmp(IntCC::UnsignedGreaterThan, left_up, step_v);
+                let more_up = self
+                    .b
+                    .ins()
+                    .icmp(IntCC::UnsignedGreaterThan, left_up, step_v);
                 let left_down = self.b.ins().isub(i, stop_v);
                 let neg_step = self.b.ins().ineg(step_v);
                 let more_down = self
@@ -193,6 +198,6 @@ impl FnLowerer<'_, '_> {
         let addr = self.cell_addr(list, list_ty, i);
         let ct = cell_type(elem, self.ptr)?;
         let raw = self.b.ins().load(ct, MemFlagsData::trusted(), addr, 0);
-        Some(self.from_cell(elem, raw))
+        Some(self.cell_value(elem, raw))
     }
 }

@@ -183,7 +183,10 @@ impl Func {
             name: name.into(),
             ty: ty.clone(),
         });
-        Var(LocalOrGlobal::Local(LocalId(self.f.locals.len() as u32 - 1)), ty)
+        Var(
+            LocalOrGlobal::Local(LocalId(self.f.locals.len() as u32 - 1)),
+            ty,
+        )
     }
     pub fn param(&mut self, name: &str, ty: Ty) -> Var {
         let v = self.local(name, ty);
@@ -246,7 +249,10 @@ impl Prog {
             name: name.into(),
             ty: ty.clone(),
         });
-        Var(LocalOrGlobal::Global(GlobalId(self.p.globals.len() as u32 - 1)), ty)
+        Var(
+            LocalOrGlobal::Global(GlobalId(self.p.globals.len() as u32 - 1)),
+            ty,
+        )
     }
     /// Reserves a function id (so bodies can call functions defined later).
     pub fn reserve(&mut self, name: &str, ret: Ty) -> FuncId {
