@@ -1,0 +1,422 @@
+//! Emission: allocated instructions -> Epiphany machine code through the ISA crate's encoder,
+//! with the prologue/epilogue, branch threading (blocks that only jump are skipped), fall-through
+//! elimination, branch relaxation (16-bit branches where the target is within ±256 bytes),
+//! relocations for calls and symbol addresses, and the source-location table.
+
+use crate::abi::{Frame, LR, SCRATCH0, SCRATCH1, SP};
+use crate::inst::*;
+use crate::regalloc::{AInst, Allocated};
+use anyhow::{anyhow, Context, Result};
+use cranelift_codegen::ir::SourceLoc;
+use epiphany_isa::{encode, encode_shortest, AddrMode, Cond, Inst, Op, Width};
+
+/// What a relocation patches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RelocKind {
+    /// `bl`/`b` 24-bit halfword displacement (R_EPIPHANY_SIMM24): target + addend − place.
+    Simm24,
+    /// imm16 of `mov` (R_EPIPHANY_LOW): low half of target + addend.
+    Low,
+    /// imm16 of `movt` (R_EPIPHANY_HIGH): high half of target + addend.
+    High,
+}
+
+impl RelocKind {
+    /// The ELF relocation type number (include/elf/epiphany.h).
+    pub fn elf_type(self) -> u32 {
+        match self {
+            RelocKind::Simm24 => 8,
+            RelocKind::High => 9,
+            RelocKind::Low => 10,
+        }
+    }
+}
+
+/// One relocation in a compiled function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reloc {
+    /// Byte offset of the instruction to patch.
+    pub offset: u32,
+    pub kind: RelocKind,
+    pub target: RelocTarget,
+    pub addend: i32,
+}
+
+/// The machine code of one function.
+#[derive(Clone, Debug, Default)]
+pub struct CompiledFunction {
+    pub code: Vec<u8>,
+    pub relocs: Vec<Reloc>,
+    /// (code offset, CLIF source location) at every change of source location.
+    pub srclocs: Vec<(u32, SourceLoc)>,
+    /// Bytes of stack the function allocates.
+    pub frame_size: u32,
+}
+
+enum Item {
+    Fixed(Inst),
+    Branch { cond: Cond, target: MBlock },
+    Call(RelocTarget),
+    Sym { high: bool, rd: u8, target: RelocTarget, addend: i32 },
+    Label(MBlock),
+}
+
+fn inst(op: Op, rd: u8, rn: u8, rm: u8, imm: i32) -> Inst {
+    Inst { op, size: 4, rd, rn, rm, sub: false, imm }
+}
+
+struct Emitter {
+    items: Vec<(Item, SourceLoc)>,
+    srcloc: SourceLoc,
+}
+
+impl Emitter {
+    fn push(&mut self, item: Item) {
+        self.items.push((item, self.srcloc));
+    }
+    fn fixed(&mut self, i: Inst) {
+        self.push(Item::Fixed(i));
+    }
+    fn mov_imm(&mut self, rd: u8, value: u32) {
+        self.fixed(inst(Op::MovImm, rd, 0, 0, (value & 0xffff) as i32));
+        if value >> 16 != 0 {
+            self.fixed(inst(Op::Movt, rd, 0, 0, (value >> 16) as i32));
+        }
+    }
+    /// rd = rn + value (any value; uses r63 when it does not fit simm11).
+    fn add_imm(&mut self, rd: u8, rn: u8, value: i32) {
+        if (-1024..=1023).contains(&value) {
+            self.fixed(inst(Op::AddImm, rd, rn, 0, value));
+        } else {
+            self.mov_imm(SCRATCH0, value as u32);
+            self.fixed(inst(Op::Add, rd, rn, SCRATCH0, 0));
+        }
+    }
+    /// Load or store `reg` at `base + off`, through r63 when the displacement does not fit.
+    fn mem(&mut self, store: bool, width: Width, reg: u8, base: u8, off: i32) {
+        let size = width.bytes() as i32;
+        let mode_op = |mode| if store { Op::Store { width, mode } } else { Op::Load { width, mode } };
+        if off % size == 0 && (off / size).abs() <= 2047 {
+            let mut i = inst(mode_op(AddrMode::Disp), reg, base, 0, off);
+            i.sub = off < 0;
+            self.fixed(i);
+        } else {
+            self.mov_imm(SCRATCH0, off as u32);
+            self.fixed(inst(mode_op(AddrMode::Index), reg, base, SCRATCH0, 0));
+        }
+    }
+    fn compare(&mut self, cmp: &Compare) {
+        match *cmp {
+            Compare::Int { a, b } => self.fixed(inst(Op::Sub, SCRATCH0, a.0 as u8, b.0 as u8, 0)),
+            Compare::IntImm { a, imm } => self.fixed(inst(Op::SubImm, SCRATCH0, a.0 as u8, 0, imm)),
+            Compare::Float { a, b } => self.fixed(inst(Op::Fsub, SCRATCH0, a.0 as u8, b.0 as u8, 0)),
+            Compare::Test { a, shift } => {
+                self.fixed(inst(Op::LslImm, SCRATCH0, a.0 as u8, 0, shift as i32))
+            }
+        }
+    }
+}
+
+fn r(x: Reg) -> u8 {
+    x.0 as u8
+}
+
+/// Emit an allocated function.
+pub fn emit(mf: &MFunction, alloc: &Allocated) -> Result<CompiledFunction> {
+    let frame = Frame::layout(
+        mf.outgoing_arg_words,
+        &mf.stack_slots,
+        alloc.num_spillslots,
+        &alloc.used_callee_saved,
+        mf.has_calls,
+    );
+    // Blocks that consist of a single jump are skipped: branches to them go to their target.
+    let forward: Vec<Option<MBlock>> = alloc
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| match b.as_slice() {
+            [AInst::Inst(MInst::Jump { target, .. }, _)] if i != 0 => Some(*target),
+            _ => None,
+        })
+        .collect();
+    let resolve = |mut b: MBlock| {
+        for _ in 0..forward.len() {
+            match forward[b.0 as usize] {
+                Some(t) if t != b => b = t,
+                _ => break,
+            }
+        }
+        b
+    };
+    let order: Vec<MBlock> = mf.layout.iter().copied().filter(|b| forward[b.0 as usize].is_none()).collect();
+    if order.first() != Some(&MBlock(0)) {
+        return Err(anyhow!("entry block is not first in the layout"));
+    }
+    let mut e = Emitter { items: Vec::new(), srcloc: SourceLoc::default() };
+    // Prologue: allocate the frame, then save lr and the callee-saved registers we use.
+    if frame.size > 0 {
+        e.add_imm(SP, SP, -(frame.size as i32));
+        for &(reg, off) in &frame.saves {
+            e.mem(true, Width::Word, reg, SP, off as i32);
+        }
+    }
+    for (pos, &b) in order.iter().enumerate() {
+        let next = order.get(pos + 1).copied();
+        e.push(Item::Label(b));
+        for ai in &alloc.blocks[b.0 as usize] {
+            match ai {
+                AInst::Move { rd, rn } => {
+                    if rd != rn {
+                        e.fixed(inst(Op::Mov(Cond::Al), *rd, *rn, 0, 0));
+                    }
+                }
+                AInst::Spill { slot, rn } => {
+                    e.mem(true, Width::Word, *rn, SP, (frame.spill_base + 4 * slot) as i32)
+                }
+                AInst::Reload { rd, slot } => {
+                    e.mem(false, Width::Word, *rd, SP, (frame.spill_base + 4 * slot) as i32)
+                }
+                AInst::Inst(mi, loc) => {
+                    e.srcloc = *loc;
+                    emit_inst(&mut e, mi, &frame, next, &resolve)?;
+                }
+            }
+        }
+    }
+    finish(e, frame.size)
+}
+
+fn emit_inst(
+    e: &mut Emitter,
+    mi: &MInst,
+    frame: &Frame,
+    next: Option<MBlock>,
+    resolve: &dyn Fn(MBlock) -> MBlock,
+) -> Result<()> {
+    match mi {
+        MInst::Args { .. } => {}
+        MInst::Alu { op, rd, rn, rm } => {
+            let op = match op {
+                AluOp::Add => Op::Add,
+                AluOp::Sub => Op::Sub,
+                AluOp::And => Op::And,
+                AluOp::Orr => Op::Orr,
+                AluOp::Eor => Op::Eor,
+                AluOp::Asr => Op::Asr,
+                AluOp::Lsr => Op::Lsr,
+                AluOp::Lsl => Op::Lsl,
+            };
+            e.fixed(inst(op, r(*rd), r(*rn), r(*rm), 0));
+        }
+        MInst::AluImm { op, rd, rn, imm } => {
+            let op = match op {
+                AluImmOp::Add => Op::AddImm,
+                AluImmOp::Sub => Op::SubImm,
+                AluImmOp::Asr => Op::AsrImm,
+                AluImmOp::Lsr => Op::LsrImm,
+                AluImmOp::Lsl => Op::LslImm,
+            };
+            e.fixed(inst(op, r(*rd), r(*rn), 0, *imm));
+        }
+        MInst::Fpu { op, rd, rn, rm } => {
+            let op = match op {
+                FpuOp::Fadd => Op::Fadd,
+                FpuOp::Fsub => Op::Fsub,
+                FpuOp::Fmul => Op::Fmul,
+            };
+            e.fixed(inst(op, r(*rd), r(*rn), r(*rm), 0));
+        }
+        MInst::FpuMac { sub, rd, acc, rn, rm } => {
+            if rd != acc {
+                return Err(anyhow!("fmadd destination not allocated to its accumulator"));
+            }
+            let op = if *sub { Op::Fmsub } else { Op::Fmadd };
+            e.fixed(inst(op, r(*rd), r(*rn), r(*rm), 0));
+        }
+        MInst::Unary { op, rd, rn } => {
+            let op = match op {
+                UnaryOp::Float => Op::Float,
+                UnaryOp::Fabs => Op::Fabs,
+                UnaryOp::Bitr => Op::Bitr,
+            };
+            e.fixed(inst(op, r(*rd), r(*rn), 0, 0));
+        }
+        MInst::FixTrunc { rd, rn } => {
+            // CONFIG.TRM (bit 0) = 1 selects truncation; restore the caller's mode after.
+            e.fixed(inst(Op::Movfs, SCRATCH0, 0, 0, 0));
+            e.fixed(inst(Op::MovImm, SCRATCH1, 0, 0, 1));
+            e.fixed(inst(Op::Orr, SCRATCH1, SCRATCH0, SCRATCH1, 0));
+            e.fixed(inst(Op::Movts, SCRATCH1, 0, 0, 0));
+            e.fixed(inst(Op::Fix, r(*rd), r(*rn), 0, 0));
+            e.fixed(inst(Op::Movts, SCRATCH0, 0, 0, 0));
+        }
+        MInst::LoadImm { rd, imm } => e.mov_imm(r(*rd), *imm),
+        MInst::LoadSym { rd, target, addend } => {
+            for high in [false, true] {
+                e.push(Item::Sym { high, rd: r(*rd), target: target.clone(), addend: *addend });
+            }
+        }
+        MInst::Mov { rd, rn } => {
+            if rd != rn {
+                e.fixed(inst(Op::Mov(Cond::Al), r(*rd), r(*rn), 0, 0));
+            }
+        }
+        MInst::SetCond { rd, cmp, cond, negate } => {
+            e.compare(cmp);
+            e.mov_imm(r(*rd), 0);
+            e.mov_imm(SCRATCH1, if *negate { u32::MAX } else { 1 });
+            e.fixed(inst(Op::Mov(*cond), r(*rd), SCRATCH1, 0, 0));
+        }
+        MInst::Select { rd, cmp, cond, a, b } => {
+            if rd != b {
+                return Err(anyhow!("select destination not allocated to its else-value"));
+            }
+            e.compare(cmp);
+            e.fixed(inst(Op::Mov(*cond), r(*rd), r(*a), 0, 0));
+        }
+        MInst::Load { width, rd, base, off } => e.mem(false, *width, r(*rd), r(*base), *off),
+        MInst::Store { width, src, base, off } => e.mem(true, *width, r(*src), r(*base), *off),
+        MInst::LoadIdx { width, rd, base, idx } => {
+            e.fixed(inst(Op::Load { width: *width, mode: AddrMode::Index }, r(*rd), r(*base), r(*idx), 0))
+        }
+        MInst::StoreIdx { width, src, base, idx } => {
+            e.fixed(inst(Op::Store { width: *width, mode: AddrMode::Index }, r(*src), r(*base), r(*idx), 0))
+        }
+        MInst::StackAddr { rd, slot, off } => {
+            let base = *frame
+                .slot_offsets
+                .get(*slot as usize)
+                .ok_or_else(|| anyhow!("unknown stack slot {slot}"))?;
+            e.add_imm(r(*rd), SP, base as i32 + off);
+        }
+        MInst::LoadIncomingArg { rd, index } => {
+            e.mem(false, Width::Word, r(*rd), SP, frame.incoming_arg(*index) as i32)
+        }
+        MInst::StoreOutgoingArg { src, index } => {
+            e.mem(true, Width::Word, r(*src), SP, Frame::outgoing_arg(*index) as i32)
+        }
+        MInst::Call { target, callee, .. } => match (target, callee) {
+            (Some(t), _) => e.push(Item::Call(t.clone())),
+            (None, Some(c)) => e.fixed(inst(Op::Jalr, 0, r(*c), 0, 0)),
+            (None, None) => return Err(anyhow!("call without a target")),
+        },
+        MInst::Jump { target, .. } => {
+            let t = resolve(*target);
+            if Some(t) != next {
+                e.push(Item::Branch { cond: Cond::Al, target: t });
+            }
+        }
+        MInst::CondBr { cmp, cond, taken, not_taken } => {
+            e.compare(cmp);
+            let (t, f) = (resolve(*taken), resolve(*not_taken));
+            e.push(Item::Branch { cond: *cond, target: t });
+            if Some(f) != next {
+                e.push(Item::Branch { cond: Cond::Al, target: f });
+            }
+        }
+        MInst::BrTable { idx, targets, default } => {
+            for (i, t) in targets.iter().enumerate() {
+                let i = i as i32;
+                if i <= 1023 {
+                    e.fixed(inst(Op::SubImm, SCRATCH0, r(*idx), 0, i));
+                } else {
+                    e.mov_imm(SCRATCH1, i as u32);
+                    e.fixed(inst(Op::Sub, SCRATCH0, r(*idx), SCRATCH1, 0));
+                }
+                e.push(Item::Branch { cond: Cond::Eq, target: resolve(*t) });
+            }
+            let d = resolve(*default);
+            if Some(d) != next {
+                e.push(Item::Branch { cond: Cond::Al, target: d });
+            }
+        }
+        MInst::Ret { .. } => {
+            if frame.size > 0 {
+                for &(reg, off) in &frame.saves {
+                    e.mem(false, Width::Word, reg, SP, off as i32);
+                }
+                e.add_imm(SP, SP, frame.size as i32);
+            }
+            e.fixed(inst(Op::Jr, 0, LR, 0, 0));
+        }
+        MInst::Halt => e.fixed(Inst { imm: 3, ..Inst::new(Op::Trap, 2) }),
+    }
+    Ok(())
+}
+
+/// Lay out the items (relaxing branches until every one fits) and encode them.
+fn finish(e: Emitter, frame_size: u32) -> Result<CompiledFunction> {
+    let items = e.items;
+    let mut sizes = Vec::with_capacity(items.len());
+    for (item, _) in &items {
+        sizes.push(match item {
+            Item::Fixed(i) => encode_shortest(i).map_err(|er| anyhow!("cannot encode {i:?}: {er}"))?.size as u32,
+            Item::Branch { .. } => 2,
+            Item::Call(_) | Item::Sym { .. } => 4,
+            Item::Label(_) => 0,
+        });
+    }
+    let mut offsets = vec![0u32; items.len()];
+    let mut labels = std::collections::HashMap::new();
+    loop {
+        let mut off = 0;
+        for (k, (item, _)) in items.iter().enumerate() {
+            offsets[k] = off;
+            if let Item::Label(b) = item {
+                labels.insert(*b, off);
+            }
+            off += sizes[k];
+        }
+        let mut changed = false;
+        for (k, (item, _)) in items.iter().enumerate() {
+            if let Item::Branch { target, .. } = item {
+                let disp = labels[target] as i64 - offsets[k] as i64;
+                if sizes[k] == 2 && !(-256..=254).contains(&disp) {
+                    sizes[k] = 4;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut out = CompiledFunction { frame_size, ..Default::default() };
+    let mut last_loc = None;
+    for (k, (item, loc)) in items.iter().enumerate() {
+        let off = offsets[k];
+        if sizes[k] > 0 && last_loc != Some(*loc) {
+            out.srclocs.push((off, *loc));
+            last_loc = Some(*loc);
+        }
+        let (word, size) = match item {
+            Item::Label(_) => continue,
+            Item::Fixed(i) => {
+                let enc = encode_shortest(i).map_err(|er| anyhow!("cannot encode {i:?}: {er}"))?;
+                (enc.word, enc.size)
+            }
+            Item::Branch { cond, target } => {
+                let disp = labels[target] as i64 - off as i64;
+                let i = Inst { imm: disp as i32, ..Inst::new(Op::B(*cond), sizes[k] as u8) };
+                (encode(&i).map_err(|er| anyhow!("cannot encode branch: {er}"))?, sizes[k] as u8)
+            }
+            Item::Call(target) => {
+                out.relocs.push(Reloc { offset: off, kind: RelocKind::Simm24, target: target.clone(), addend: 0 });
+                (encode(&Inst::new(Op::Bl, 4)).context("encoding bl")?, 4)
+            }
+            Item::Sym { high, rd, target, addend } => {
+                let (op, kind) = if *high { (Op::Movt, RelocKind::High) } else { (Op::MovImm, RelocKind::Low) };
+                out.relocs.push(Reloc { offset: off, kind, target: target.clone(), addend: *addend });
+                (encode(&inst(op, *rd, 0, 0, 0)).context("encoding mov/movt")?, 4)
+            }
+        };
+        out.code.extend_from_slice(&word.to_le_bytes()[..size as usize]);
+    }
+    // Functions are 4-byte aligned (GCC's FUNCTION_BOUNDARY); pad with a 16-bit nop.
+    if out.code.len() % 4 != 0 {
+        let nop = encode(&Inst::new(Op::Nop, 2)).context("encoding nop")?;
+        out.code.extend_from_slice(&nop.to_le_bytes()[..2]);
+    }
+    Ok(out)
+}

@@ -1,0 +1,60 @@
+//! epyc's Epiphany backend: optimised CLIF with i32 pointers -> Epiphany machine code.
+//!
+//! Pipeline (one file per job, like Cranelift's `isa/<arch>/`): [`lower`] selects `MInst`s
+//! over virtual registers ([`inst`]), [`regalloc`] runs regalloc2 on them, [`emit`] lays out the
+//! frame ([`abi`]: GCC's calling convention), encodes through `epiphany-isa` and records
+//! relocations and source locations. Operations the chip has no instruction for call the
+//! routines named in [`runtime`]. [`link::apply_reloc`] resolves relocations for image builders.
+
+pub mod abi;
+pub mod emit;
+pub mod inst;
+pub mod link;
+pub mod lower;
+pub mod regalloc;
+pub mod runtime;
+
+pub use emit::{CompiledFunction, Reloc, RelocKind};
+pub use inst::RelocTarget;
+pub use runtime::Routine;
+
+use anyhow::Result;
+use cranelift_codegen::ir::Function;
+
+/// Code generation options.
+#[derive(Clone, Debug, Default)]
+pub struct Flags {
+    /// Allow contracting `fmul` + `fadd`/`fsub` into `fmadd`/`fmsub` (one rounding instead of
+    /// two, so results may differ in the last bit): `--fast-math`.
+    pub fast_math: bool,
+}
+
+/// Compile one function.
+pub fn compile_function(func: &Function, flags: &Flags) -> Result<CompiledFunction> {
+    let mf = lower::lower(func, flags)?;
+    let alloc = regalloc::allocate(&mf)?;
+    emit::emit(&mf, &alloc)
+}
+
+/// The machine code as text, one instruction per line (`offset: word  disassembly`), with
+/// relocation targets noted; for debugging and `epyc disasm`.
+pub fn disassemble(cf: &CompiledFunction) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let mut off = 0usize;
+    while off < cf.code.len() {
+        let mut b = [0u8; 4];
+        let n = (cf.code.len() - off).min(4);
+        b[..n].copy_from_slice(&cf.code[off..off + n]);
+        let word = u32::from_le_bytes(b);
+        let (text, size) = epiphany_isa::disasm_word(word, off as u32);
+        let hex = if size == 2 { format!("{:04x}", word & 0xffff) } else { format!("{word:08x}") };
+        let _ = write!(s, "{off:6x}:  {hex:<8}  {text}");
+        if let Some(r) = cf.relocs.iter().find(|r| r.offset as usize == off) {
+            let _ = write!(s, "    ; {:?} {:?}{:+}", r.kind, r.target, r.addend);
+        }
+        s.push('\n');
+        off += size as usize;
+    }
+    s
+}

@@ -1,0 +1,990 @@
+//! Instruction selection: optimised CLIF (i32 pointers) -> `MInst`s over virtual registers.
+//!
+//! Values of type i8/i16 live in 32-bit registers with undefined upper bits (as in Cranelift);
+//! operations whose result depends on those bits (compares, right shifts, extensions, call
+//! arguments and results, which the ABI wants zero-extended) normalise first.
+//!
+//! What the chip offers and we use: immediate forms of add/sub/shifts, displacement and
+//! register-index loads/stores (loads zero-extend), conditional moves for select/min/max, the
+//! compare fused into each branch/select (`sub`/`fsub` into the scratch register, then `b<cc>`),
+//! FPU fadd/fsub/fmul, fmadd/fmsub for CLIF `fma` and, with `fast_math`, for fmul+fadd pairs.
+//! What the chip lacks (multiply, divide, float division, sqrt, rounding functions, bit
+//! counting) becomes a call to a routine from `runtime.rs`.
+
+use crate::inst::*;
+use crate::runtime::Routine;
+use crate::Flags;
+use anyhow::{anyhow, bail, Result};
+use cranelift_codegen::ir::{
+    condcodes::{FloatCC, IntCC},
+    types, Block, BlockArg, BlockCall, Function, GlobalValueData, Inst, InstructionData, Opcode,
+    Type, Value, ValueDef,
+};
+use epiphany_isa::{Cond, Width};
+use regalloc2::PReg;
+use std::collections::HashMap;
+
+use crate::abi::{preg, ARG_REGS};
+
+/// Lower `func` to machine blocks.
+pub fn lower(func: &Function, flags: &Flags) -> Result<MFunction> {
+    let mut l = Lowerer::new(func, flags)?;
+    l.run()?;
+    let mut mf = l.mf;
+    remove_dead_code(&mut mf);
+    Ok(mf)
+}
+
+struct Lowerer<'a> {
+    func: &'a Function,
+    flags: &'a Flags,
+    mf: MFunction,
+    cur: usize,
+    vregs: HashMap<Value, Reg>,
+    blocks: HashMap<Block, MBlock>,
+    /// Number of uses of each CLIF value (instruction arguments and branch arguments).
+    uses: HashMap<Value, u32>,
+    /// Number of branch edges into each CLIF block.
+    preds: HashMap<Block, u32>,
+    srcloc: cranelift_codegen::ir::SourceLoc,
+    /// Blocks placed after all others (trap paths).
+    cold: Vec<MBlock>,
+}
+
+fn is_supported_type(ty: Type) -> bool {
+    matches!(ty, types::I8 | types::I16 | types::I32 | types::F32)
+}
+
+fn fits_simm11(v: i64) -> bool {
+    (-1024..=1023).contains(&v)
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(func: &'a Function, flags: &'a Flags) -> Result<Self> {
+        let mut uses = HashMap::new();
+        let mut preds = HashMap::new();
+        for block in func.layout.blocks() {
+            for inst in func.layout.block_insts(block) {
+                for &a in func.dfg.inst_args(inst) {
+                    *uses.entry(func.dfg.resolve_aliases(a)).or_insert(0) += 1;
+                }
+                for dest in func.dfg.insts[inst]
+                    .branch_destination(&func.dfg.jump_tables, &func.dfg.exception_tables)
+                {
+                    *preds.entry(dest.block(&func.dfg.value_lists)).or_insert(0) += 1;
+                    for arg in dest.args(&func.dfg.value_lists) {
+                        if let BlockArg::Value(v) = arg {
+                            *uses.entry(func.dfg.resolve_aliases(v)).or_insert(0) += 1;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Lowerer {
+            func,
+            flags,
+            mf: MFunction::default(),
+            cur: 0,
+            vregs: HashMap::new(),
+            blocks: HashMap::new(),
+            uses,
+            preds,
+            srcloc: Default::default(),
+            cold: Vec::new(),
+        })
+    }
+
+    // ---- building blocks -------------------------------------------------------------------
+
+    fn new_vreg(&mut self) -> Reg {
+        let r = Reg(self.mf.num_vregs);
+        self.mf.num_vregs += 1;
+        r
+    }
+
+    /// The virtual register that holds CLIF value `v`.
+    fn reg(&mut self, v: Value) -> Reg {
+        let v = self.func.dfg.resolve_aliases(v);
+        if let Some(&r) = self.vregs.get(&v) {
+            return r;
+        }
+        let r = self.new_vreg();
+        self.vregs.insert(v, r);
+        r
+    }
+
+    fn new_block(&mut self) -> MBlock {
+        self.mf.blocks.push(MBlockData::default());
+        MBlock(self.mf.blocks.len() as u32 - 1)
+    }
+
+    fn emit(&mut self, inst: MInst) {
+        let b = &mut self.mf.blocks[self.cur];
+        b.insts.push(inst);
+        b.srclocs.push(self.srcloc);
+    }
+
+    fn emit_to(&mut self, block: MBlock, inst: MInst) {
+        let b = &mut self.mf.blocks[block.0 as usize];
+        b.insts.push(inst);
+        b.srclocs.push(self.srcloc);
+    }
+
+    fn ty(&self, v: Value) -> Type {
+        self.func.dfg.value_type(v)
+    }
+
+    fn def_inst(&self, v: Value) -> Option<Inst> {
+        match self.func.dfg.value_def(self.func.dfg.resolve_aliases(v)) {
+            ValueDef::Result(i, _) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The constant value of `v` if it is an `iconst`, sign-extended from its type.
+    fn iconst(&self, v: Value) -> Option<i64> {
+        let i = self.def_inst(v)?;
+        if let InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } = self.func.dfg.insts[i] {
+            let bits = self.ty(v).bits();
+            let raw = imm.bits();
+            Some(if bits >= 64 { raw } else { (raw << (64 - bits)) >> (64 - bits) })
+        } else {
+            None
+        }
+    }
+
+    fn use_count(&self, v: Value) -> u32 {
+        self.uses.get(&self.func.dfg.resolve_aliases(v)).copied().unwrap_or(0)
+    }
+
+    fn imm(&mut self, value: u32) -> Reg {
+        let rd = self.new_vreg();
+        self.emit(MInst::LoadImm { rd, imm: value });
+        rd
+    }
+
+    fn alu(&mut self, op: AluOp, rn: Reg, rm: Reg) -> Reg {
+        let rd = self.new_vreg();
+        self.emit(MInst::Alu { op, rd, rn, rm });
+        rd
+    }
+
+    fn alu_imm(&mut self, op: AluImmOp, rn: Reg, imm: i32) -> Reg {
+        let rd = self.new_vreg();
+        self.emit(MInst::AluImm { op, rd, rn, imm });
+        rd
+    }
+
+    /// `r` zero-extended from `bits` (no-op for 32).
+    fn zext(&mut self, r: Reg, bits: u32) -> Reg {
+        if bits >= 32 {
+            return r;
+        }
+        let t = self.alu_imm(AluImmOp::Lsl, r, (32 - bits) as i32);
+        self.alu_imm(AluImmOp::Lsr, t, (32 - bits) as i32)
+    }
+
+    /// `r` sign-extended from `bits` (no-op for 32).
+    fn sext(&mut self, r: Reg, bits: u32) -> Reg {
+        if bits >= 32 {
+            return r;
+        }
+        let t = self.alu_imm(AluImmOp::Lsl, r, (32 - bits) as i32);
+        self.alu_imm(AluImmOp::Asr, t, (32 - bits) as i32)
+    }
+
+    /// Call a runtime routine with word arguments; returns the r0 result.
+    fn call_routine(&mut self, routine: Routine, args: &[Reg]) -> Reg {
+        debug_assert_eq!(args.len(), routine.arity());
+        let rd = self.new_vreg();
+        let uses = args.iter().enumerate().map(|(i, &r)| (r, preg(i as u8))).collect();
+        self.emit(MInst::Call {
+            target: Some(RelocTarget::Symbol(routine.symbol().to_string())),
+            callee: None,
+            uses,
+            defs: vec![(rd, preg(0))],
+        });
+        self.mf.has_calls = true;
+        rd
+    }
+
+    // ---- driver ----------------------------------------------------------------------------
+
+    fn run(&mut self) -> Result<()> {
+        let func = self.func;
+        let Some(entry) = func.layout.entry_block() else { bail!("function has no blocks") };
+        // One machine block per CLIF block, the entry first.
+        let order: Vec<Block> = std::iter::once(entry)
+            .chain(func.layout.blocks().filter(|&b| b != entry))
+            .collect();
+        for &b in &order {
+            let mb = self.new_block();
+            self.blocks.insert(b, mb);
+            let params: Vec<Reg> = func.dfg.block_params(b).to_vec().into_iter().map(|v| self.reg(v)).collect();
+            for &v in func.dfg.block_params(b) {
+                let ty = self.ty(v);
+                if !is_supported_type(ty) {
+                    bail!("unsupported block parameter type {ty} in {b}");
+                }
+            }
+            if b != entry {
+                self.mf.blocks[mb.0 as usize].params = params;
+            }
+        }
+        for &b in &order {
+            self.cur = self.blocks[&b].0 as usize;
+            self.mf.layout.push(MBlock(self.cur as u32));
+            if b == entry {
+                self.lower_entry_params(b)?;
+            }
+            for inst in func.layout.block_insts(b) {
+                self.srcloc = func.srcloc(inst);
+                self.lower_inst(inst).map_err(|e| {
+                    anyhow!("{}: {e}", func.dfg.display_inst(inst))
+                })?;
+            }
+        }
+        let cold = std::mem::take(&mut self.cold);
+        self.mf.layout.extend(cold);
+        Ok(())
+    }
+
+    fn lower_entry_params(&mut self, entry: Block) -> Result<()> {
+        let params = self.func.dfg.block_params(entry).to_vec();
+        let mut defs = Vec::new();
+        for (i, &v) in params.iter().enumerate() {
+            let r = self.reg(v);
+            if i < ARG_REGS as usize {
+                defs.push((r, preg(i as u8)));
+            }
+        }
+        self.emit(MInst::Args { defs });
+        for (i, &v) in params.iter().enumerate().skip(ARG_REGS as usize) {
+            let rd = self.reg(v);
+            self.emit(MInst::LoadIncomingArg { rd, index: (i - ARG_REGS as usize) as u32 });
+        }
+        Ok(())
+    }
+
+    /// Machine block and argument registers for a branch target.
+    fn block_call(&mut self, bc: &BlockCall) -> Result<(MBlock, Vec<Reg>)> {
+        let dfg = &self.func.dfg;
+        let block = bc.block(&dfg.value_lists);
+        let mut args = Vec::new();
+        for a in bc.args(&dfg.value_lists) {
+            match a {
+                BlockArg::Value(v) => args.push(self.reg(v)),
+                other => bail!("unsupported block argument {other:?}"),
+            }
+        }
+        Ok((self.blocks[&block], args))
+    }
+
+    /// Target of one edge of a multi-way branch: the block itself when it takes no arguments
+    /// and has no other predecessor, else a new edge block that jumps there with the arguments
+    /// (regalloc2 needs critical edges split and no arguments on multi-way branches).
+    fn edge_target(&mut self, bc: &BlockCall) -> Result<MBlock> {
+        let block = bc.block(&self.func.dfg.value_lists);
+        let (target, args) = self.block_call(bc)?;
+        if args.is_empty() && self.preds.get(&block).copied().unwrap_or(0) == 1 {
+            return Ok(target);
+        }
+        let edge = self.new_block();
+        self.emit_to(edge, MInst::Jump { target, args });
+        self.mf.layout.push(edge);
+        Ok(edge)
+    }
+
+    // ---- compares --------------------------------------------------------------------------
+
+    fn icmp_compare(&mut self, cc: IntCC, x: Value, y: Value) -> (Compare, Cond) {
+        let bits = self.ty(x).bits();
+        let cond = match cc {
+            IntCC::Equal => Cond::Eq,
+            IntCC::NotEqual => Cond::Ne,
+            IntCC::SignedLessThan => Cond::Lt,
+            IntCC::SignedLessThanOrEqual => Cond::Lte,
+            IntCC::SignedGreaterThan => Cond::Gt,
+            IntCC::SignedGreaterThanOrEqual => Cond::Gte,
+            IntCC::UnsignedLessThan => Cond::Ltu,
+            IntCC::UnsignedLessThanOrEqual => Cond::Lteu,
+            IntCC::UnsignedGreaterThan => Cond::Gtu,
+            IntCC::UnsignedGreaterThanOrEqual => Cond::Gteu,
+        };
+        let a = self.reg(x);
+        if bits >= 32 {
+            if let Some(c) = self.iconst(y).filter(|&c| fits_simm11(c)) {
+                return (Compare::IntImm { a, imm: c as i32 }, cond);
+            }
+            let b = self.reg(y);
+            return (Compare::Int { a, b }, cond);
+        }
+        // Narrow: compare the values shifted to the top of the word, which orders them the
+        // same way signed and unsigned and ignores the undefined upper bits.
+        let shift = (32 - bits) as u8;
+        if self.iconst(y) == Some(0) && matches!(cond, Cond::Eq | Cond::Ne) {
+            return (Compare::Test { a, shift }, cond);
+        }
+        let b = self.reg(y);
+        let a = self.alu_imm(AluImmOp::Lsl, a, shift as i32);
+        let b = self.alu_imm(AluImmOp::Lsl, b, shift as i32);
+        (Compare::Int { a, b }, cond)
+    }
+
+    fn fcmp_compare(&mut self, cc: FloatCC, x: Value, y: Value) -> Result<(Compare, Cond)> {
+        let (a, b) = (self.reg(x), self.reg(y));
+        // fsub sets BZ/BN from a - b; "greater" swaps the operands.
+        Ok(match cc {
+            FloatCC::Equal => (Compare::Float { a, b }, Cond::Beq),
+            FloatCC::NotEqual => (Compare::Float { a, b }, Cond::Bne),
+            FloatCC::LessThan => (Compare::Float { a, b }, Cond::Blt),
+            FloatCC::LessThanOrEqual => (Compare::Float { a, b }, Cond::Blte),
+            FloatCC::GreaterThan => (Compare::Float { a: b, b: a }, Cond::Blt),
+            FloatCC::GreaterThanOrEqual => (Compare::Float { a: b, b: a }, Cond::Blte),
+            other => bail!("float condition {other} (NaN-aware compares) is not supported"),
+        })
+    }
+
+    /// The compare and condition under which value `v` is "true" (non-zero). A `v` computed by
+    /// `icmp`/`fcmp` is fused: its compare is emitted again here, right before the user.
+    fn cond_of(&mut self, v: Value) -> Result<(Compare, Cond)> {
+        if let Some(i) = self.def_inst(v) {
+            match self.func.dfg.insts[i] {
+                InstructionData::IntCompare { cond, args, .. } => {
+                    return Ok(self.icmp_compare(cond, args[0], args[1]));
+                }
+                InstructionData::FloatCompare { cond, args, .. } => {
+                    return self.fcmp_compare(cond, args[0], args[1]);
+                }
+                _ => {}
+            }
+        }
+        let bits = self.ty(v).bits();
+        let a = self.reg(v);
+        Ok(if bits >= 32 {
+            (Compare::IntImm { a, imm: 0 }, Cond::Ne)
+        } else {
+            (Compare::Test { a, shift: (32 - bits) as u8 }, Cond::Ne)
+        })
+    }
+
+    // ---- memory ----------------------------------------------------------------------------
+
+    /// Address operands for an access of `width` at `addr + off`.
+    fn address(&mut self, addr: Value, off: i32, width: Width) -> (Reg, Result<i32, Reg>) {
+        let size = width.bytes() as i64;
+        let fits = |o: i64| o % size == 0 && (o / size).abs() <= 2047;
+        if let Some(i) = self.def_inst(addr) {
+            if self.func.dfg.insts[i].opcode() == Opcode::Iadd {
+                let args = self.func.dfg.inst_args(i).to_vec();
+                for (x, y) in [(args[0], args[1]), (args[1], args[0])] {
+                    if let Some(c) = self.iconst(y) {
+                        if fits(c + off as i64) {
+                            let base = self.reg(x);
+                            return (base, Ok((c + off as i64) as i32));
+                        }
+                    }
+                }
+                if off == 0 {
+                    let (base, idx) = (self.reg(args[0]), self.reg(args[1]));
+                    return (base, Err(idx));
+                }
+            }
+        }
+        let base = self.reg(addr);
+        if fits(off as i64) {
+            return (base, Ok(off));
+        }
+        let idx = self.imm(off as u32);
+        (base, Err(idx))
+    }
+
+    fn load(&mut self, width: Width, rd: Reg, addr: Value, off: i32) {
+        match self.address(addr, off, width) {
+            (base, Ok(off)) => self.emit(MInst::Load { width, rd, base, off }),
+            (base, Err(idx)) => self.emit(MInst::LoadIdx { width, rd, base, idx }),
+        }
+    }
+
+    fn store(&mut self, width: Width, src: Reg, addr: Value, off: i32) {
+        match self.address(addr, off, width) {
+            (base, Ok(off)) => self.emit(MInst::Store { width, src, base, off }),
+            (base, Err(idx)) => self.emit(MInst::StoreIdx { width, src, base, idx }),
+        }
+    }
+
+    fn width_of(ty: Type) -> Result<Width> {
+        Ok(match ty.bits() {
+            8 => Width::Byte,
+            16 => Width::Half,
+            32 => Width::Word,
+            _ => bail!("unsupported memory type {ty}"),
+        })
+    }
+
+    // ---- instructions ----------------------------------------------------------------------
+
+    fn lower_inst(&mut self, inst: Inst) -> Result<()> {
+        let dfg = &self.func.dfg;
+        let data = dfg.insts[inst];
+        let op = data.opcode();
+        let args: Vec<Value> = dfg.inst_args(inst).to_vec();
+        let results: Vec<Value> = dfg.inst_results(inst).to_vec();
+        for &v in args.iter().chain(&results) {
+            let ty = self.ty(v);
+            if !is_supported_type(ty) {
+                bail!("unsupported type {ty} (the Epiphany backend handles i8/i16/i32/f32)");
+            }
+        }
+        // Pure instructions whose results are unused (the mid-end leaves some) are skipped.
+        if !results.is_empty()
+            && results.iter().all(|&r| self.use_count(r) == 0)
+            && !op.is_call()
+            && !op.can_store()
+            && !op.can_trap()
+            && !op.other_side_effects()
+            && !op.can_load()
+        {
+            return Ok(());
+        }
+        let res = results.first().copied();
+        let bits = res.map(|r| self.ty(r).bits()).unwrap_or(32);
+        macro_rules! rd {
+            () => {
+                self.reg(res.unwrap())
+            };
+        }
+        match op {
+            Opcode::Nop => {}
+            Opcode::Iconst => {
+                let c = self.iconst(res.unwrap()).unwrap_or(0);
+                let rd = rd!();
+                self.emit(MInst::LoadImm { rd, imm: c as u32 });
+            }
+            Opcode::F32const => {
+                let InstructionData::UnaryIeee32 { imm, .. } = data else { unreachable!() };
+                let rd = rd!();
+                self.emit(MInst::LoadImm { rd, imm: imm.bits() });
+            }
+            Opcode::Iadd | Opcode::Isub => {
+                let rd = rd!();
+                let (x, y) = (args[0], args[1]);
+                let c = self.iconst(y).filter(|&c| fits_simm11(c));
+                let cx = self.iconst(x).filter(|&c| fits_simm11(c) && op == Opcode::Iadd);
+                if let Some(c) = c {
+                    let rn = self.reg(x);
+                    let op = if op == Opcode::Iadd { AluImmOp::Add } else { AluImmOp::Sub };
+                    self.emit(MInst::AluImm { op, rd, rn, imm: c as i32 });
+                } else if let Some(c) = cx {
+                    let rn = self.reg(y);
+                    self.emit(MInst::AluImm { op: AluImmOp::Add, rd, rn, imm: c as i32 });
+                } else {
+                    let (rn, rm) = (self.reg(x), self.reg(y));
+                    let op = if op == Opcode::Iadd { AluOp::Add } else { AluOp::Sub };
+                    self.emit(MInst::Alu { op, rd, rn, rm });
+                }
+            }
+            Opcode::Ineg => {
+                let z = self.imm(0);
+                let rn = self.reg(args[0]);
+                let rd = rd!();
+                self.emit(MInst::Alu { op: AluOp::Sub, rd, rn: z, rm: rn });
+            }
+            Opcode::Band | Opcode::Bor | Opcode::Bxor => {
+                let aop = match op {
+                    Opcode::Band => AluOp::And,
+                    Opcode::Bor => AluOp::Orr,
+                    _ => AluOp::Eor,
+                };
+                let (rn, rm) = (self.reg(args[0]), self.reg(args[1]));
+                let rd = rd!();
+                self.emit(MInst::Alu { op: aop, rd, rn, rm });
+            }
+            Opcode::Bnot => {
+                let m = self.imm(u32::MAX);
+                let rn = self.reg(args[0]);
+                let rd = rd!();
+                self.emit(MInst::Alu { op: AluOp::Eor, rd, rn, rm: m });
+            }
+            Opcode::Ishl | Opcode::Ushr | Opcode::Sshr => self.lower_shift(op, res.unwrap(), args[0], args[1])?,
+            Opcode::Rotl | Opcode::Rotr => {
+                if bits != 32 {
+                    bail!("rotates of {bits}-bit values are not supported");
+                }
+                let x = self.reg(args[0]);
+                let (left, right) = if let Some(c) = self.iconst(args[1]) {
+                    let k = (c & 31) as i32;
+                    let k = if op == Opcode::Rotl { k } else { (32 - k) & 31 };
+                    if k == 0 {
+                        let rd = rd!();
+                        self.emit(MInst::Mov { rd, rn: x });
+                        return Ok(());
+                    }
+                    (self.alu_imm(AluImmOp::Lsl, x, k), self.alu_imm(AluImmOp::Lsr, x, 32 - k))
+                } else {
+                    // x << n | x >> (32 - n); the hardware masks shift counts with 31.
+                    let n = self.reg(args[1]);
+                    let t32 = self.imm(32);
+                    let m = self.alu(AluOp::Sub, t32, n);
+                    let (l, r) = if op == Opcode::Rotl { (n, m) } else { (m, n) };
+                    (self.alu(AluOp::Lsl, x, l), self.alu(AluOp::Lsr, x, r))
+                };
+                let rd = rd!();
+                self.emit(MInst::Alu { op: AluOp::Orr, rd, rn: left, rm: right });
+            }
+            Opcode::Imul | Opcode::Udiv | Opcode::Sdiv | Opcode::Urem | Opcode::Srem | Opcode::Umulhi | Opcode::Smulhi => {
+                let signed = matches!(op, Opcode::Sdiv | Opcode::Srem | Opcode::Smulhi);
+                let (mut a, mut b) = (self.reg(args[0]), self.reg(args[1]));
+                if bits < 32 && op != Opcode::Imul {
+                    if matches!(op, Opcode::Umulhi | Opcode::Smulhi) {
+                        bail!("multiply-high of {bits}-bit values is not supported");
+                    }
+                    if signed {
+                        a = self.sext(a, bits);
+                        b = self.sext(b, bits);
+                    } else {
+                        a = self.zext(a, bits);
+                        b = self.zext(b, bits);
+                    }
+                }
+                let routine = match op {
+                    Opcode::Imul => Routine::MulSi3,
+                    Opcode::Udiv => Routine::UDivSi3,
+                    Opcode::Sdiv => Routine::DivSi3,
+                    Opcode::Urem => Routine::UModSi3,
+                    Opcode::Srem => Routine::ModSi3,
+                    Opcode::Umulhi => Routine::UMulHi,
+                    _ => Routine::SMulHi,
+                };
+                let r = self.call_routine(routine, &[a, b]);
+                let rd = rd!();
+                self.emit(MInst::Mov { rd, rn: r });
+            }
+            Opcode::Icmp => {
+                let InstructionData::IntCompare { cond, args: a2, .. } = data else { unreachable!() };
+                let (cmp, cond) = self.icmp_compare(cond, a2[0], a2[1]);
+                let rd = rd!();
+                self.emit(MInst::SetCond { rd, cmp, cond, negate: false });
+            }
+            Opcode::Fcmp => {
+                let InstructionData::FloatCompare { cond, args: a2, .. } = data else { unreachable!() };
+                let (cmp, cond) = self.fcmp_compare(cond, a2[0], a2[1])?;
+                let rd = rd!();
+                self.emit(MInst::SetCond { rd, cmp, cond, negate: false });
+            }
+            Opcode::Bmask => {
+                let (cmp, cond) = self.cond_of(args[0])?;
+                let rd = rd!();
+                self.emit(MInst::SetCond { rd, cmp, cond, negate: true });
+            }
+            Opcode::Select | Opcode::SelectSpectreGuard => {
+                let (cmp, cond) = self.cond_of(args[0])?;
+                let (a, b) = (self.reg(args[1]), self.reg(args[2]));
+                let rd = rd!();
+                self.emit(MInst::Select { rd, cmp, cond, a, b });
+            }
+            Opcode::Smax | Opcode::Smin | Opcode::Umax | Opcode::Umin => {
+                let cc = match op {
+                    Opcode::Smax => IntCC::SignedGreaterThan,
+                    Opcode::Smin => IntCC::SignedLessThan,
+                    Opcode::Umax => IntCC::UnsignedGreaterThan,
+                    _ => IntCC::UnsignedLessThan,
+                };
+                let (cmp, cond) = self.icmp_compare(cc, args[0], args[1]);
+                let (a, b) = (self.reg(args[0]), self.reg(args[1]));
+                let rd = rd!();
+                self.emit(MInst::Select { rd, cmp, cond, a, b });
+            }
+            Opcode::Iabs => {
+                // t = x >> 31 (arithmetic); |x| = (x ^ t) - t
+                let x = self.reg(args[0]);
+                let x = self.sext(x, bits);
+                let t = self.alu_imm(AluImmOp::Asr, x, 31);
+                let e = self.alu(AluOp::Eor, x, t);
+                let rd = rd!();
+                self.emit(MInst::Alu { op: AluOp::Sub, rd, rn: e, rm: t });
+            }
+            Opcode::Bitrev if bits == 32 => {
+                let rn = self.reg(args[0]);
+                let rd = rd!();
+                self.emit(MInst::Unary { op: UnaryOp::Bitr, rd, rn });
+            }
+            Opcode::Clz | Opcode::Ctz | Opcode::Popcnt if bits == 32 => {
+                let routine = match op {
+                    Opcode::Clz => Routine::ClzSi2,
+                    Opcode::Ctz => Routine::CtzSi2,
+                    _ => Routine::PopcountSi2,
+                };
+                let a = self.reg(args[0]);
+                let r = self.call_routine(routine, &[a]);
+                let rd = rd!();
+                self.emit(MInst::Mov { rd, rn: r });
+            }
+            Opcode::Uextend | Opcode::Sextend => {
+                let from = self.ty(args[0]).bits();
+                let x = self.reg(args[0]);
+                let r = if op == Opcode::Uextend { self.zext(x, from) } else { self.sext(x, from) };
+                let rd = rd!();
+                self.emit(MInst::Mov { rd, rn: r });
+            }
+            Opcode::Ireduce | Opcode::Bitcast => {
+                // Same register, same bits: the result is the argument's register.
+                let r = self.reg(args[0]);
+                self.vregs.insert(dfg.resolve_aliases(res.unwrap()), r);
+            }
+            Opcode::Load | Opcode::Uload8 | Opcode::Sload8 | Opcode::Uload16 | Opcode::Sload16 => {
+                let InstructionData::Load { offset, .. } = data else { unreachable!() };
+                let width = match op {
+                    Opcode::Uload8 | Opcode::Sload8 => Width::Byte,
+                    Opcode::Uload16 | Opcode::Sload16 => Width::Half,
+                    _ => Self::width_of(self.ty(res.unwrap()))?,
+                };
+                let off: i32 = offset.into();
+                if matches!(op, Opcode::Sload8 | Opcode::Sload16) {
+                    let t = self.new_vreg();
+                    self.load(width, t, args[0], off);
+                    let s = self.sext(t, width.bytes() * 8);
+                    let rd = rd!();
+                    self.emit(MInst::Mov { rd, rn: s });
+                } else {
+                    let rd = rd!();
+                    self.load(width, rd, args[0], off);
+                }
+            }
+            Opcode::Store | Opcode::Istore8 | Opcode::Istore16 => {
+                let InstructionData::Store { offset, .. } = data else { unreachable!() };
+                let width = match op {
+                    Opcode::Istore8 => Width::Byte,
+                    Opcode::Istore16 => Width::Half,
+                    _ => Self::width_of(self.ty(args[0]))?,
+                };
+                let src = self.reg(args[0]);
+                self.store(width, src, args[1], offset.into());
+            }
+            Opcode::StackAddr => {
+                let InstructionData::StackAddr { stack_slot, offset, .. } = data else {
+                    bail!("unexpected stack_addr form")
+                };
+                self.ensure_stack_slots();
+                let rd = rd!();
+                self.emit(MInst::StackAddr { rd, slot: stack_slot.as_u32(), off: offset.into() });
+            }
+            Opcode::SymbolValue => {
+                let InstructionData::UnaryGlobalValue { global_value, .. } = data else { unreachable!() };
+                match &self.func.global_values[global_value] {
+                    GlobalValueData::Symbol { name, offset, .. } => {
+                        let rd = rd!();
+                        let addend = offset.bits() as i32;
+                        self.emit(MInst::LoadSym { rd, target: RelocTarget::Func(name.clone()), addend });
+                    }
+                    other => bail!("unsupported global value {other}"),
+                }
+            }
+            Opcode::FuncAddr => {
+                let InstructionData::FuncAddr { func_ref, .. } = data else { unreachable!() };
+                let name = self.func.dfg.ext_funcs[func_ref].name.clone();
+                let rd = rd!();
+                self.emit(MInst::LoadSym { rd, target: RelocTarget::Func(name), addend: 0 });
+            }
+            Opcode::Call | Opcode::CallIndirect => self.lower_call(inst, op, &args, &results)?,
+            Opcode::Fadd | Opcode::Fsub => {
+                if self.flags.fast_math && self.try_fused_mac(op, res.unwrap(), args[0], args[1]) {
+                    return Ok(());
+                }
+                let (rn, rm) = (self.reg(args[0]), self.reg(args[1]));
+                let rd = rd!();
+                let fop = if op == Opcode::Fadd { FpuOp::Fadd } else { FpuOp::Fsub };
+                self.emit(MInst::Fpu { op: fop, rd, rn, rm });
+            }
+            Opcode::Fmul => {
+                let (rn, rm) = (self.reg(args[0]), self.reg(args[1]));
+                let rd = rd!();
+                self.emit(MInst::Fpu { op: FpuOp::Fmul, rd, rn, rm });
+            }
+            Opcode::Fma => {
+                // CLIF fma is fused, and so is the chip's fmadd.
+                let (rn, rm, acc) = (self.reg(args[0]), self.reg(args[1]), self.reg(args[2]));
+                let rd = rd!();
+                self.emit(MInst::FpuMac { sub: false, rd, acc, rn, rm });
+            }
+            Opcode::Fdiv | Opcode::Sqrt | Opcode::Floor | Opcode::Ceil | Opcode::Trunc | Opcode::Nearest => {
+                let routine = match op {
+                    Opcode::Fdiv => Routine::DivSf3,
+                    Opcode::Sqrt => Routine::SqrtF,
+                    Opcode::Floor => Routine::FloorF,
+                    Opcode::Ceil => Routine::CeilF,
+                    Opcode::Trunc => Routine::TruncF,
+                    _ => Routine::NearestF,
+                };
+                let regs: Vec<Reg> = args.iter().map(|&a| self.reg(a)).collect();
+                let r = self.call_routine(routine, &regs);
+                let rd = rd!();
+                self.emit(MInst::Mov { rd, rn: r });
+            }
+            Opcode::Fneg => {
+                let m = self.imm(0x8000_0000);
+                let rn = self.reg(args[0]);
+                let rd = rd!();
+                self.emit(MInst::Alu { op: AluOp::Eor, rd, rn, rm: m });
+            }
+            Opcode::Fabs => {
+                let rn = self.reg(args[0]);
+                let rd = rd!();
+                self.emit(MInst::Unary { op: UnaryOp::Fabs, rd, rn });
+            }
+            Opcode::Fcopysign => {
+                let mag = self.imm(0x7fff_ffff);
+                let sign = self.imm(0x8000_0000);
+                let (x, y) = (self.reg(args[0]), self.reg(args[1]));
+                let a = self.alu(AluOp::And, x, mag);
+                let b = self.alu(AluOp::And, y, sign);
+                let rd = rd!();
+                self.emit(MInst::Alu { op: AluOp::Orr, rd, rn: a, rm: b });
+            }
+            Opcode::Fmin | Opcode::Fmax => {
+                // min = a < b ? a : b; max = b < a ? a : b (NaN operands are not propagated).
+                let (a, b) = (self.reg(args[0]), self.reg(args[1]));
+                let cmp = if op == Opcode::Fmin { Compare::Float { a, b } } else { Compare::Float { a: b, b: a } };
+                let rd = rd!();
+                self.emit(MInst::Select { rd, cmp, cond: Cond::Blt, a, b });
+            }
+            Opcode::FcvtFromSint => {
+                let from = self.ty(args[0]).bits();
+                let x = self.reg(args[0]);
+                let rn = self.sext(x, from);
+                let rd = rd!();
+                self.emit(MInst::Unary { op: UnaryOp::Float, rd, rn });
+            }
+            Opcode::FcvtFromUint => {
+                let from = self.ty(args[0]).bits();
+                let x = self.reg(args[0]);
+                let rd = rd!();
+                if from < 32 {
+                    let rn = self.zext(x, from);
+                    self.emit(MInst::Unary { op: UnaryOp::Float, rd, rn });
+                } else {
+                    let r = self.call_routine(Routine::FloatUnSiSf, &[x]);
+                    self.emit(MInst::Mov { rd, rn: r });
+                }
+            }
+            Opcode::FcvtToSint | Opcode::FcvtToSintSat if bits == 32 => {
+                let rn = self.reg(args[0]);
+                let rd = rd!();
+                self.emit(MInst::FixTrunc { rd, rn });
+            }
+            Opcode::FcvtToUint | Opcode::FcvtToUintSat if bits == 32 => {
+                let x = self.reg(args[0]);
+                let r = self.call_routine(Routine::FixUnsSfSi, &[x]);
+                let rd = rd!();
+                self.emit(MInst::Mov { rd, rn: r });
+            }
+            Opcode::Jump => {
+                let InstructionData::Jump { destination, .. } = data else { unreachable!() };
+                let (target, args) = self.block_call(&destination)?;
+                self.emit(MInst::Jump { target, args });
+            }
+            Opcode::Brif => {
+                let InstructionData::Brif { arg, blocks, .. } = data else { unreachable!() };
+                let (cmp, cond) = self.cond_of(arg)?;
+                // The not-taken edge first, so that it is laid out to fall through.
+                let not_taken = self.edge_target(&blocks[1])?;
+                let taken = self.edge_target(&blocks[0])?;
+                self.emit(MInst::CondBr { cmp, cond, taken, not_taken });
+            }
+            Opcode::BrTable => {
+                let InstructionData::BranchTable { arg, table, .. } = data else { unreachable!() };
+                let jt = self.func.dfg.jump_tables[table].clone();
+                let x = self.reg(arg);
+                let idx = self.zext(x, self.ty(arg).bits());
+                let mut targets = Vec::new();
+                for bc in jt.as_slice() {
+                    targets.push(self.edge_target(bc)?);
+                }
+                let default = self.edge_target(&jt.default_block())?;
+                self.emit(MInst::BrTable { idx, targets, default });
+            }
+            Opcode::Return => {
+                if args.len() > 2 {
+                    bail!("more than two return values");
+                }
+                let mut vals = Vec::new();
+                for (i, &a) in args.iter().enumerate() {
+                    let r = self.reg(a);
+                    let r = self.zext(r, self.ty(a).bits());
+                    vals.push((r, preg(i as u8)));
+                }
+                self.emit(MInst::Ret { vals });
+            }
+            Opcode::Trap => {
+                let InstructionData::Trap { code, .. } = data else { unreachable!() };
+                self.emit_trap(code.as_raw().get() as u32);
+            }
+            Opcode::Trapz | Opcode::Trapnz => {
+                let InstructionData::CondTrap { arg, code, .. } = data else { unreachable!() };
+                let (cmp, cond) = self.cond_of(arg)?;
+                let trap = self.new_block();
+                let cont = self.new_block();
+                let (taken, not_taken) = if op == Opcode::Trapnz { (trap, cont) } else { (cont, trap) };
+                self.emit(MInst::CondBr { cmp, cond, taken, not_taken });
+                // The trap block goes at the end (cold); the continuation falls through.
+                self.mf.layout.push(cont);
+                self.cur = trap.0 as usize;
+                self.emit_trap(code.as_raw().get() as u32);
+                self.cur = cont.0 as usize;
+                self.cold.push(trap);
+            }
+            other => bail!("opcode {other} is not supported by the Epiphany backend"),
+        }
+        Ok(())
+    }
+
+    fn ensure_stack_slots(&mut self) {
+        if self.mf.stack_slots.is_empty() {
+            for (_, data) in self.func.sized_stack_slots.iter() {
+                let align = 1u32 << data.align_shift;
+                self.mf.stack_slots.push((data.size, align));
+            }
+        }
+    }
+
+    fn emit_trap(&mut self, code: u32) {
+        let c = self.imm(code);
+        let _ = self.call_routine(Routine::Trap, &[c]);
+        self.emit(MInst::Halt);
+    }
+
+    fn lower_shift(&mut self, op: Opcode, res: Value, x: Value, amt: Value) -> Result<()> {
+        let bits = self.ty(res).bits();
+        let xr = self.reg(x);
+        let xr = match op {
+            Opcode::Ushr => self.zext(xr, bits),
+            Opcode::Sshr => self.sext(xr, bits),
+            _ => xr,
+        };
+        let rd = self.reg(res);
+        if let Some(c) = self.iconst(amt) {
+            let k = (c as u32 & (bits - 1)) as i32;
+            let iop = match op {
+                Opcode::Ishl => AluImmOp::Lsl,
+                Opcode::Ushr => AluImmOp::Lsr,
+                _ => AluImmOp::Asr,
+            };
+            self.emit(MInst::AluImm { op: iop, rd, rn: xr, imm: k });
+            return Ok(());
+        }
+        let mut n = self.reg(amt);
+        if bits < 32 {
+            // CLIF masks the amount to the type's width; the hardware masks with 31.
+            let m = self.imm(bits - 1);
+            n = self.alu(AluOp::And, n, m);
+        }
+        let aop = match op {
+            Opcode::Ishl => AluOp::Lsl,
+            Opcode::Ushr => AluOp::Lsr,
+            _ => AluOp::Asr,
+        };
+        self.emit(MInst::Alu { op: aop, rd, rn: xr, rm: n });
+        Ok(())
+    }
+
+    /// With `fast_math`: `fadd(fmul(a, b), c)` → fmadd, `fsub(c, fmul(a, b))` → fmsub, when
+    /// the product has no other use.
+    fn try_fused_mac(&mut self, op: Opcode, res: Value, x: Value, y: Value) -> bool {
+        let is_single_fmul = |l: &Self, v: Value| {
+            l.use_count(v) == 1
+                && l.def_inst(v).is_some_and(|i| l.func.dfg.insts[i].opcode() == Opcode::Fmul)
+        };
+        let (prod, acc, sub) = if op == Opcode::Fadd {
+            if is_single_fmul(self, y) {
+                (y, x, false)
+            } else if is_single_fmul(self, x) {
+                (x, y, false)
+            } else {
+                return false;
+            }
+        } else if is_single_fmul(self, y) {
+            (y, x, true)
+        } else {
+            return false;
+        };
+        let pi = self.def_inst(prod).unwrap();
+        let pargs = self.func.dfg.inst_args(pi).to_vec();
+        let (rn, rm, acc) = (self.reg(pargs[0]), self.reg(pargs[1]), self.reg(acc));
+        let rd = self.reg(res);
+        self.emit(MInst::FpuMac { sub, rd, acc, rn, rm });
+        true
+    }
+
+    fn lower_call(&mut self, inst: Inst, op: Opcode, args: &[Value], results: &[Value]) -> Result<()> {
+        let dfg = &self.func.dfg;
+        let (target, callee, call_args) = if op == Opcode::Call {
+            let InstructionData::Call { func_ref, .. } = dfg.insts[inst] else { unreachable!() };
+            (Some(RelocTarget::Func(dfg.ext_funcs[func_ref].name.clone())), None, args.to_vec())
+        } else {
+            let c = self.reg(args[0]);
+            (None, Some(c), args[1..].to_vec())
+        };
+        if results.len() > 2 {
+            bail!("calls with more than two results are not supported");
+        }
+        let mut uses: Vec<(Reg, PReg)> = Vec::new();
+        for (i, &a) in call_args.iter().enumerate() {
+            let r = self.reg(a);
+            // The ABI passes char/short zero-extended.
+            let r = self.zext(r, self.ty(a).bits());
+            if i < ARG_REGS as usize {
+                uses.push((r, preg(i as u8)));
+            } else {
+                self.emit(MInst::StoreOutgoingArg { src: r, index: (i - ARG_REGS as usize) as u32 });
+            }
+        }
+        let stack_words = call_args.len().saturating_sub(ARG_REGS as usize) as u32;
+        self.mf.outgoing_arg_words = self.mf.outgoing_arg_words.max(stack_words);
+        let defs = results.iter().enumerate().map(|(i, &r)| (self.reg(r), preg(i as u8))).collect();
+        self.emit(MInst::Call { target, callee, uses, defs });
+        self.mf.has_calls = true;
+        Ok(())
+    }
+}
+
+/// Delete pure instructions whose results are never used, until none is left.
+fn remove_dead_code(mf: &mut MFunction) {
+    loop {
+        let mut used = vec![false; mf.num_vregs as usize];
+        for b in &mut mf.blocks {
+            for inst in &mut b.insts {
+                if let MInst::Jump { args, .. } = inst {
+                    args.iter().for_each(|r| used[r.0 as usize] = true);
+                }
+                inst.visit_regs(&mut |r, k| {
+                    if matches!(k, OpKind::Use | OpKind::FixedUse(_)) {
+                        used[r.0 as usize] = true;
+                    }
+                });
+            }
+        }
+        let mut changed = false;
+        for b in &mut mf.blocks {
+            let mut keep = Vec::with_capacity(b.insts.len());
+            for inst in b.insts.iter_mut() {
+                let mut any_used = false;
+                inst.visit_regs(&mut |r, k| {
+                    if !matches!(k, OpKind::Use | OpKind::FixedUse(_)) && used[r.0 as usize] {
+                        any_used = true;
+                    }
+                });
+                keep.push(!inst.is_pure() || any_used);
+            }
+            if keep.iter().any(|k| !k) {
+                changed = true;
+                let mut it = keep.iter();
+                b.insts.retain(|_| *it.next().unwrap());
+                let mut it = keep.iter();
+                b.srclocs.retain(|_| *it.next().unwrap());
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
