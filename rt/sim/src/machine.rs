@@ -15,7 +15,7 @@ use crate::mmr;
 /// starts, so their modelled arrival time is honoured to within half a quantum.
 pub const QUANTUM: u64 = 16;
 /// Cycle limit when none is given: a program spinning forever still ends.
-pub const DEFAULT_MAX_CYCLES: u64 = 20_000_000_000;
+pub const DEFAULT_MAX_CYCLES: u64 = 5_000_000_000;
 
 /// Workgroup shape and run limits.
 #[derive(Clone, Debug)]
@@ -208,6 +208,7 @@ impl Simulator {
             self.mem.deliver(horizon - QUANTUM / 2);
             let mut live = 0;
             let mut progress = !self.mem.in_flight.is_empty();
+            let mut wake: Option<u64> = None;
             for i in 0..n {
                 let c = &mut self.cores[i];
                 if matches!(c.state, State::Exited(_) | State::Halted) {
@@ -231,8 +232,8 @@ impl Simulator {
                     }
                 }
                 if c.state == State::Idle {
-                    if mmr::self_wake_pending(c) {
-                        progress = true;
+                    if let Some(t) = mmr::self_wake_time(c) {
+                        wake = Some(wake.map_or(t, |w| w.min(t)));
                     }
                     if c.cycle < horizon {
                         c.ctr.idle_cycles += horizon - c.cycle;
@@ -244,21 +245,31 @@ impl Simulator {
                 break;
             }
             if !progress && self.mem.posted_ilat.iter().all(|&p| p == 0) {
-                let i = self
-                    .cores
-                    .iter()
-                    .position(|c| c.state == State::Idle)
-                    .unwrap_or(0);
-                fault = Some((i, FaultKind::Deadlock));
-                break;
+                match wake {
+                    // Every live core waits for its own timer or DMA: skip ahead to it.
+                    Some(t) => {
+                        let skip_to = (t - t % QUANTUM).min(limit.saturating_add(1));
+                        if skip_to > horizon {
+                            for c in self.cores.iter_mut().filter(|c| c.state == State::Idle) {
+                                c.ctr.idle_cycles += skip_to.saturating_sub(c.cycle);
+                                c.cycle = c.cycle.max(skip_to);
+                            }
+                            horizon = skip_to;
+                        }
+                    }
+                    None => {
+                        let i = self.cores.iter().position(|c| c.state == State::Idle);
+                        fault = Some((i.unwrap_or(0), FaultKind::Deadlock));
+                        break;
+                    }
+                }
             }
             if horizon > limit {
                 let i = self
                     .cores
                     .iter()
-                    .position(|c| matches!(c.state, State::Running | State::Idle))
-                    .unwrap_or(0);
-                fault = Some((i, FaultKind::MaxCycles { limit }));
+                    .position(|c| matches!(c.state, State::Running | State::Idle));
+                fault = Some((i.unwrap_or(0), FaultKind::MaxCycles { limit }));
                 break;
             }
         }

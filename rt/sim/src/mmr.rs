@@ -39,6 +39,9 @@ const DMA_ENABLE: u32 = 1;
 const DMA_CHAIN: u32 = 1 << 2;
 const DMA_CFG_STARTUP: u32 = 1 << 3;
 const DMA_IRQEN: u32 = 1 << 4;
+/// Largest transfer (elements per descriptor) the functional DMA model performs; a larger one
+/// ends in the channel's error state instead of stalling the host for minutes.
+const MAX_DMA_ELEMENTS: u64 = 1 << 22;
 
 /// Name of a special register for the disassembly of reports.
 pub fn name(off: u32) -> Option<&'static str> {
@@ -261,6 +264,10 @@ fn start_dma(c: &mut Core, mem: &mut Mem, n: usize) {
         let external = |a: u32| a.wrapping_sub(crate::mem::DRAM_BASE) < crate::mem::DRAM_SIZE;
         let slow = external(ch.src) || external(ch.dst);
         let mut bytes = 0u64;
+        if inner as u64 * outer as u64 > MAX_DMA_ELEMENTS {
+            ch.status = 0xF;
+            break;
+        }
         'outer: for o in 0..outer {
             for i in 0..inner {
                 let Some(v) = dma_load(mem, me, ch.src, size) else {
@@ -310,7 +317,19 @@ pub fn tick(c: &mut Core) {
     }
 }
 
-/// Will this core get an interrupt later without anyone else's help (timer or DMA)?
-pub fn self_wake_pending(c: &Core) -> bool {
-    (0..2).any(|n| c.dma[n].irq_pending || (c.timer_mode(n) != 0 && c.timer(n) != 0))
+/// The cycle at which an idle core will get an interrupt by itself (a DMA completing, or a timer
+/// that counts clock or idle cycles running out), if any. Timers counting other events cannot
+/// advance while the core is idle.
+pub fn self_wake_time(c: &Core) -> Option<u64> {
+    let mut t: Option<u64> = None;
+    let mut at = |x: u64| t = Some(t.map_or(x, |y| y.min(x)));
+    for n in 0..2 {
+        if c.dma[n].irq_pending {
+            at(c.dma[n].busy_until);
+        }
+        if matches!(c.timer_mode(n), 1 | 2) && c.timer(n) != 0 {
+            at(c.cycle + c.timer(n) as u64);
+        }
+    }
+    t
 }

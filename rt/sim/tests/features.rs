@@ -236,3 +236,32 @@ fn thousand_core_workgroup_runs() {
     assert_eq!(r.cores.len(), 1024);
     assert!(r.cores.iter().all(|c| c.exit_code == Some(0)));
 }
+
+#[test]
+fn long_timer_wait_is_skipped_not_simulated_cycle_by_cycle() {
+    let r = run_asm(
+        "b.l @main
+         .org 0xc
+         b.l @timer0
+         .org 0x100
+         main:
+         mov r0, 0
+         movt r0, 0x4000
+         movts ctimer0, r0
+         mov r0, 0x10
+         movts config, r0
+         gie
+         idle
+         mov r0, 3
+         trap 3
+         timer0:
+         rti",
+        1,
+        1,
+        10_000_000_000,
+    );
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(r.exit_status(), 3);
+    assert!(r.cores[0].cycles >= 0x4000_0000);
+    assert!(r.host_seconds < 5.0);
+}
