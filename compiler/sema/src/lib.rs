@@ -1,3 +1,138 @@
 //! Front end, second stage: name resolution, whole-program type inference and specialisation.
 //! Input: `epyc_syntax::ParsedProgram`; output: `epyc_tir::Program` plus a report of every
 //! function's specialisations (native or dynamic, and why) for `epyc check`.
+//!
+//! # Inference and specialisation
+//!
+//! The program is walked from its module code (imported modules' code runs inline at their
+//! first import). Each call of a user function is specialised for the types of its arguments
+//! (defaults included, so `computeNorm(data, n)` and `computeNorm(data, n, bnorm)` are two
+//! functions) and analysed at once, depth first. Facts — each variable's type per
+//! specialisation, module variables' types, return types, list element classes, the type of
+//! messages — only grow; the walk repeats until a round changes none of them, and that round's
+//! TIR is the output (see `engine`). Recursive calls read the facts of the previous round.
+//!
+//! * A variable has one type per specialisation (int and float do not mix: they print
+//!   differently); conflicting assignments are a compile error naming both types and lines.
+//! * `x is none` / `x == none` are decided statically from `x`'s type, and an `if` with a
+//!   decided condition types and emits only its live branch.
+//! * Definedness is flow-sensitive (D21): a read of a name no path has assigned raises
+//!   `name 'x' is not defined` at run time (`StmtKind::Raise`); a name assigned nowhere is a
+//!   compile error. A name assigned on only some paths is read without a check (a limit).
+//! * `int ** int` is an int when the exponent is a non-negative constant (or a parameter
+//!   specialised for one, as `pow(2, 10)`), else float ** float (D8/D34).
+//!
+//! # Lists and the widening rule
+//!
+//! Every list belongs to an element class (union-find over allocation sites; aliases,
+//! parameters and joins merge classes), so a write through any alias types all of them. A
+//! class's element type is the join of everything written, with one widening: **int and float
+//! meet at float when every int written into the class is an integer constant** (the `0` of
+//! `[0]*n`, a literal `a[i] = 0`, the zeros of `array(...)`), and no literal mixes ints and
+//! floats. Those constants are stored as floats, so listing 5's `data=[0]*(n+2)` later written
+//! with floats is a `list[float]`. Limits: a cell still holding such a constant reads as a
+//! float (printing it shows `0.000000`, `/` on it is float division); a computed int stored
+//! into a list that also holds floats is a compile error (dynamic). Lists made at one site
+//! (e.g. inside the library's `array()` or `recv(pid, n)`) share one element class
+//! program-wide.
+//!
+//! # Messages
+//!
+//! `recv` results have the one type sent by `send`/`nonblocking_send` anywhere in the program
+//! (two different types: dynamic); `sendrecv`/`bcast` return the type of their own value
+//! (SPMD: the partner runs the same call). Function values sent (`taskfarm`) join a pool; the
+//! library receives them with `native rtl_recvfunc` as `AnyFunc`, and calls through such a
+//! value dispatch over the pool's functions of that arity (`CallIndirect`).
+
+mod call;
+mod engine;
+mod expr;
+mod func;
+mod names;
+mod natives;
+mod report;
+mod ty;
+
+pub use natives::{native, Native, NATIVE_PREFIX};
+pub use report::{CheckReport, SpecReport};
+
+use epyc_syntax::{Diagnostic, ParsedProgram};
+
+/// A program that types fully native.
+#[derive(Debug)]
+pub struct Analysis {
+    pub program: epyc_tir::Program,
+    pub report: CheckReport,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Everything `epyc check` shows, also for programs that do not type.
+#[derive(Debug)]
+pub struct Checked {
+    /// The TIR, when there were no errors.
+    pub program: Option<epyc_tir::Program>,
+    pub report: CheckReport,
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Types the program; errors (unknown names, dynamic code, unsupported constructs) fail it.
+pub fn analyze(prog: &ParsedProgram) -> Result<Analysis, Vec<Diagnostic>> {
+    let c = check(prog);
+    match c.program {
+        Some(program) if c.errors.is_empty() => Ok(Analysis {
+            program,
+            report: c.report,
+            warnings: c.warnings,
+        }),
+        _ => Err(c.errors),
+    }
+}
+
+/// Types the program and reports every specialisation, whether or not it is native.
+pub fn check(prog: &ParsedProgram) -> Checked {
+    let names = match names::Names::build(prog) {
+        Ok(n) => n,
+        Err(e) => {
+            let d = Diagnostic::error(0, 0, 0, format!("internal compiler error (a compiler bug): {e}"));
+            return Checked {
+                program: None,
+                report: CheckReport::default(),
+                errors: vec![d],
+                warnings: vec![],
+            };
+        }
+    };
+    let engine = engine::Engine::new(&names, prog.files.len());
+    let out = engine.run();
+    let mut errors = out.errors;
+    let report = CheckReport {
+        specs: out
+            .slots
+            .iter()
+            .zip(&out.program.funcs)
+            .map(|(slot, f)| SpecReport {
+                name: f.name.clone(),
+                params: f.params.iter().map(|p| f.locals[p.index()].ty.to_string()).collect(),
+                ret: f.ret.to_string(),
+                dynamic: slot.dynamic.clone(),
+            })
+            .collect(),
+    };
+    if errors.is_empty() {
+        if let Err(e) = out.program.validate() {
+            errors.push(Diagnostic::error(
+                0,
+                0,
+                0,
+                format!("internal compiler error (a compiler bug): invalid TIR: {e}"),
+            ));
+        }
+    }
+    Checked {
+        program: errors.is_empty().then_some(out.program),
+        report,
+        errors,
+        warnings: out.warnings,
+    }
+}

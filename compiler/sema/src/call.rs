@@ -1,0 +1,594 @@
+//! Calls: user functions (one specialisation per argument-type signature), function values
+//! (`h = f; h(3)` statically; `AnyFunc` values through `CallIndirect`), Python builtins (D30)
+//! and the `native rtl_*` services of the library modules.
+
+use crate::engine::{Engine, SpecKey, Stop, VarFact, R, V};
+use crate::expr::Named;
+use crate::func::{Fx, Var};
+use crate::names::DefId;
+use crate::natives::{self, Native, NATIVE_PREFIX};
+use crate::ty::{Site, T};
+use epyc_syntax::ast;
+use epyc_tir::{Block, Const, Expr, ExprKind, Intrinsic, RtError, StmtKind, Ty};
+
+impl<'n> Engine<'n> {
+    /// Calls that are statements: `print`, `exit()`/`quit()`, `native rtl_print`, no-op
+    /// natives. Returns false if `c` is an ordinary call.
+    pub fn statement_call(&mut self, fx: &mut Fx, c: &ast::ExprCall, out: &mut Block) -> R<bool> {
+        let site = fx.site(c);
+        let ast::Expr::Name(n) = &*c.func else {
+            return Ok(false);
+        };
+        let name = n.id.as_str();
+        let native = name.strip_prefix(NATIVE_PREFIX).and_then(natives::native);
+        let is_builtin = |e: &mut Self, fx: &Fx, b: &str| {
+            name == b && matches!(e.resolve(fx, name, site), Some(Named::Builtin(_)))
+        };
+        if is_builtin(self, fx, "print") || native == Some(Native::Print) {
+            let mut parts = vec![];
+            for a in &c.args {
+                parts.push(self.expr(fx, a)?);
+            }
+            let value = match parts.len() {
+                0 => {
+                    let id = self.string("");
+                    self.mk(ExprKind::Const(Const::Str(id)), Ty::Str, site)
+                }
+                1 => parts.pop().map(|v| v.0).unwrap_or_else(|| unreachable_expr(self, site)),
+                _ => {
+                    // print(a, b): Python 3 joins with spaces.
+                    let space = self.string(" ");
+                    let mut acc: Option<Expr> = None;
+                    for v in parts {
+                        let s = self.coerce(v, T::Str, site);
+                        acc = Some(match acc {
+                            None => s,
+                            Some(a) => {
+                                let sp = self.mk(ExprKind::Const(Const::Str(space)), Ty::Str, site);
+                                let a = self.mk(ExprKind::Binary(epyc_tir::BinOp::Concat, Box::new(a), Box::new(sp)), Ty::Str, site);
+                                self.mk(ExprKind::Binary(epyc_tir::BinOp::Concat, Box::new(a), Box::new(s)), Ty::Str, site)
+                            }
+                        });
+                    }
+                    acc.unwrap_or_else(|| unreachable_expr(self, site))
+                }
+            };
+            out.push(epyc_tir::Stmt { kind: StmtKind::Print(value), pos: self.pos(site) });
+            return Ok(true);
+        }
+        if is_builtin(self, fx, "exit") || is_builtin(self, fx, "quit") {
+            out.push(epyc_tir::Stmt { kind: StmtKind::Exit, pos: self.pos(site) });
+            fx.reachable = false;
+            return Ok(true);
+        }
+        if native == Some(Native::NoOp) {
+            for a in &c.args {
+                self.expr(fx, a)?;
+            }
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    pub fn call(&mut self, fx: &mut Fx, c: &ast::ExprCall) -> R<V> {
+        let site = fx.site(c);
+        if !c.keywords.is_empty() {
+            return Err(self.error(site, "keyword arguments are not supported in ePython"));
+        }
+        let named = match &*c.func {
+            ast::Expr::Name(n) => {
+                let name = n.id.as_str();
+                if let Some(native) = name.strip_prefix(NATIVE_PREFIX) {
+                    return self.native(fx, native, &c.args, site);
+                }
+                if name == "__raise_range_step_zero" {
+                    return Err(Stop::Raise(RtError::RangeStepZero, None));
+                }
+                match self.resolve(fx, name, site) {
+                    Some(n) => n,
+                    None => return Err(self.unknown(fx, name, site, "function")),
+                }
+            }
+            ast::Expr::Attribute(a) => {
+                let ast::Expr::Name(m) = &*a.value else {
+                    return Err(self.error(site, "only functions can be called"));
+                };
+                let Some(Named::Module(mi)) = self.resolve(fx, m.id.as_str(), site) else {
+                    return Err(self.error(site, "methods are not supported in ePython"));
+                };
+                let saved = fx.module;
+                fx.module = mi;
+                let r = self.resolve(fx, a.attr.as_str(), site);
+                fx.module = saved;
+                match r {
+                    Some(n) => n,
+                    None => return Err(self.unknown(fx, a.attr.as_str(), site, "function")),
+                }
+            }
+            _ => return Err(self.error(site, "only named functions can be called")),
+        };
+        match named {
+            Named::Func(d) => {
+                let args = self.args(fx, &c.args)?;
+                self.direct_call(fx, d, args, site)
+            }
+            Named::Builtin(b) => self.builtin(fx, b, &c.args, site),
+            Named::Var(v) => self.call_value(fx, v, &c.args, site),
+            Named::Module(_) => Err(self.error(site, "a module cannot be called")),
+        }
+    }
+
+    fn args(&mut self, fx: &mut Fx, args: &[ast::Expr]) -> R<Vec<V>> {
+        let mut out = vec![];
+        for a in args {
+            if let ast::Expr::Starred(_) = a {
+                return Err(self.error(fx.site(a), "*args is not supported in ePython"));
+            }
+            out.push(self.expr(fx, a)?);
+        }
+        Ok(out)
+    }
+
+    /// A call of definition `d`: missing arguments take their defaults; the specialisation
+    /// is keyed by every argument's type (defaults included, e.g. `bnorm=none`).
+    pub fn direct_call(&mut self, fx: &mut Fx, d: DefId, mut args: Vec<V>, site: Site) -> R<V> {
+        let def = &self.n.defs[d as usize];
+        let (name, nparams) = (def.name.clone(), def.params.len());
+        if args.len() > nparams {
+            return Err(self.error(site, format!("{name}() takes {nparams} argument(s) but {} were given", args.len())));
+        }
+        for i in args.len()..nparams {
+            let Some(default) = self.n.defs[d as usize].defaults[i].clone() else {
+                let p = &self.n.defs[d as usize].params[i];
+                return Err(self.error(site, format!("{name}() is missing the argument '{p}'")));
+            };
+            // Defaults are evaluated where the function is defined (module names only).
+            let (saved_mod, saved_file) = (fx.module, fx.file);
+            fx.module = self.n.defs[d as usize].module;
+            fx.file = self.n.defs[d as usize].file;
+            let v = self.expr(fx, &default);
+            fx.module = saved_mod;
+            fx.file = saved_file;
+            args.push(v?);
+        }
+        let key = SpecKey { def: d, args: args.iter().map(|a| a.1).collect() };
+        let id = self.spec(key.clone());
+        let ret = self.ret_of(&key);
+        let ty = self.ty(ret);
+        let args = args.into_iter().map(|a| a.0).collect();
+        Ok((self.mk(ExprKind::Call { func: id, args }, ty, site), ret))
+    }
+
+    /// A call through a variable: a statically known function, a function known only at run
+    /// time, or (D33 compatibility) a numeric module constant called as `pi()`.
+    fn call_value(&mut self, fx: &mut Fx, v: Var, args: &[ast::Expr], site: Site) -> R<V> {
+        let name = match &v { Var::Local(n) | Var::Global(n) => n.clone() };
+        let callee = self.name(fx, &name, site)?;
+        match callee.1 {
+            T::Fn(d) => {
+                let args = self.args(fx, args)?;
+                self.direct_call(fx, d, args, site)
+            }
+            T::AnyFunc => {
+                let args = self.args(fx, args)?;
+                self.indirect_call(callee, args, site)
+            }
+            T::Float | T::Int | T::IntNN if args.is_empty() => Ok(callee),
+            T::Bottom => Err(Stop::Error),
+            t => {
+                let n = self.tname(t);
+                Err(self.error(site, format!("'{name}' is a {n}, not a function")))
+            }
+        }
+    }
+
+    /// A call through a function value known only at run time: every function that became
+    /// such a value and takes this many arguments is a candidate, specialised for these
+    /// argument types; their results must share one type.
+    fn indirect_call(&mut self, callee: V, args: Vec<V>, site: Site) -> R<V> {
+        let arg_t: Vec<T> = args.iter().map(|a| a.1).collect();
+        let pool: Vec<DefId> = self.fn_pool.iter().copied().collect();
+        let mut candidates = vec![];
+        let mut ret = T::Bottom;
+        for d in pool {
+            if self.n.defs[d as usize].params.len() != args.len() {
+                continue;
+            }
+            let key = self.canon_key(SpecKey { def: d, args: arg_t.clone() });
+            match self.value_keys.get(&d) {
+                Some((k, true)) if *k != key => {
+                    let name = self.n.defs[d as usize].name.clone();
+                    return Err(self.error(site, format!(
+                        "function '{name}' is called through function values with different argument types (dynamic)"
+                    )));
+                }
+                Some((k, _)) if *k == key => {}
+                _ => {
+                    self.value_keys.insert(d, (key.clone(), true));
+                    self.changed = true;
+                }
+            }
+            let id = self.spec(key.clone());
+            let r = self.ret_of(&key);
+            ret = match self.join(ret, r.stored()) {
+                Ok(t) => t,
+                Err(why) => {
+                    return Err(self.error(site, format!(
+                        "the functions that can be called here return {why} (dynamic)"
+                    )))
+                }
+            };
+            candidates.push(id);
+        }
+        if candidates.is_empty() {
+            let id = self.string(&format!("no function taking {} argument(s) is called here", args.len()));
+            return Err(Stop::Raise(RtError::TypeError, Some(id)));
+        }
+        let callee = self.coerce(callee, T::AnyFunc, site);
+        let ty = self.ty(ret);
+        let args = args.into_iter().map(|a| a.0).collect();
+        Ok((self.mk(ExprKind::CallIndirect { callee: Box::new(callee), candidates, args }, ty, site), ret))
+    }
+
+    /// `for v in range(...)`: the range call's arguments, if the iterable is the builtin.
+    pub fn range_call<'a>(&mut self, fx: &Fx, iter: &'a ast::Expr) -> Option<&'a [ast::Expr]> {
+        let ast::Expr::Call(c) = iter else { return None };
+        let ast::Expr::Name(n) = &*c.func else { return None };
+        if n.id.as_str() != "range" || !c.keywords.is_empty() {
+            return None;
+        }
+        let site = fx.site(c);
+        matches!(self.resolve(fx, "range", site), Some(Named::Builtin(_))).then_some(&c.args[..])
+    }
+
+    /// (start, stop, step) of `range(a)`, `range(a, b)`, `range(a, b, c)`, all Int.
+    pub fn range_args(&mut self, fx: &mut Fx, args: &[ast::Expr], site: Site) -> R<(Expr, Expr, Expr)> {
+        let mut vals = vec![];
+        for a in args {
+            let v = self.expr(fx, a)?;
+            if !(v.1.is_intlike() || v.1 == T::Bool || v.1 == T::Bottom) {
+                let n = self.tname(v.1);
+                return Err(self.error(site, format!("range() arguments must be ints, not {n}")));
+            }
+            vals.push(self.coerce(v, T::Int, site));
+        }
+        let c = |e: &Self, v: i32| e.mk(ExprKind::Const(Const::Int(v)), Ty::Int, site);
+        let mut it = vals.into_iter();
+        Ok(match args.len() {
+            1 => (c(self, 0), it.next().unwrap_or_else(|| c(self, 0)), c(self, 1)),
+            2 => {
+                let a = it.next().unwrap_or_else(|| c(self, 0));
+                let b = it.next().unwrap_or_else(|| c(self, 0));
+                (a, b, c(self, 1))
+            }
+            3 => {
+                let a = it.next().unwrap_or_else(|| c(self, 0));
+                let b = it.next().unwrap_or_else(|| c(self, 0));
+                let s = it.next().unwrap_or_else(|| c(self, 1));
+                (a, b, s)
+            }
+            n => return Err(self.error(site, format!("range() takes 1 to 3 arguments, {n} given"))),
+        })
+    }
+
+    fn one_arg(&mut self, fx: &mut Fx, name: &str, args: &[ast::Expr], site: Site) -> R<V> {
+        if args.len() != 1 {
+            return Err(self.error(site, format!("{name}() takes exactly one argument")));
+        }
+        self.expr(fx, &args[0])
+    }
+
+    /// Python builtins available without import (D30).
+    fn builtin(&mut self, fx: &mut Fx, b: &str, args: &[ast::Expr], site: Site) -> R<V> {
+        let intr = |e: &mut Self, op: Intrinsic, args: Vec<Expr>, t: T| -> V {
+            let ty = e.ty(t);
+            (e.mk(ExprKind::Intrinsic { op, args }, ty, site), t)
+        };
+        match b {
+            "len" => {
+                let v = self.one_arg(fx, b, args, site)?;
+                match v.1 {
+                    T::List(_) => Ok(intr(self, Intrinsic::Len, vec![v.0], T::Int)),
+                    T::Str => Ok(intr(self, Intrinsic::StrLen, vec![v.0], T::Int)),
+                    T::Bottom => Ok((v.0, T::Bottom)),
+                    t => {
+                        let n = self.tname(t);
+                        Err(self.error(site, format!("object of type {n} has no len()")))
+                    }
+                }
+            }
+            "str" => {
+                if args.is_empty() {
+                    let id = self.string("");
+                    return Ok((self.mk(ExprKind::Const(Const::Str(id)), Ty::Str, site), T::Str));
+                }
+                let v = self.one_arg(fx, b, args, site)?;
+                Ok((self.coerce(v, T::Str, site), T::Str))
+            }
+            "int" => {
+                let v = self.one_arg(fx, b, args, site)?;
+                match v.1 {
+                    T::Float | T::Bool => Ok((self.convert(v.0, Ty::Int), T::Int)),
+                    T::Int | T::IntNN | T::Bottom => Ok(v),
+                    t => {
+                        let n = self.tname(t);
+                        Err(self.error(site, format!("int() of a {n} is not supported")))
+                    }
+                }
+            }
+            "float" => {
+                let v = self.one_arg(fx, b, args, site)?;
+                if !(v.1.is_numeric() || v.1 == T::Bottom) {
+                    let n = self.tname(v.1);
+                    return Err(self.error(site, format!("float() of a {n} is not supported")));
+                }
+                Ok((self.coerce(v, T::Float, site), T::Float))
+            }
+            "abs" => {
+                let v = self.one_arg(fx, b, args, site)?;
+                let t = match v.1 {
+                    T::Float => T::Float,
+                    T::Bottom => return Ok(v),
+                    t if t.is_numeric() => T::Int,
+                    t => {
+                        let n = self.tname(t);
+                        return Err(self.error(site, format!("bad operand type for abs(): {n}")));
+                    }
+                };
+                let e = self.coerce(v, t, site);
+                Ok(intr(self, Intrinsic::Abs, vec![e], t))
+            }
+            "min" | "max" => {
+                if args.len() < 2 {
+                    return Err(self.error(site, format!("{b}() needs at least two numbers")));
+                }
+                let op = if b == "min" { Intrinsic::Min } else { Intrinsic::Max };
+                let mut acc = self.expr(fx, &args[0])?;
+                for a in &args[1..] {
+                    let v = self.expr(fx, a)?;
+                    let t = match (acc.1, v.1) {
+                        (T::Bottom, _) | (_, T::Bottom) => T::Bottom,
+                        (T::Float, x) | (x, T::Float) if x.is_numeric() => T::Float,
+                        (x, y) if x.is_numeric() && y.is_numeric() => T::Int,
+                        _ => return Err(self.error(site, format!("{b}() takes numbers"))),
+                    };
+                    let (x, y) = (self.coerce(acc, t, site), self.coerce(v, t, site));
+                    acc = intr(self, op, vec![x, y], t);
+                }
+                Ok(acc)
+            }
+            "range" => {
+                // range(...) as a value: a real list (D1).
+                let (start, stop, step) = self.range_args(fx, args, site)?;
+                let Some(d) = self.n.defs.iter().position(|d| d.name == "__range_list" && d.module == self.n.prelude) else {
+                    return Err(self.internal(site.0, site.1, "the prelude lacks __range_list"));
+                };
+                let args = [start, stop, step].into_iter().map(|e| (e, T::Int)).collect();
+                self.direct_call(fx, d as DefId, args, site)
+            }
+            _ => Err(self.error(site, format!("'{b}' is a statement here, not a value"))),
+        }
+    }
+
+    /// `native rtl_x(args)` of the library modules.
+    fn native(&mut self, fx: &mut Fx, name: &str, args: &[ast::Expr], site: Site) -> R<V> {
+        let Some(native) = natives::native(name) else {
+            return Err(self.error(site, format!("unknown native function '{name}'")));
+        };
+        let mut vals = self.args(fx, args)?;
+        let want = |e: &mut Self, n: usize, vals: &Vec<V>| -> R<()> {
+            if vals.len() != n {
+                return Err(e.error(site, format!("native {name} takes {n} argument(s), {} given", vals.len())));
+            }
+            Ok(())
+        };
+        let int_arg = |e: &mut Self, v: V| -> R<Expr> {
+            if !(v.1.is_intlike() || v.1 == T::Bool || v.1 == T::Bottom) {
+                let n = e.tname(v.1);
+                return Err(e.error(site, format!("native {name} needs an int here, not {n}")));
+            }
+            Ok(e.coerce(v, T::Int, site))
+        };
+        let const_int = |v: &V| match v.0.kind {
+            ExprKind::Const(Const::Int(i)) => Some(i),
+            _ => None,
+        };
+        let mk = |e: &mut Self, op: Intrinsic, args: Vec<Expr>, t: T| -> V {
+            let ty = e.ty(t);
+            (e.mk(ExprKind::Intrinsic { op, args }, ty, site), t)
+        };
+        use Intrinsic as I;
+        match native {
+            Native::Intr(op @ (I::CoreId | I::NumCores | I::RandInt)) => {
+                want(self, 0, &vals)?;
+                Ok(mk(self, op, vec![], T::Int))
+            }
+            Native::Intr(op @ (I::IsHost | I::IsDevice)) => {
+                want(self, 0, &vals)?;
+                Ok(mk(self, op, vec![], T::Bool))
+            }
+            Native::Intr(I::Sync) => {
+                want(self, 0, &vals)?;
+                Ok(mk(self, I::Sync, vec![], T::None))
+            }
+            Native::Intr(I::Random) => {
+                want(self, 0, &vals)?;
+                Ok(mk(self, I::Random, vec![], T::Float))
+            }
+            Native::Intr(op @ (I::Seed | I::Probe | I::TestSent | I::WaitSent)) => {
+                want(self, 1, &vals)?;
+                let a = int_arg(self, vals.remove(0))?;
+                let t = if op == I::Seed { T::None } else { T::Bool };
+                Ok(mk(self, op, vec![a], t))
+            }
+            Native::Intr(op @ (I::Send | I::SendNonBlocking)) => {
+                want(self, 2, &vals)?;
+                let dest = int_arg(self, vals.remove(1))?;
+                let v = vals.remove(0);
+                let v = self.message_value(fx, v, site, true)?;
+                Ok(mk(self, op, vec![v, dest], T::None))
+            }
+            Native::Intr(op @ (I::SendRecv | I::Bcast)) => {
+                // SPMD: every core runs this same call, so the partner's value has this
+                // call's value type.
+                want(self, 2, &vals)?;
+                let other = int_arg(self, vals.remove(1))?;
+                let v = vals.remove(0);
+                let t = v.1.stored();
+                let v = self.message_value(fx, v, site, false)?;
+                Ok(mk(self, op, vec![v, other], t))
+            }
+            Native::Intr(I::Recv) => {
+                want(self, 1, &vals)?;
+                let src = int_arg(self, vals.remove(0))?;
+                let t = self.received_type(site)?;
+                Ok(mk(self, I::Recv, vec![src], t))
+            }
+            Native::RecvFunc => {
+                want(self, 1, &vals)?;
+                let src = int_arg(self, vals.remove(0))?;
+                Ok(mk(self, I::Recv, vec![src], T::AnyFunc))
+            }
+            Native::Reduce => {
+                want(self, 2, &vals)?;
+                let Some(op) = const_int(&vals[1]).and_then(natives::reduce_op) else {
+                    return Err(self.error(site, "native rtl_reduce needs a constant operation 0..3"));
+                };
+                let v = vals.remove(0);
+                let t = match v.1 {
+                    T::Float => T::Float,
+                    T::Bottom => T::Bottom,
+                    t if t.is_numeric() => T::Int,
+                    t => {
+                        let n = self.tname(t);
+                        return Err(self.error(site, format!("reduce needs an int or a float, not {n}")));
+                    }
+                };
+                let e = self.coerce(v, t, site);
+                Ok(mk(self, I::Reduce(op), vec![e], t))
+            }
+            Native::Math => {
+                let code = vals.first().and_then(const_int);
+                if code == Some(14) {
+                    return Ok(mk(self, I::Random, vec![], T::Float));
+                }
+                want(self, 2, &vals)?;
+                let Some(f) = code.and_then(natives::math_fn) else {
+                    return Err(self.error(site, "native rtl_math needs a constant operation code"));
+                };
+                let v = vals.remove(1);
+                if !(v.1.is_numeric() || v.1 == T::Bottom) {
+                    let n = self.tname(v.1);
+                    return Err(self.error(site, format!("maths functions take numbers, not {n}")));
+                }
+                let e = self.coerce(v, T::Float, site);
+                Ok(mk(self, I::Math(f), vec![e], T::Float))
+            }
+            Native::Intr(op @ (I::Len | I::NDim)) => {
+                want(self, 1, &vals)?;
+                let v = vals.remove(0);
+                self.need_list(&v, site)?;
+                Ok(mk(self, op, vec![v.0], T::Int))
+            }
+            Native::Intr(I::Dim) => {
+                want(self, 2, &vals)?;
+                let d = int_arg(self, vals.remove(1))?;
+                let v = vals.remove(0);
+                self.need_list(&v, site)?;
+                Ok(mk(self, I::Dim, vec![v.0, d], T::Int))
+            }
+            Native::Intr(I::ArrayNew) => {
+                // Trailing none dimensions (defaults of array(d1, d2=none, ...)) are absent.
+                while vals.last().is_some_and(|v| v.1 == T::None) {
+                    vals.pop();
+                }
+                if vals.is_empty() || vals.len() > 7 {
+                    return Err(self.error(site, "an array has 1 to 7 dimensions"));
+                }
+                let n = vals.len() as u8;
+                let mut dims = vec![];
+                for v in vals {
+                    dims.push(int_arg(self, v)?);
+                }
+                let class = self.lists.at_site(site, n);
+                Ok(mk(self, I::ArrayNew, dims, T::List(class)))
+            }
+            Native::Print | Native::NoOp => Err(self.error(site, format!("native {name} is a statement, not a value"))),
+            Native::Intr(op) => Err(self.internal(site.0, site.1, &format!("native {name} maps to {op:?}, which has no rule"))),
+        }
+    }
+
+    fn need_list(&mut self, v: &V, site: Site) -> R<()> {
+        match v.1 {
+            T::List(_) | T::Bottom => Ok(()),
+            t => {
+                let n = self.tname(t);
+                Err(self.error(site, format!("a list is needed here, not a {n}")))
+            }
+        }
+    }
+
+    /// A value sent in a message. `join` (send): its type joins the program-wide type of
+    /// received messages; function values join the pool of functions callable at run time.
+    fn message_value(&mut self, fx: &mut Fx, v: V, site: Site, join: bool) -> R<Expr> {
+        match v.1 {
+            T::Fn(d) => {
+                if self.fn_pool.insert(d) {
+                    self.changed = true;
+                }
+                Ok(self.coerce(v, T::AnyFunc, site))
+            }
+            T::AnyFunc => Ok(v.0),
+            T::Bool | T::Int | T::IntNN | T::Float | T::Str | T::Bottom => {
+                if join && v.1 != T::Bottom {
+                    self.join_message(v.1.stored(), site);
+                }
+                Ok(v.0)
+            }
+            t => {
+                let n = self.tname(t);
+                let _ = fx;
+                Err(self.error(site, format!(
+                    "a {n} cannot be sent as one message (send a list with send(data, pid, n))"
+                )))
+            }
+        }
+    }
+
+    fn join_message(&mut self, t: T, site: Site) {
+        match self.msg {
+            None => {
+                self.msg = Some(VarFact { t, site });
+                self.changed = true;
+            }
+            Some(f) if f.t == t => {}
+            Some(f) => {
+                if self.msg_conflict.is_none() {
+                    let why = format!("{} and {}", self.tname(f.t), self.tname(t));
+                    self.msg_conflict = Some((why, f.site, site));
+                    self.changed = true;
+                }
+            }
+        }
+    }
+
+    /// The type of a received message: the one type sent anywhere in the program.
+    fn received_type(&mut self, site: Site) -> R<T> {
+        if let Some((why, a, b)) = self.msg_conflict.clone() {
+            let d = self.diag(site, format!(
+                "this receive gets messages of different types ({why}, sent at lines {} and {}): dynamic",
+                self.line(a),
+                self.line(b)
+            ));
+            let d = self.note(d, a, "one type is sent here");
+            let d = self.note(d, b, "another type is sent here");
+            self.push_error(d);
+            return Err(Stop::Error);
+        }
+        Ok(self.msg.map_or(T::Int, |f| f.t))
+    }
+}
+
+fn unreachable_expr(e: &mut Engine, site: Site) -> Expr {
+    e.mk(ExprKind::Const(Const::None), Ty::None, site)
+}

@@ -1,0 +1,268 @@
+//! Program structure: modules, function definitions, module variables, what each module's
+//! names are bound to (D31), and the scoping facts of every function (D20, D21, D24).
+
+use epyc_syntax::{ast, ParsedProgram, SourceFile};
+use rustpython_parser::ast::Ranged;
+use std::collections::{HashMap, HashSet};
+
+/// The built-in prelude: Python builtins that need a body (a `range(...)` used as a value).
+pub const PRELUDE: &str = include_str!("prelude.py");
+pub const PRELUDE_NAME: &str = "<builtins>";
+
+pub type DefId = u32;
+
+pub struct Module {
+    pub name: String,
+    pub file: u32,
+    pub body: Vec<ast::Stmt>,
+}
+
+pub struct Def {
+    pub name: String,
+    pub module: usize,
+    pub file: u32,
+    pub start: u32,
+    pub end: u32,
+    pub params: Vec<String>,
+    pub defaults: Vec<Option<ast::Expr>>,
+    pub body: Vec<ast::Stmt>,
+    /// Names local to the function: parameters and names it assigns, minus module variables
+    /// assigned (in execution order) before the `def` (D20) and `global` names.
+    pub locals: HashSet<String>,
+}
+
+pub struct Names {
+    pub files: Vec<SourceFile>,
+    pub modules: Vec<Module>,
+    pub defs: Vec<Def>,
+    /// Function names visible in each module (its own defs and what it imported).
+    pub visible: Vec<HashMap<String, DefId>>,
+    /// Every name assigned at module level in any module (one namespace, as ePython).
+    pub module_vars: HashSet<String>,
+    /// Index of the prelude module.
+    pub prelude: usize,
+}
+
+impl Names {
+    pub fn build(prog: &ParsedProgram) -> Result<Names, String> {
+        let mut files = prog.files.clone();
+        let mut modules: Vec<Module> = prog
+            .modules
+            .iter()
+            .map(|m| Module {
+                name: m.name.clone(),
+                file: m.file,
+                body: m.body.clone(),
+            })
+            .collect();
+        let prelude_file = files.len() as u32;
+        files.push(SourceFile::new(PRELUDE_NAME, PRELUDE));
+        let prelude_body = <ast::Suite as rustpython_parser::Parse>::parse(PRELUDE, PRELUDE_NAME)
+            .map_err(|e| format!("prelude does not parse: {e}"))?;
+        modules.push(Module {
+            name: PRELUDE_NAME.into(),
+            file: prelude_file,
+            body: prelude_body,
+        });
+        let prelude = modules.len() - 1;
+        let mut names = Names {
+            files,
+            modules,
+            defs: Vec::new(),
+            visible: Vec::new(),
+            module_vars: HashSet::new(),
+            prelude,
+        };
+        let mut collector = Collector {
+            names: &mut names,
+            visited: HashSet::new(),
+            assigned: HashSet::new(),
+        };
+        if !collector.names.modules.is_empty() {
+            collector.module(0);
+        }
+        collector.module(prelude);
+        // Modules never imported still have definitions (D31 fallback lookups).
+        for m in 0..collector.names.modules.len() {
+            collector.module(m);
+        }
+        let visible = (0..names.modules.len())
+            .map(|m| names.namespace(m, &mut HashSet::new()))
+            .collect();
+        names.visible = visible;
+        Ok(names)
+    }
+
+    pub fn module_index(&self, name: &str) -> Option<usize> {
+        self.modules.iter().position(|m| m.name == name)
+    }
+
+    /// Function names a module binds: own defs, then star imports, then named imports.
+    fn namespace(&self, m: usize, busy: &mut HashSet<usize>) -> HashMap<String, DefId> {
+        let mut ns = HashMap::new();
+        if !busy.insert(m) {
+            return ns;
+        }
+        for s in &self.modules[m].body {
+            if let ast::Stmt::ImportFrom(i) = s {
+                let Some(src) = i.module.as_ref().and_then(|n| self.module_index(n)) else {
+                    continue;
+                };
+                let theirs = self.namespace(src, busy);
+                for a in &i.names {
+                    if a.name.as_str() == "*" {
+                        for (k, v) in &theirs {
+                            ns.entry(k.clone()).or_insert(*v);
+                        }
+                    } else if let Some(v) = theirs.get(a.name.as_str()) {
+                        let bound = a.asname.as_ref().unwrap_or(&a.name).to_string();
+                        ns.insert(bound, *v);
+                    }
+                }
+            }
+        }
+        for (i, d) in self.defs.iter().enumerate() {
+            if d.module == m {
+                ns.insert(d.name.clone(), i as DefId);
+            }
+        }
+        busy.remove(&m);
+        ns
+    }
+}
+
+/// Walks modules in execution order (an import runs the module's code at that point) to find
+/// definitions and, for each, which module variables were assigned before it (D20).
+struct Collector<'a> {
+    names: &'a mut Names,
+    visited: HashSet<usize>,
+    assigned: HashSet<String>,
+}
+
+impl Collector<'_> {
+    fn module(&mut self, m: usize) {
+        if !self.visited.insert(m) {
+            return;
+        }
+        let body = std::mem::take(&mut self.names.modules[m].body);
+        self.block(m, &body);
+        self.names.modules[m].body = body;
+    }
+
+    fn block(&mut self, m: usize, body: &[ast::Stmt]) {
+        for s in body {
+            match s {
+                ast::Stmt::Import(i) => {
+                    for a in &i.names {
+                        if let Some(x) = self.names.module_index(a.name.as_str()) {
+                            self.module(x);
+                        }
+                    }
+                }
+                ast::Stmt::ImportFrom(i) => {
+                    if let Some(x) = i.module.as_ref().and_then(|n| self.names.module_index(n)) {
+                        self.module(x);
+                    }
+                }
+                ast::Stmt::FunctionDef(f) => self.def(m, f),
+                _ => {
+                    let mut found = Vec::new();
+                    assigned_names(std::slice::from_ref(s), &mut found);
+                    for n in found {
+                        self.names.module_vars.insert(n.clone());
+                        self.assigned.insert(n);
+                    }
+                    for inner in nested_blocks(s) {
+                        self.block(m, inner);
+                    }
+                }
+            }
+        }
+    }
+
+    fn def(&mut self, m: usize, f: &ast::StmtFunctionDef) {
+        let args = &f.args;
+        let all: Vec<&ast::ArgWithDefault> = args.posonlyargs.iter().chain(&args.args).collect();
+        let params: Vec<String> = all.iter().map(|a| a.def.arg.to_string()).collect();
+        let mut assigned = Vec::new();
+        assigned_names(&f.body, &mut assigned);
+        let mut declared_global = Vec::new();
+        global_decls(&f.body, &mut declared_global);
+        let locals = assigned
+            .into_iter()
+            .filter(|n| !self.assigned.contains(n) && !declared_global.contains(n))
+            .chain(params.iter().cloned())
+            .collect();
+        let r = f.range();
+        self.names.defs.push(Def {
+            name: f.name.to_string(),
+            module: m,
+            file: self.names.modules[m].file,
+            start: r.start().to_u32(),
+            end: r.end().to_u32(),
+            params,
+            defaults: all.iter().map(|a| a.default.as_deref().cloned()).collect(),
+            body: f.body.clone(),
+            locals,
+        });
+    }
+}
+
+/// The statement lists nested in a compound statement (not function bodies).
+pub fn nested_blocks(s: &ast::Stmt) -> Vec<&[ast::Stmt]> {
+    match s {
+        ast::Stmt::If(i) => vec![&i.body, &i.orelse],
+        ast::Stmt::While(w) => vec![&w.body, &w.orelse],
+        ast::Stmt::For(f) => vec![&f.body, &f.orelse],
+        _ => vec![],
+    }
+}
+
+/// Names assigned (plain names, `op=`, `for` targets) anywhere in these statements, outside
+/// nested function definitions.
+pub fn assigned_names(body: &[ast::Stmt], out: &mut Vec<String>) {
+    for s in body {
+        match s {
+            ast::Stmt::Assign(a) => a.targets.iter().for_each(|t| target_names(t, out)),
+            ast::Stmt::AugAssign(a) => target_names(&a.target, out),
+            ast::Stmt::AnnAssign(a) => target_names(&a.target, out),
+            ast::Stmt::For(f) => target_names(&f.target, out),
+            _ => {}
+        }
+        for inner in nested_blocks(s) {
+            assigned_names(inner, out);
+        }
+    }
+}
+
+fn target_names(t: &ast::Expr, out: &mut Vec<String>) {
+    match t {
+        ast::Expr::Name(n) => {
+            if !out.iter().any(|o| o == n.id.as_str()) {
+                out.push(n.id.to_string())
+            }
+        }
+        ast::Expr::Tuple(tu) => tu.elts.iter().for_each(|e| target_names(e, out)),
+        ast::Expr::List(l) => l.elts.iter().for_each(|e| target_names(e, out)),
+        _ => {}
+    }
+}
+
+fn global_decls(body: &[ast::Stmt], out: &mut Vec<String>) {
+    for s in body {
+        if let ast::Stmt::Global(g) = s {
+            out.extend(g.names.iter().map(|n| n.to_string()));
+        }
+        for inner in nested_blocks(s) {
+            global_decls(inner, out);
+        }
+    }
+}
+
+/// Names that differ only in case from `name` among `candidates`.
+pub fn case_twin<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> Option<String> {
+    candidates
+        .filter(|c| c.as_str() != name && c.eq_ignore_ascii_case(name))
+        .min()
+        .cloned()
+}
