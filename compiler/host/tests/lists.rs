@@ -177,3 +177,17 @@ fn for_over_list_and_lists_of_strings() {
         ["hello", "world", "['hello', 'world']", "3.500000"]
     );
 }
+
+#[test]
+fn a_list_variable_read_before_assignment_is_empty_not_a_crash() {
+    let mut p = Prog::new();
+    let mut m = Func::new("main", Ty::None);
+    let a = m.local("a", list_ty(Ty::Int));
+    m.push(print(intr(Intrinsic::Len, vec![a.get()], Ty::Int)));
+    m.push(st_at(2, StmtKind::Print(at(2, index(a.get(), vec![int(0)])))));
+    p.add(m);
+    let o = run(&p.p);
+    assert_eq!(o.lines(), ["0"]);
+    assert_eq!(o.status, 3);
+    assert!(o.stderr.contains("exceeds array size"), "{}", o.stderr);
+}

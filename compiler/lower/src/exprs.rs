@@ -6,7 +6,7 @@ use crate::types::value_type;
 use anyhow::{anyhow, bail, Result};
 use cranelift_codegen::ir::{
     condcodes::{FloatCC, IntCC},
-    types, InstBuilder, MemFlagsData, Value,
+    types, InstBuilder, Value,
 };
 use epyc_rt_abi::{layout, RtFn};
 use epyc_tir::{CmpOp, Const, Expr, ExprKind, Ty, UnOp};
@@ -219,7 +219,7 @@ impl FnLowerer<'_, '_> {
             Ty::Str => {
                 let len = self.b.ins().load(
                     types::I32,
-                    MemFlagsData::trusted(),
+                    crate::function::header_flags(),
                     v,
                     layout::STR_LEN as i32,
                 );

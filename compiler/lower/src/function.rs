@@ -23,6 +23,8 @@ pub struct ProgramCx<'a> {
     pub target: &'a Target,
     pub globals: &'a GlobalsLayout,
     pub recursive: &'a [bool],
+    /// Globals kept in `main`'s SSA variables (see `promote`).
+    pub main_only: &'a [bool],
 }
 
 /// Where `break` and `continue` jump inside the innermost loop.
@@ -50,6 +52,16 @@ pub struct FnLowerer<'a, 'b> {
     /// Cold blocks that stop the core, by (error, position); filled at the end of the
     /// function (see `check`).
     error_blocks: HashMap<(RtError, Pos), ir::Block>,
+    /// Promoted globals (in `main` only).
+    global_vars: HashMap<epyc_tir::GlobalId, Variable>,
+}
+
+/// Flags of loads from string and list headers (length, dimensions): those never change
+/// after the object is created, and every str/list value points to a valid object (locals
+/// start as the static empty object), so the mid-end may merge these loads and hoist them
+/// out of loops.
+pub fn header_flags() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly().with_can_move()
 }
 
 /// Trap code after calls of no-return runtime functions (never reached).
@@ -94,7 +106,12 @@ pub fn lower_function(
         func_refs: HashMap::new(),
         data_refs: HashMap::new(),
         error_blocks: HashMap::new(),
+        global_vars: HashMap::new(),
     };
+    fl.init_locals();
+    if id == cx.prog.main {
+        fl.promote_globals();
+    }
     fl.bind_params(&params[1..])?;
     if fl.counts_depth {
         fl.enter_depth(tf.pos);
@@ -124,6 +141,43 @@ fn target_pointer_width(ptr: Type) -> Option<target_lexicon::PointerWidth> {
 }
 
 impl<'a, 'b> FnLowerer<'a, 'b> {
+    /// str and list locals start as the static empty object (never null), so header loads
+    /// are always safe to hoist.
+    fn init_locals(&mut self) {
+        for (k, l) in self.func.locals.iter().enumerate() {
+            if let (Some(var), Ty::Str | Ty::List(..)) = (self.vars[k], &l.ty) {
+                let empty = self.empty_object();
+                self.b.def_var(var, empty);
+            }
+        }
+    }
+
+    /// Globals only the module code uses become variables of `main`, starting at zero as
+    /// the globals block does.
+    fn promote_globals(&mut self) {
+        for (k, g) in self.cx.prog.globals.iter().enumerate() {
+            if !self.cx.main_only.get(k).copied().unwrap_or(false) {
+                continue;
+            }
+            let Some(t) = value_type(&g.ty, self.ptr) else {
+                continue;
+            };
+            let var = self.b.declare_var(t);
+            let zero = match &g.ty {
+                Ty::Str | Ty::List(..) => self.empty_object(),
+                Ty::Float => self.b.ins().f32const(0.0),
+                _ => self.b.ins().iconst(t, 0),
+            };
+            self.b.def_var(var, zero);
+            self.global_vars.insert(epyc_tir::GlobalId(k as u32), var);
+        }
+    }
+
+    fn empty_object(&mut self) -> Value {
+        let index = self.statics.empty_object();
+        self.data_value(index)
+    }
+
     fn bind_params(&mut self, values: &[Value]) -> Result<()> {
         let mut it = values.iter();
         for p in &self.func.params {
@@ -230,12 +284,15 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
                 let var = self.local_var(l)?;
                 self.b.use_var(var)
             }
-            LocalOrGlobal::Global(g) => {
-                let off = self.global_offset(g)?;
-                self.b
-                    .ins()
-                    .load(vt, MemFlagsData::trusted(), self.gbase, off)
-            }
+            LocalOrGlobal::Global(g) => match self.global_vars.get(&g) {
+                Some(&var) => self.b.use_var(var),
+                None => {
+                    let off = self.global_offset(g)?;
+                    self.b
+                        .ins()
+                        .load(vt, MemFlagsData::trusted(), self.gbase, off)
+                }
+            },
         }))
     }
 
@@ -246,12 +303,15 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
                 let var = self.local_var(l)?;
                 self.b.def_var(var, value);
             }
-            LocalOrGlobal::Global(g) => {
-                let off = self.global_offset(g)?;
-                self.b
-                    .ins()
-                    .store(MemFlagsData::trusted(), value, self.gbase, off);
-            }
+            LocalOrGlobal::Global(g) => match self.global_vars.get(&g) {
+                Some(&var) => self.b.def_var(var, value),
+                None => {
+                    let off = self.global_offset(g)?;
+                    self.b
+                        .ins()
+                        .store(MemFlagsData::trusted(), value, self.gbase, off);
+                }
+            },
         }
         Ok(())
     }

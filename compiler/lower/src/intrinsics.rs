@@ -137,7 +137,7 @@ impl FnLowerer<'_, '_> {
                 let s = self.value(arg(0)?)?;
                 Some(self.b.ins().load(
                     types::I32,
-                    MemFlagsData::trusted(),
+                    crate::function::header_flags(),
                     s,
                     layout::STR_LEN as i32,
                 ))
@@ -170,7 +170,7 @@ impl FnLowerer<'_, '_> {
                     let addr = self.b.ins().iadd(l, off);
                     self.b.ins().load(
                         types::I32,
-                        MemFlagsData::trusted(),
+                        crate::function::header_flags(),
                         addr,
                         layout::LIST_DIMS as i32,
                     )

@@ -21,6 +21,7 @@ mod lists;
 mod loops;
 pub mod names;
 mod optimize;
+mod promote;
 mod recursion;
 mod runtime;
 mod statics;
@@ -107,6 +108,7 @@ pub fn lower_program(prog: &Program, target: &Target) -> Result<LoweredProgram> 
     }
     let globals = GlobalsLayout::new(prog, target.pointer_type);
     let recursive = recursion::recursive_functions(prog);
+    let main_only = promote::main_only_globals(prog, &recursive);
     let mut statics = statics::Statics::new(prog);
     let mut used = runtime::UsedRuntime::default();
     let mut funcs = Vec::with_capacity(prog.funcs.len());
@@ -117,6 +119,7 @@ pub fn lower_program(prog: &Program, target: &Target) -> Result<LoweredProgram> 
             target,
             globals: &globals,
             recursive: &recursive,
+            main_only: &main_only,
         };
         let func = function::lower_function(&cx, id, &mut statics, &mut used)
             .with_context(|| format!("lowering {} ({})", f.symbol, f.name))?;

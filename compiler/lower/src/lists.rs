@@ -90,7 +90,7 @@ impl FnLowerer<'_, '_> {
         for (d, &i) in idx.iter().enumerate() {
             let size = self.b.ins().load(
                 types::I32,
-                MemFlagsData::trusted(),
+                crate::function::header_flags(),
                 list,
                 layout::list_dim(d as u32) as i32,
             );

@@ -187,7 +187,7 @@ impl FnLowerer<'_, '_> {
     pub fn list_len(&mut self, list: Value) -> Value {
         self.b.ins().load(
             types::I32,
-            MemFlagsData::trusted(),
+            crate::function::header_flags(),
             list,
             layout::LIST_LEN as i32,
         )

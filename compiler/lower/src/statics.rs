@@ -14,10 +14,14 @@ pub struct StaticData {
     pub align: u64,
 }
 
+/// Header of a list with the most dimensions (7): len, ndim and 7 sizes, rounded up.
+const EMPTY_OBJECT_SIZE: usize = 64;
+
 pub struct Statics {
     data: Vec<StaticData>,
     /// Extra strings added by the lowering, by content.
     extra: HashMap<String, usize>,
+    empty: Option<usize>,
 }
 
 /// Encodes `s` as a runtime string object: u32 length, then the UTF-8 bytes.
@@ -44,6 +48,7 @@ impl Statics {
         Statics {
             data,
             extra: HashMap::new(),
+            empty: None,
         }
     }
 
@@ -63,6 +68,22 @@ impl Statics {
             align: 4,
         });
         self.extra.insert(s.to_string(), i);
+        i
+    }
+
+    /// The data index of a zeroed object that is a valid empty string and a valid empty
+    /// list of any dimension count: the value of str/list variables before assignment.
+    pub fn empty_object(&mut self) -> usize {
+        if let Some(i) = self.empty {
+            return i;
+        }
+        let i = self.data.len();
+        self.data.push(StaticData {
+            name: format!("epyc_empty_{i}"),
+            bytes: vec![0; EMPTY_OBJECT_SIZE],
+            align: 8,
+        });
+        self.empty = Some(i);
         i
     }
 

@@ -314,3 +314,87 @@ fn invalid_tir_is_an_error_not_a_panic() {
     p.main = epyc_tir::FuncId(9);
     assert!(lower_program(&p, &targets()[1]).is_err());
 }
+
+fn count(f: &ir::Function, op: Opcode) -> usize {
+    f.layout
+        .blocks()
+        .flat_map(|b| f.layout.block_insts(b))
+        .filter(|&i| f.dfg.insts[i].opcode() == op)
+        .count()
+}
+
+#[test]
+fn module_variables_only_main_uses_live_in_registers() {
+    // module code: t = 0; for i in range(100): t = t + i; print t + u()   (u reads `shared`)
+    let mut p = Prog::new();
+    let t = p.global("t", Ty::Int);
+    let i = p.global("i", Ty::Int);
+    let shared = p.global("shared", Ty::Int);
+    let mut u = Func::new("u", Ty::Int);
+    u.push(ret(shared.get()));
+    let u = p.add(u);
+    let mut m = Func::new("main", Ty::None);
+    m.push(t.set(int(0)));
+    m.push(shared.set(int(5)));
+    m.push(for_range(
+        &i,
+        int(0),
+        int(100),
+        int(1),
+        vec![t.set(add(t.get(), i.get()))],
+    ));
+    m.push(print(add(t.get(), p.call(u, vec![]))));
+    let main = p.add(m);
+    p.p.main = main;
+    let flags = optimizer_flags();
+    for target in targets() {
+        let mut lowered = lower_program(&p.p, &target).unwrap();
+        lowered.optimize(&flags).unwrap();
+        let main = &lowered.funcs[main.index()].func;
+        // only `shared` goes through memory: one store, no loads
+        assert_eq!(count(main, Opcode::Store), 1, "{}", main.display());
+        assert_eq!(count(main, Opcode::Load), 0, "{}", main.display());
+        let u = &lowered.funcs[u.index()].func;
+        assert_eq!(count(u, Opcode::Load), 1);
+    }
+}
+
+#[test]
+fn list_length_loads_are_hoisted_out_of_loops() {
+    // def f(a: list[float]): s = 0.0; i = 0; while i < len(a): s = s + a[i]; i = i + 1; return s
+    let mut p = Prog::new();
+    let mut f = Func::new("f", Ty::Float);
+    let a = f.param("a", list_ty(Ty::Float));
+    let s = f.local("s", Ty::Float);
+    let i = f.local("i", Ty::Int);
+    f.push(s.set(flt(0.0)));
+    f.push(i.set(int(0)));
+    f.push(while_(
+        cmp(
+            CmpOp::Lt,
+            i.get(),
+            intr(Intrinsic::Len, vec![a.get()], Ty::Int),
+        ),
+        vec![
+            s.set(add(s.get(), index(a.get(), vec![i.get()]))),
+            i.set(add(i.get(), int(1))),
+        ],
+    ));
+    f.push(ret(s.get()));
+    p.add(f);
+    let flags = optimizer_flags();
+    for target in targets() {
+        let mut lowered = lower_program(&p.p, &target).unwrap();
+        lowered.optimize(&flags).unwrap();
+        let f = &lowered.funcs[0].func;
+        let loads_in_loop = f
+            .layout
+            .blocks()
+            .filter(|&b| in_loop(f, b))
+            .flat_map(|b| f.layout.block_insts(b))
+            .filter(|&i| f.dfg.insts[i].opcode() == Opcode::Load)
+            .count();
+        // the element load stays; the length (guard, bounds check, latch) is loaded once, outside
+        assert_eq!(loads_in_loop, 1, "{}", f.display());
+    }
+}
