@@ -1,0 +1,401 @@
+//! CLIF functions compiled by the backend, linked with a minimal start-up and run on the
+//! simulator; each result is compared with the same computation done in Rust on the host.
+
+mod common;
+use common::*;
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData, StackSlotData, StackSlotKind};
+
+/// main() = f(args...) for a function `f` of i32 arguments, so constants are not folded away.
+fn call_with(f: cranelift_codegen::ir::Function, name: &str, args: &[i32]) -> i32 {
+    let n = args.len();
+    let args = args.to_vec();
+    let name_s = name.to_string();
+    let main = build("main", &[], &[I32], move |b, _| {
+        let callee = import(b, &name_s, &vec![I32; n], &[I32]);
+        let vals: Vec<_> = args.iter().map(|&a| b.ins().iconst(I32, a as i64)).collect();
+        let c = b.ins().call(callee, &vals);
+        let r = b.inst_results(c)[0];
+        b.ins().return_(&[r]);
+    });
+    run_main(vec![main, f])
+}
+
+#[test]
+fn integer_arithmetic() {
+    let f = build("arith", &[I32, I32, I32], &[I32], |b, a| {
+        let (x, y, z) = (a[0], a[1], a[2]);
+        let s = b.ins().iadd(x, y);
+        let d = b.ins().isub(s, z);
+        let e = b.ins().bxor(d, x);
+        let o = b.ins().bor(e, y);
+        let n = b.ins().band(o, z);
+        let sh = b.ins().ishl_imm_s(n, 3);
+        let u = b.ins().ushr(sh, y);
+        let v = b.ins().sshr_imm_s(x, 2);
+        let w = b.ins().iadd(u, v);
+        let big = b.ins().iconst(I32, 0x12345678);
+        let r = b.ins().isub(w, big);
+        let neg = b.ins().ineg(r);
+        let m = b.ins().iadd_imm_s(neg, 1000);
+        b.ins().return_(&[m]);
+    });
+    for &(x, y, z) in &[(7i32, 3i32, 100i32), (-50, 5, 12345), (1 << 30, 1, -7)] {
+        let s = x.wrapping_add(y);
+        let d = s.wrapping_sub(z);
+        let e = d ^ x;
+        let o = e | y;
+        let n = o & z;
+        let sh = n.wrapping_shl(3);
+        let u = (sh as u32).wrapping_shr(y as u32) as i32;
+        let v = x >> 2;
+        let w = u.wrapping_add(v);
+        let r = w.wrapping_sub(0x12345678);
+        let want = r.wrapping_neg().wrapping_add(1000);
+        assert_eq!(call_with(f.clone(), "arith", &[x, y, z]), want, "arith({x},{y},{z})");
+    }
+}
+
+#[test]
+fn compares_and_branches() {
+    // Classify (x, y): 1 if x < y signed, 2 if x <u y only, 3 if equal, else 4; plus min/max mix.
+    let f = build("cmp", &[I32, I32], &[I32], |b, a| {
+        let (x, y) = (a[0], a[1]);
+        let lt = b.create_block();
+        let not_lt = b.create_block();
+        let ltu = b.create_block();
+        let rest = b.create_block();
+        let eq = b.create_block();
+        let other = b.create_block();
+        let join = b.create_block();
+        b.append_block_param(join, I32);
+        let c = b.ins().icmp(IntCC::SignedLessThan, x, y);
+        b.ins().brif(c, lt, &[], not_lt, &[]);
+        b.switch_to_block(lt);
+        let one = b.ins().iconst(I32, 1);
+        b.ins().jump(join, &[one.into()]);
+        b.switch_to_block(not_lt);
+        let c = b.ins().icmp(IntCC::UnsignedLessThan, x, y);
+        b.ins().brif(c, ltu, &[], rest, &[]);
+        b.switch_to_block(ltu);
+        let two = b.ins().iconst(I32, 2);
+        b.ins().jump(join, &[two.into()]);
+        b.switch_to_block(rest);
+        let c = b.ins().icmp(IntCC::Equal, x, y);
+        b.ins().brif(c, eq, &[], other, &[]);
+        b.switch_to_block(eq);
+        let three = b.ins().iconst(I32, 3);
+        b.ins().jump(join, &[three.into()]);
+        b.switch_to_block(other);
+        let four = b.ins().iconst(I32, 4);
+        b.ins().jump(join, &[four.into()]);
+        b.switch_to_block(join);
+        let k = b.block_params(join)[0];
+        let mx = b.ins().smax(x, y);
+        let mn = b.ins().umin(x, y);
+        let ge = b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, x, 10);
+        let gev = b.ins().uextend(I32, ge);
+        let t = b.ins().ishl_imm_s(k, 8);
+        let t = b.ins().bxor(t, mx);
+        let t = b.ins().iadd(t, mn);
+        let t = b.ins().ishl_imm_s(t, 1);
+        let r = b.ins().bor(t, gev);
+        b.ins().return_(&[r]);
+    });
+    for &(x, y) in &[(1i32, 2i32), (-1, 2), (2, -1), (5, 5), (20, 3), (-8, -9)] {
+        let k = if x < y { 1 } else if (x as u32) < (y as u32) { 2 } else if x == y { 3 } else { 4 };
+        let t = ((k << 8) ^ x.max(y)).wrapping_add((x as u32).min(y as u32) as i32);
+        let want = (t << 1) | (x >= 10) as i32;
+        assert_eq!(call_with(f.clone(), "cmp", &[x, y]), want, "cmp({x},{y})");
+    }
+}
+
+#[test]
+fn loop_sum_with_select() {
+    // sum over i in 0..n of (i odd ? i*3 : i ^ 5), rotated loop
+    let f = build("loop", &[I32], &[I32], |b, a| {
+        let n = a[0];
+        let body = b.create_block();
+        let exit = b.create_block();
+        b.append_block_param(body, I32);
+        b.append_block_param(body, I32);
+        b.append_block_param(exit, I32);
+        let zero = b.ins().iconst(I32, 0);
+        let c = b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n, 0);
+        b.ins().brif(c, body, &[zero.into(), zero.into()], exit, &[zero.into()]);
+        b.switch_to_block(body);
+        let i = b.block_params(body)[0];
+        let s = b.block_params(body)[1];
+        let odd = b.ins().band_imm_s(i, 1);
+        let t3 = b.ins().imul_imm_s(i, 3);
+        let x5 = b.ins().bxor_imm_s(i, 5);
+        let v = b.ins().select(odd, t3, x5);
+        let s2 = b.ins().iadd(s, v);
+        let i2 = b.ins().iadd_imm_s(i, 1);
+        let more = b.ins().icmp(IntCC::SignedLessThan, i2, n);
+        b.ins().brif(more, body, &[i2.into(), s2.into()], exit, &[s2.into()]);
+        b.switch_to_block(exit);
+        let r = b.block_params(exit)[0];
+        b.ins().return_(&[r]);
+    });
+    for n in [0, 1, 10, 100] {
+        let want: i32 = (0..n).map(|i| if i & 1 == 1 { i * 3 } else { i ^ 5 }).sum();
+        assert_eq!(call_with(f.clone(), "loop", &[n]), want, "loop({n})");
+    }
+}
+
+#[test]
+fn recursion_and_stack_arguments() {
+    // fib(n) recursive; sum6(a..f) takes two arguments on the stack.
+    let fib = build("fib", &[I32], &[I32], |b, a| {
+        let n = a[0];
+        let rec = b.create_block();
+        let base = b.create_block();
+        let me = import(b, "fib", &[I32], &[I32]);
+        let c = b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 2);
+        b.ins().brif(c, base, &[], rec, &[]);
+        b.switch_to_block(base);
+        b.ins().return_(&[n]);
+        b.switch_to_block(rec);
+        let n1 = b.ins().iadd_imm_s(n, -1);
+        let n2 = b.ins().iadd_imm_s(n, -2);
+        let c1 = b.ins().call(me, &[n1]);
+        let r1 = b.inst_results(c1)[0];
+        let c2 = b.ins().call(me, &[n2]);
+        let r2 = b.inst_results(c2)[0];
+        let r = b.ins().iadd(r1, r2);
+        b.ins().return_(&[r]);
+    });
+    let sum6 = build("sum6", &[I32; 6], &[I32], |b, a| {
+        let mut acc = a[0];
+        for (k, &v) in a[1..].iter().enumerate() {
+            let sh = b.ins().ishl_imm_s(v, (k + 1) as i64);
+            acc = b.ins().bxor(acc, sh);
+        }
+        b.ins().return_(&[acc]);
+    });
+    let main = build("main", &[], &[I32], |b, _| {
+        let f = import(b, "fib", &[I32], &[I32]);
+        let s = import(b, "sum6", &[I32; 6], &[I32]);
+        let fifteen = b.ins().iconst(I32, 15);
+        let c = b.ins().call(f, &[fifteen]);
+        let r = b.inst_results(c)[0];
+        let args: Vec<_> = (1..=6).map(|k| b.ins().iconst(I32, k * 11)).collect();
+        let c = b.ins().call(s, &args);
+        let r2 = b.inst_results(c)[0];
+        let sh = b.ins().ishl_imm_s(r2, 16);
+        let out = b.ins().bor(r, sh);
+        b.ins().return_(&[out]);
+    });
+    fn fib_host(n: i32) -> i32 {
+        if n < 2 { n } else { fib_host(n - 1) + fib_host(n - 2) }
+    }
+    let mut s6 = 11;
+    for k in 2..=6 {
+        s6 ^= (k * 11) << (k - 1);
+    }
+    let want = fib_host(15) | (s6 << 16);
+    assert_eq!(run_main(vec![main, fib, sum6]), want);
+}
+
+#[test]
+fn memory_bytes_halves_words_on_the_stack() {
+    // Fill a 64-byte stack array with bytes i*37, read back as signed bytes, halves and words.
+    let main = build("main", &[], &[I32], |b, _| {
+        let slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 64, 3));
+        let base = b.ins().stack_addr(I32, slot, 0);
+        let flags = MemFlagsData::trusted();
+        for i in 0..64i64 {
+            let v = b.ins().iconst(I32, (i * 37) & 0xff);
+            b.ins().istore8(flags, v, base, i as i32);
+        }
+        let mut acc = b.ins().iconst(I32, 0);
+        for i in 0..8 {
+            let sb = b.ins().sload8(I32, flags, base, i * 7);
+            let uh = b.ins().uload16(I32, flags, base, i * 6);
+            let w = b.ins().load(I32, flags, base, i * 8);
+            let t = b.ins().iadd(sb, uh);
+            let t = b.ins().bxor(t, w);
+            acc = b.ins().iadd(acc, t);
+        }
+        b.ins().return_(&[acc]);
+    });
+    let mem: Vec<u8> = (0..64).map(|i| ((i * 37) & 0xff) as u8).collect();
+    let mut acc = 0i32;
+    for i in 0..8usize {
+        let sb = mem[i * 7] as i8 as i32;
+        let uh = u16::from_le_bytes([mem[i * 6], mem[i * 6 + 1]]) as i32;
+        let w = i32::from_le_bytes(mem[i * 8..i * 8 + 4].try_into().unwrap());
+        acc = acc.wrapping_add(sb.wrapping_add(uh) ^ w);
+    }
+    assert_eq!(run_main(vec![main]), acc);
+}
+
+#[test]
+fn division_and_remainder_through_runtime_routines() {
+    let f = build("divs", &[I32, I32], &[I32], |b, a| {
+        let q = b.ins().sdiv(a[0], a[1]);
+        let r = b.ins().srem(a[0], a[1]);
+        let uq = b.ins().udiv(a[0], a[1]);
+        let ur = b.ins().urem(a[0], a[1]);
+        let by7 = b.ins().udiv_imm_s(a[0], 7);
+        let t = b.ins().imul_imm_s(q, 1000);
+        let t = b.ins().iadd(t, r);
+        let t = b.ins().bxor(t, uq);
+        let t = b.ins().iadd(t, ur);
+        let t = b.ins().iadd(t, by7);
+        b.ins().return_(&[t]);
+    });
+    for &(x, y) in &[(100i32, 7i32), (-100, 7), (12345, -13), (-5, -3), (7, 100)] {
+        let t = (x / y).wrapping_mul(1000).wrapping_add(x % y);
+        let t = t ^ ((x as u32) / (y as u32)) as i32;
+        let t = t.wrapping_add(((x as u32) % (y as u32)) as i32);
+        let want = t.wrapping_add(((x as u32) / 7) as i32);
+        assert_eq!(call_with(f.clone(), "divs", &[x, y]), want, "divs({x},{y})");
+    }
+}
+
+#[test]
+fn many_live_values_force_spills() {
+    // 80 values all live until the end, then combined: more than the allocatable registers.
+    let f = build("spill", &[I32, I32], &[I32], |b, a| {
+        let mut vals = Vec::new();
+        let mut x = a[0];
+        for k in 0..80i64 {
+            x = b.ins().iadd_imm_s(x, k * 3 + 1);
+            let y = b.ins().bxor(x, a[1]);
+            vals.push(y);
+        }
+        // combine in reverse order so every value stays live to the end
+        let mut acc = b.ins().iconst(I32, 0);
+        for (k, &v) in vals.iter().enumerate().rev() {
+            let t = b.ins().ishl_imm_s(acc, 1);
+            let t2 = b.ins().iadd_imm_s(v, k as i64);
+            acc = b.ins().bxor(t, t2);
+        }
+        b.ins().return_(&[acc]);
+    });
+    let (a0, a1) = (12, 0x5a5a);
+    let mut vals = Vec::new();
+    let mut x: i32 = a0;
+    for k in 0..80 {
+        x = x.wrapping_add(k * 3 + 1);
+        vals.push(x ^ a1);
+    }
+    let mut acc: i32 = 0;
+    for (k, &v) in vals.iter().enumerate().rev() {
+        acc = (acc << 1) ^ v.wrapping_add(k as i32);
+    }
+    assert_eq!(call_with(f, "spill", &[a0, a1]), acc);
+}
+
+#[test]
+fn floats_convert_compare_and_loop() {
+    // s = sum over i in 0..n of (float(i) * 0.5 + 1.25); if s > 10.0 then s - 3.0 else s * 2.0;
+    // returns fix(s * 4.0) (truncating).
+    let f = build("fl", &[I32], &[I32], |b, a| {
+        let n = a[0];
+        let body = b.create_block();
+        let exit = b.create_block();
+        b.append_block_param(body, I32);
+        b.append_block_param(body, F32);
+        b.append_block_param(exit, F32);
+        let zero = b.ins().iconst(I32, 0);
+        let fz = b.ins().f32const(0.0);
+        b.ins().jump(body, &[zero.into(), fz.into()]);
+        b.switch_to_block(body);
+        let i = b.block_params(body)[0];
+        let s = b.block_params(body)[1];
+        let fi = b.ins().fcvt_from_sint(F32, i);
+        let half = b.ins().f32const(0.5);
+        let m = b.ins().fmul(fi, half);
+        let c = b.ins().f32const(1.25);
+        let t = b.ins().fadd(m, c);
+        let s2 = b.ins().fadd(s, t);
+        let i2 = b.ins().iadd_imm_s(i, 1);
+        let more = b.ins().icmp(IntCC::SignedLessThan, i2, n);
+        b.ins().brif(more, body, &[i2.into(), s2.into()], exit, &[s2.into()]);
+        b.switch_to_block(exit);
+        let s = b.block_params(exit)[0];
+        let ten = b.ins().f32const(10.0);
+        let gt = b.ins().fcmp(FloatCC::GreaterThan, s, ten);
+        let three = b.ins().f32const(3.0);
+        let two = b.ins().f32const(2.0);
+        let a1 = b.ins().fsub(s, three);
+        let a2 = b.ins().fmul(s, two);
+        let r = b.ins().select(gt, a1, a2);
+        let neg = b.ins().fneg(r);
+        let ab = b.ins().fabs(neg);
+        let four = b.ins().f32const(4.0);
+        let x4 = b.ins().fmul(ab, four);
+        let out = b.ins().fcvt_to_sint(I32, x4);
+        b.ins().return_(&[out]);
+    });
+    for n in [1, 3, 7, 50] {
+        let mut s = 0f32;
+        for i in 0..n {
+            s += i as f32 * 0.5 + 1.25;
+        }
+        let r = if s > 10.0 { s - 3.0 } else { s * 2.0 };
+        let want = (r.abs() * 4.0) as i32;
+        assert_eq!(call_with(f.clone(), "fl", &[n]), want, "fl({n})");
+    }
+}
+
+#[test]
+fn float_loop_cycle_count() {
+    // The figure for the report: a float dot-product-like loop over a 64-element stack array.
+    let main = build("main", &[], &[I32], |b, _| {
+        let slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 256, 3));
+        let base = b.ins().stack_addr(I32, slot, 0);
+        let flags = MemFlagsData::trusted();
+        // init: a[i] = float(i)
+        let init = b.create_block();
+        let loop_ = b.create_block();
+        let done = b.create_block();
+        b.append_block_param(init, I32);
+        b.append_block_param(loop_, I32);
+        b.append_block_param(loop_, F32);
+        b.append_block_param(done, F32);
+        let zero = b.ins().iconst(I32, 0);
+        b.ins().jump(init, &[zero.into()]);
+        b.switch_to_block(init);
+        let i = b.block_params(init)[0];
+        let fi = b.ins().fcvt_from_sint(F32, i);
+        let off = b.ins().ishl_imm_s(i, 2);
+        let p = b.ins().iadd(base, off);
+        b.ins().store(flags, fi, p, 0);
+        let i2 = b.ins().iadd_imm_s(i, 1);
+        let more = b.ins().icmp_imm_s(IntCC::SignedLessThan, i2, 64);
+        let fz = b.ins().f32const(0.0);
+        b.ins().brif(more, init, &[i2.into()], loop_, &[zero.into(), fz.into()]);
+        b.switch_to_block(loop_);
+        let i = b.block_params(loop_)[0];
+        let s = b.block_params(loop_)[1];
+        let off = b.ins().ishl_imm_s(i, 2);
+        let p = b.ins().iadd(base, off);
+        let x = b.ins().load(F32, flags, p, 0);
+        let k = b.ins().f32const(0.25);
+        let m = b.ins().fmul(x, k);
+        let s2 = b.ins().fadd(s, m);
+        let i2 = b.ins().iadd_imm_s(i, 1);
+        let more = b.ins().icmp_imm_s(IntCC::SignedLessThan, i2, 64);
+        b.ins().brif(more, loop_, &[i2.into(), s2.into()], done, &[s2.into()]);
+        b.switch_to_block(done);
+        let s = b.block_params(done)[0];
+        let r = b.ins().fcvt_to_sint(I32, s);
+        b.ins().return_(&[r]);
+    });
+    let want = (0..64).map(|i| i as f32 * 0.25).sum::<f32>() as i32;
+    for fast_math in [false, true] {
+        let p = link(vec![main.clone()], "main", &epyc_epiphany::Flags { fast_math });
+        let out = run(&p);
+        assert_eq!(out.exit, want);
+        let code: usize = p.compiled.iter().map(|(_, c)| c.code.len()).sum();
+        eprintln!(
+            "float loop (64 iterations init + 64 multiply-add), fast_math={fast_math}: {} cycles, {} bytes of code\n{}",
+            out.cycles,
+            code,
+            epyc_epiphany::disassemble(&p.compiled[0].1)
+        );
+    }
+}
