@@ -101,10 +101,10 @@ pub struct Core {
     pub cycle: u64,
     /// Cycle at which each register's newest value can be used.
     pub ready: [u64; 64],
-    /// Cycle and unit class of the last issued instruction (for dual issue).
+    /// Cycle of the last issued instruction (for dual issue).
     pub last_issue: u64,
-    pub last_class: u8,
-    pub paired: bool,
+    /// Unit class that may still issue in cycle `last_issue` (see `exec::issue`).
+    pub pair_with: u8,
     pub ctr: Counters,
 }
 
@@ -154,8 +154,7 @@ impl Core {
             cycle: 0,
             ready: [0; 64],
             last_issue: 0,
-            last_class: 0,
-            paired: true,
+            pair_with: 0xFF,
             ctr: Counters::default(),
         }
     }

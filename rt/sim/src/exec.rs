@@ -14,6 +14,10 @@ use crate::uop::{Kind, Uop, SUB_RM};
 const ALONE: u8 = 0;
 const IALU: u8 = 1;
 const FPU: u8 = 2;
+/// `pair_with` value that matches no class.
+const NONE: u8 = 0xFF;
+/// The class that can dual-issue after each class.
+const PARTNER: [u8; 3] = [NONE, FPU, IALU];
 
 /// Where trap output goes.
 pub struct Io {
@@ -37,15 +41,12 @@ impl Io {
 }
 
 /// Issue an instruction whose operands are ready at `ready`; returns its issue cycle.
+/// `c.pair_with` is the class that may still issue in the last issue cycle (IALU after an FPU
+/// instruction or the reverse; none after a pair, a flow instruction or a stall).
 #[inline(always)]
 fn issue(c: &mut Core, ready: u64, class: u8) -> u64 {
-    if class != ALONE
-        && !c.paired
-        && c.last_class != ALONE
-        && c.last_class != class
-        && ready <= c.last_issue
-    {
-        c.paired = true;
+    if class == c.pair_with && ready <= c.last_issue {
+        c.pair_with = NONE;
         c.ctr.dual_issues += 1;
         return c.last_issue;
     }
@@ -56,8 +57,7 @@ fn issue(c: &mut Core, ready: u64, class: u8) -> u64 {
         c.cycle
     };
     c.last_issue = t;
-    c.last_class = class;
-    c.paired = false;
+    c.pair_with = PARTNER[class as usize];
     c.cycle = t + 1;
     t
 }
@@ -66,7 +66,7 @@ fn issue(c: &mut Core, ready: u64, class: u8) -> u64 {
 fn taken(c: &mut Core, t: u64) {
     c.cycle = t + BRANCH_TAKEN;
     c.ctr.branch_stalls += BRANCH_TAKEN - 1;
-    c.last_class = ALONE;
+    c.pair_with = NONE;
 }
 
 /// A stall that blocks the whole core (remote/external access).
@@ -78,7 +78,7 @@ fn block(c: &mut Core, cycles: u64, fetch: bool) {
     } else {
         c.ctr.load_stalls += cycles;
     }
-    c.last_class = ALONE;
+    c.pair_with = NONE;
 }
 
 #[inline(always)]
@@ -94,17 +94,16 @@ fn logic_flags(c: &mut Core, v: u32) {
     c.av = false;
 }
 
-/// Fetch (and decode into the cache) the instruction at the core's PC.
+/// Fetch (and decode into the cache) the instruction at the core's PC. A PC outside fetchable
+/// memory gives `Kind::BadFetch`, which faults when executed.
 #[inline(always)]
-fn fetch(c: &mut Core, mem: &mut Mem) -> Result<Uop, FaultKind> {
+fn fetch(c: &mut Core, mem: &mut Mem) -> Uop {
     let pc = c.pc;
     if pc < SRAM_SIZE && pc & 1 == 0 {
         let idx = c.idx;
-        let cache = &mem.cache[idx];
-        if !cache.is_empty() {
-            let u = cache[(pc >> 1) as usize];
+        if let Some(u) = mem.cache[idx].get((pc >> 1) as usize) {
             if u.kind != Kind::Undecoded {
-                return Ok(u);
+                return *u;
             }
         }
         return fill_cache(mem, idx, pc);
@@ -113,39 +112,45 @@ fn fetch(c: &mut Core, mem: &mut Mem) -> Result<Uop, FaultKind> {
 }
 
 #[cold]
-fn fill_cache(mem: &mut Mem, idx: usize, off: u32) -> Result<Uop, FaultKind> {
+fn fill_cache(mem: &mut Mem, idx: usize, off: u32) -> Uop {
     if mem.cache[idx].is_empty() {
         mem.cache[idx] = vec![Uop::UNDECODED; (SRAM_SIZE / 2) as usize];
     }
-    let word = mem.fetch_word(idx, off).ok_or(FaultKind::BadFetch)?;
+    let Some(word) = mem.fetch_word(idx, off) else {
+        return Uop::BAD_FETCH;
+    };
     let u = crate::decode::decode(word);
     if off + u.len as u32 > SRAM_SIZE {
-        return Err(FaultKind::BadFetch);
+        return Uop::BAD_FETCH;
     }
     mem.cache[idx][(off >> 1) as usize] = u;
     mem.code_hi[idx] = mem.code_hi[idx].max(off + 4);
-    Ok(u)
+    u
 }
 
 #[cold]
-fn fetch_slow(c: &mut Core, mem: &mut Mem) -> Result<Uop, FaultKind> {
+fn fetch_slow(c: &mut Core, mem: &mut Mem) -> Uop {
     if c.pc & 1 != 0 {
-        return Err(FaultKind::BadFetch);
+        return Uop::BAD_FETCH;
     }
     match mem.translate(c.idx, c.pc) {
         Target::Sram { idx, off } if idx == c.idx => fill_cache(mem, idx, off),
         Target::Sram { idx, .. } => {
-            let word = mem.fetch_word(c.idx, c.pc).ok_or(FaultKind::BadFetch)?;
+            let Some(word) = mem.fetch_word(c.idx, c.pc) else {
+                return Uop::BAD_FETCH;
+            };
             let h = hops((c.row, c.col), mem.coords(idx));
             block(c, REMOTE_READ_BASE + REMOTE_READ_PER_HOP * h, true);
-            Ok(crate::decode::decode(word))
+            crate::decode::decode(word)
         }
         Target::Dram { .. } => {
-            let word = mem.fetch_word(c.idx, c.pc).ok_or(FaultKind::BadFetch)?;
+            let Some(word) = mem.fetch_word(c.idx, c.pc) else {
+                return Uop::BAD_FETCH;
+            };
             block(c, EXTERNAL_FETCH, true);
-            Ok(crate::decode::decode(word))
+            crate::decode::decode(word)
         }
-        _ => Err(FaultKind::BadFetch),
+        _ => Uop::BAD_FETCH,
     }
 }
 
@@ -253,7 +258,7 @@ fn store_slow(c: &mut Core, mem: &mut Mem, addr: u32, n: u32, v: u64) -> Result<
             mem.write_dram(off, n, v);
             c.cycle += DRAM_WRITE;
             c.ctr.e1_stalls += DRAM_WRITE;
-            c.last_class = ALONE;
+            c.pair_with = NONE;
             Ok(())
         }
         Target::Mmr { idx, off } if idx == c.idx => {
@@ -348,7 +353,7 @@ pub fn run(c: &mut Core, mem: &mut Mem, io: &mut Io, horizon: u64) -> Result<Sto
         if c.state != State::Running {
             break;
         }
-        let u = fetch(c, mem)?;
+        let u = fetch(c, mem);
         step(c, mem, io, u)?;
     }
     Ok(Stop::Yield)
@@ -363,7 +368,7 @@ fn run_traced(c: &mut Core, mem: &mut Mem, io: &mut Io, horizon: u64) -> Result<
         if c.state != State::Running {
             break;
         }
-        let u = fetch(c, mem)?;
+        let u = fetch(c, mem);
         let text = crate::decode::describe(mem, c.idx, c.pc);
         eprintln!("[{},{}] {:>10} {:08x}: {text}", c.row, c.col, c.cycle, c.pc);
         step(c, mem, io, u)?;
@@ -684,6 +689,10 @@ fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKin
         Kind::Bkpt => {
             c.pc = pc;
             return Err(FaultKind::Breakpoint);
+        }
+        Kind::BadFetch => {
+            c.pc = pc;
+            return Err(FaultKind::BadFetch);
         }
         Kind::Unimpl | Kind::Invalid | Kind::Undecoded => {
             c.pc = pc;

@@ -13,7 +13,7 @@ use crate::mmr;
 
 /// Cycles each core runs before the next core's turn. Remote writes are delivered at quantum
 /// starts, so their modelled arrival time is honoured to within half a quantum.
-pub const QUANTUM: u64 = 16;
+pub const QUANTUM: u64 = 32;
 /// Cycle limit when none is given: a program spinning forever still ends.
 pub const DEFAULT_MAX_CYCLES: u64 = 5_000_000_000;
 

@@ -10,6 +10,8 @@ pub enum Kind {
     Undecoded,
     /// An invalid encoding (fault when executed).
     Invalid,
+    /// The PC is not in fetchable memory (never cached; faults when executed).
+    BadFetch,
     Nop,
     Idle,
     Rti,
@@ -103,6 +105,15 @@ pub struct Uop {
 impl Uop {
     pub const UNDECODED: Uop = Uop {
         kind: Kind::Undecoded,
+        rd: 0,
+        rn: 0,
+        rm: 0,
+        c: 0,
+        len: 2,
+        imm: 0,
+    };
+    pub const BAD_FETCH: Uop = Uop {
+        kind: Kind::BadFetch,
         rd: 0,
         rn: 0,
         rm: 0,
