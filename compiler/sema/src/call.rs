@@ -151,7 +151,13 @@ impl<'n> Engine<'n> {
             fx.file = saved_file;
             args.push(v?);
         }
-        let key = SpecKey { def: d, args: args.iter().map(|a| a.1).collect() };
+        let def = &self.n.defs[d as usize];
+        let key_args = args
+            .iter()
+            .zip(&def.params)
+            .map(|(a, p)| if def.exponent_params.contains(p) { a.1 } else { a.1.stored() })
+            .collect();
+        let key = SpecKey { def: d, args: key_args };
         let id = self.spec(key.clone());
         let ret = self.ret_of(&key);
         let ty = self.ty(ret);

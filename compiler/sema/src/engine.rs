@@ -246,7 +246,15 @@ impl<'n> Engine<'n> {
         if let Some(&id) = self.slot_ix.get(&key) {
             return id;
         }
-        if key.def != MAIN_DEF && !self.value_keys.contains_key(&key.def) {
+        // The first specialisation of a function is what a value of it denotes, unless calls
+        // through run-time function values chose one; a placeholder for a value never called
+        // (argument types unknown) gives way to the first real one.
+        let placeholder = |k: &SpecKey| k.args.contains(&T::Bottom);
+        let replace = match self.value_keys.get(&key.def) {
+            None => true,
+            Some((k, from_indirect)) => !from_indirect && placeholder(k) && !placeholder(&key),
+        };
+        if key.def != MAIN_DEF && replace {
             self.value_keys.insert(key.def, (key.clone(), false));
             self.changed = true;
         }

@@ -96,7 +96,18 @@ impl<'n> Engine<'n> {
         } else {
             self.n.defs[key.def as usize].body.clone()
         };
-        let mut body = self.block(&mut fx, &body_ast);
+        let mut body = if key.args.contains(&T::Bottom) {
+            // A function value never called with known argument types (or a call whose
+            // argument types are not known yet in this round): nothing to type.
+            let id = self.string("function called with arguments of unknown type");
+            fx.reachable = false;
+            vec![Stmt {
+                kind: StmtKind::Raise(tir::RtError::TypeError, Some(id)),
+                pos: self.pos(site),
+            }]
+        } else {
+            self.block(&mut fx, &body_ast)
+        };
         if fx.reachable && !fx.is_main {
             if let Err(why) = self.join(fx.ret, T::None) {
                 let at = fx.ret_site.unwrap_or(site);
@@ -114,9 +125,8 @@ impl<'n> Engine<'n> {
                 });
             }
         }
-        if fx.ret == T::Bottom {
-            fx.ret = T::None;
-        }
+        // A function that never returns (or was not typed) keeps `Bottom` in its facts, so its
+        // callers' types are not polluted; its TIR return type is none.
         self.case_warnings(&fx, site);
         let locals = fx
             .locals
@@ -278,7 +288,8 @@ impl<'n> Engine<'n> {
                 (n.clone(), self.globals[g.index()].1)
             }
         };
-        let t = t.stored();
+        // IntNN survives in variables only assigned non-negative constants (and parameters
+        // specialised for one): `x ** n` stays an int there.
         let new = match old {
             None => VarFact { t, site },
             Some(f) => match self.join(f.t, t) {

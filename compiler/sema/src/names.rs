@@ -29,6 +29,9 @@ pub struct Def {
     /// Names local to the function: parameters and names it assigns, minus module variables
     /// assigned (in execution order) before the `def` (D20) and `global` names.
     pub locals: HashSet<String>,
+    /// Parameters used as the exponent of `**`: only for these does a specialisation keep
+    /// "non-negative int constant" apart from "int" (`pow(2, 10)` is an int, D34).
+    pub exponent_params: HashSet<String>,
 }
 
 pub struct Names {
@@ -193,8 +196,11 @@ impl Collector<'_> {
             .filter(|n| !self.assigned.contains(n) && !declared_global.contains(n))
             .chain(params.iter().cloned())
             .collect();
+        let mut exponent_params = HashSet::new();
+        exponents(&f.body, &params, &mut exponent_params);
         let r = f.range();
         self.names.defs.push(Def {
+            exponent_params,
             name: f.name.to_string(),
             module: m,
             file: self.names.modules[m].file,
@@ -205,6 +211,70 @@ impl Collector<'_> {
             body: f.body.clone(),
             locals,
         });
+    }
+}
+
+/// Parameters that appear as the right operand of `**` in these statements.
+fn exponents(body: &[ast::Stmt], params: &[String], out: &mut HashSet<String>) {
+    fn expr(e: &ast::Expr, params: &[String], out: &mut HashSet<String>) {
+        match e {
+            ast::Expr::BinOp(b) => {
+                if b.op == ast::Operator::Pow {
+                    if let ast::Expr::Name(n) = &*b.right {
+                        if params.iter().any(|p| p == n.id.as_str()) {
+                            out.insert(n.id.to_string());
+                        }
+                    }
+                }
+                expr(&b.left, params, out);
+                expr(&b.right, params, out);
+            }
+            ast::Expr::UnaryOp(u) => expr(&u.operand, params, out),
+            ast::Expr::BoolOp(b) => b.values.iter().for_each(|v| expr(v, params, out)),
+            ast::Expr::Compare(c) => {
+                expr(&c.left, params, out);
+                c.comparators.iter().for_each(|v| expr(v, params, out));
+            }
+            ast::Expr::Call(c) => c.args.iter().for_each(|v| expr(v, params, out)),
+            ast::Expr::IfExp(i) => {
+                expr(&i.test, params, out);
+                expr(&i.body, params, out);
+                expr(&i.orelse, params, out);
+            }
+            ast::Expr::Subscript(s) => {
+                expr(&s.value, params, out);
+                expr(&s.slice, params, out);
+            }
+            ast::Expr::List(l) => l.elts.iter().for_each(|v| expr(v, params, out)),
+            _ => {}
+        }
+    }
+    for s in body {
+        match s {
+            ast::Stmt::Expr(e) => expr(&e.value, params, out),
+            ast::Stmt::Assign(a) => expr(&a.value, params, out),
+            ast::Stmt::AugAssign(a) => {
+                if a.op == ast::Operator::Pow {
+                    if let ast::Expr::Name(n) = &*a.value {
+                        if params.iter().any(|p| p == n.id.as_str()) {
+                            out.insert(n.id.to_string());
+                        }
+                    }
+                }
+                expr(&a.value, params, out)
+            }
+            ast::Stmt::Return(r) => {
+                if let Some(v) = &r.value {
+                    expr(v, params, out)
+                }
+            }
+            ast::Stmt::If(i) => expr(&i.test, params, out),
+            ast::Stmt::While(w) => expr(&w.test, params, out),
+            _ => {}
+        }
+        for inner in nested_blocks(s) {
+            exponents(inner, params, out);
+        }
     }
 }
 
