@@ -7,8 +7,39 @@
 //! let result = sim.run();
 //! print!("{}", String::from_utf8_lossy(&result.output));
 //! ```
-//! The cycle model is documented in [`timing`]; what is modelled and what is not in the crate's
-//! README-style notes in `machine.rs` and `timing.rs`.
+//! The cycle model is documented, number by number with its source, in [`timing`].
+//!
+//! # What is modelled
+//! - Workgroups of 1x1 to 32x32 cores (first core at (32, 8) by default), 32 KB SRAM each,
+//!   global addressing `(row << 26) | (col << 20) | local` with window 0 as the local alias,
+//!   32 MB shared DRAM at 0x8E000000 (checked before core windows, as Adapteva's simulator does).
+//! - ELF loading as e-hal: every PT_LOAD by address (local → every core, global on-chip → that
+//!   core, DRAM window → DRAM), all cores started together at PC 0 (the reset vector).
+//! - The whole E16G301 instruction set through `epiphany-isa`'s decoder (FEXT/FDEP/LFSR/FRECIP/
+//!   FSQRT are not E16G301 hardware and fault), pre-decoded per core and invalidated on stores.
+//! - Flags and condition codes as CGEN; the FPU bit-exact to Adapteva's simulator (`fpu`),
+//!   CONFIG rounding (TRM) and integer (ARITHMODE) modes, BZ/BN/BV and sticky BIS/BVS/BUS,
+//!   enabled FPU exceptions raising IVT 1.
+//! - Special registers (CONFIG, STATUS/FSTATUS, PC, IRET, IMASK, ILAT/ILATST/ILATCL, IPEND,
+//!   LC/LS/LE, CTIMER0/1 with every CONFIG event source, DMA0/1, MEMSTATUS/MEMPROTECT, MESHCONFIG,
+//!   COREID, ...) by MOVTS/MOVFS and by loads/stores to the register page (0xF0000..; the GPR
+//!   aliases too); other cores' ILATST by global stores (user interrupts between cores).
+//! - Interrupts (priority, IPEND nesting, GIE/GID, RTI), IDLE and wake-up, timers, SWI, WAND
+//!   barrier, TESTSET (word, global on-chip addresses only, as the oracle simulator), DMA
+//!   (register or descriptor start, 2D strides, chaining, completion interrupt), TRAP 0-7.
+//! - Faults (invalid instruction, bad fetch, unaligned/unmapped access, unmodelled register,
+//!   bad TESTSET, BKPT, cycle limit, deadlock) stop the run with core, PC, symbol and
+//!   disassembly. A branch to itself waits like IDLE, so a program stuck there is a deadlock.
+//!
+//! # Not modelled (yet)
+//! - Local memory bank conflicts (no source for the arbitration priorities), router contention
+//!   and per-link bandwidth on the mesh (every write pays only its hop latency), DMA engine
+//!   contention with the core; DMA transfers happen at once and only their duration is charged.
+//! - DMA message mode (message interrupt), MEMPROTECT faults, multicast, MBKPT, the eLink
+//!   registers, reads/writes of another core's special registers other than ILATST (fault).
+//! - Hardware loops follow an assumed semantics (after the instruction at LE, decrement LC and
+//!   jump to LS while LC != 0); GCC never emits them.
+//! - Remote writes become visible at the start of the 32-cycle quantum nearest their arrival.
 
 pub mod core;
 pub mod decode;

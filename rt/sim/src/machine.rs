@@ -244,6 +244,7 @@ impl Simulator {
             if live == 0 {
                 break;
             }
+            self.wand_barrier();
             if !progress && self.mem.posted_ilat.iter().all(|&p| p == 0) {
                 match wake {
                     // Every live core waits for its own timer or DMA: skip ahead to it.
@@ -294,6 +295,26 @@ impl Simulator {
                 .collect(),
             fault,
             host_seconds: start.elapsed().as_secs_f64(),
+        }
+    }
+
+    /// The wired-AND barrier: once every live core has executed WAND, clear the flags and raise
+    /// the WAND interrupt (IVT 8) on all of them (spec §7).
+    fn wand_barrier(&mut self) {
+        let live = || {
+            self.cores
+                .iter()
+                .filter(|c| matches!(c.state, State::Running | State::Idle))
+        };
+        if live().next().is_some() && live().all(|c| c.wand) {
+            for c in self
+                .cores
+                .iter_mut()
+                .filter(|c| matches!(c.state, State::Running | State::Idle))
+            {
+                c.wand = false;
+                c.raise(8);
+            }
         }
     }
 

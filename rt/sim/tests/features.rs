@@ -265,3 +265,40 @@ fn long_timer_wait_is_skipped_not_simulated_cycle_by_cycle() {
     assert!(r.cores[0].cycles >= 0x4000_0000);
     assert!(r.host_seconds < 5.0);
 }
+
+#[test]
+fn wand_barrier_interrupts_every_core_once_all_arrive() {
+    let r = run_asm(
+        "b.l @main
+         .org 0x20
+         b.l @wand_isr
+         .org 0x100
+         main:
+         mov r7, 0
+         ; cores arrive at different times: spin coreid & 3 x 100 times first
+         movfs r0, coreid
+         mov r1, 3
+         and r0, r0, r1
+         lsl r0, r0, 7
+         delay:
+         sub r0, r0, 1
+         bgte.l @delay
+         gie
+         wand
+         idle
+         mov r0, r7
+         trap 3
+         wand_isr:
+         mov r7, 8
+         rti",
+        2,
+        2,
+        1_000_000,
+    );
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert!(
+        r.cores.iter().all(|c| c.exit_code == Some(8)),
+        "{:?}",
+        r.cores
+    );
+}
