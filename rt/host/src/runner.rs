@@ -12,11 +12,13 @@ use std::time::Duration;
 pub const STATUS_OK: i32 = 0;
 pub const STATUS_RUNTIME_ERROR: i32 = 3;
 
-/// Stack of each core thread: large, since recursion should be limited only by memory. It is
+/// Stack of each core thread: large, since recursion should be limited only by memory (and
+/// compiled code allows 100,000 nested calls on the host, `epyc_lower::HOST_MAX_CALL_DEPTH`,
+/// which needs up to ~25 MiB). At least 64 MiB, up to 256 MiB when there are few cores. It is
 /// address space only; pages are committed as they are touched.
 pub fn core_stack_size(cores: u32) -> usize {
     const MIB: usize = 1 << 20;
-    (16 * 1024 * MIB / cores.max(1) as usize).clamp(16 * MIB, 256 * MIB)
+    (16 * 1024 * MIB / cores.max(1) as usize).clamp(64 * MIB, 256 * MIB)
 }
 
 /// Safety net only: cores signal the watcher whenever they block or end.

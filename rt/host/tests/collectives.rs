@@ -182,3 +182,18 @@ fn listing5_communication_is_fast() {
     eprintln!("listing 5 communication pattern on 16 cores: {took:?}");
     assert!(took.as_secs_f64() < 10.0, "took {took:?}");
 }
+
+/// The largest run the driver allows: 1024 cores, each with its full-size stack.
+unsafe extern "C" fn sum_ids(_g: *mut u8) {
+    let total = epyc_reduce(me(), INT, SUM, at(2));
+    if me() == 1023 {
+        epyc_print_int(total);
+    }
+}
+
+#[test]
+fn a_thousand_and_twenty_four_cores() {
+    let out = run(1024, sum_ids);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(out.core(1023), [(1023 * 1024 / 2).to_string()]);
+}
