@@ -123,7 +123,12 @@ impl Frame {
             off += 4;
         }
         let size = off.div_ceil(STACK_ALIGN) * STACK_ALIGN;
-        Frame { size, slot_offsets, spill_base, saves }
+        Frame {
+            size,
+            slot_offsets,
+            spill_base,
+            saves,
+        }
     }
 
     /// Offset from sp of incoming stack argument `index`.

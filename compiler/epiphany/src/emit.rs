@@ -55,14 +55,30 @@ pub struct CompiledFunction {
 
 enum Item {
     Fixed(Inst),
-    Branch { cond: Cond, target: MBlock },
+    Branch {
+        cond: Cond,
+        target: MBlock,
+    },
     Call(RelocTarget),
-    Sym { high: bool, rd: u8, target: RelocTarget, addend: i32 },
+    Sym {
+        high: bool,
+        rd: u8,
+        target: RelocTarget,
+        addend: i32,
+    },
     Label(MBlock),
 }
 
 fn inst(op: Op, rd: u8, rn: u8, rm: u8, imm: i32) -> Inst {
-    Inst { op, size: 4, rd, rn, rm, sub: false, imm }
+    Inst {
+        op,
+        size: 4,
+        rd,
+        rn,
+        rm,
+        sub: false,
+        imm,
+    }
 }
 
 struct Emitter {
@@ -95,7 +111,13 @@ impl Emitter {
     /// Load or store `reg` at `base + off`, through r63 when the displacement does not fit.
     fn mem(&mut self, store: bool, width: Width, reg: u8, base: u8, off: i32) {
         let size = width.bytes() as i32;
-        let mode_op = |mode| if store { Op::Store { width, mode } } else { Op::Load { width, mode } };
+        let mode_op = |mode| {
+            if store {
+                Op::Store { width, mode }
+            } else {
+                Op::Load { width, mode }
+            }
+        };
         if off % size == 0 && (off / size).abs() <= 2047 {
             let mut i = inst(mode_op(AddrMode::Disp), reg, base, 0, off);
             i.sub = off < 0;
@@ -109,7 +131,9 @@ impl Emitter {
         match *cmp {
             Compare::Int { a, b } => self.fixed(inst(Op::Sub, SCRATCH0, a.0 as u8, b.0 as u8, 0)),
             Compare::IntImm { a, imm } => self.fixed(inst(Op::SubImm, SCRATCH0, a.0 as u8, 0, imm)),
-            Compare::Float { a, b } => self.fixed(inst(Op::Fsub, SCRATCH0, a.0 as u8, b.0 as u8, 0)),
+            Compare::Float { a, b } => {
+                self.fixed(inst(Op::Fsub, SCRATCH0, a.0 as u8, b.0 as u8, 0))
+            }
             Compare::Test { a, shift } => {
                 self.fixed(inst(Op::LslImm, SCRATCH0, a.0 as u8, 0, shift as i32))
             }
@@ -149,11 +173,19 @@ pub fn emit(mf: &MFunction, alloc: &Allocated) -> Result<CompiledFunction> {
         }
         b
     };
-    let order: Vec<MBlock> = mf.layout.iter().copied().filter(|b| forward[b.0 as usize].is_none()).collect();
+    let order: Vec<MBlock> = mf
+        .layout
+        .iter()
+        .copied()
+        .filter(|b| forward[b.0 as usize].is_none())
+        .collect();
     if order.first() != Some(&MBlock(0)) {
         return Err(anyhow!("entry block is not first in the layout"));
     }
-    let mut e = Emitter { items: Vec::new(), srcloc: SourceLoc::default() };
+    let mut e = Emitter {
+        items: Vec::new(),
+        srcloc: SourceLoc::default(),
+    };
     // Prologue: allocate the frame, then save lr and the callee-saved registers we use.
     if frame.size > 0 {
         e.add_imm(SP, SP, -(frame.size as i32));
@@ -171,12 +203,20 @@ pub fn emit(mf: &MFunction, alloc: &Allocated) -> Result<CompiledFunction> {
                         e.fixed(inst(Op::Mov(Cond::Al), *rd, *rn, 0, 0));
                     }
                 }
-                AInst::Spill { slot, rn } => {
-                    e.mem(true, Width::Word, *rn, SP, (frame.spill_base + 4 * slot) as i32)
-                }
-                AInst::Reload { rd, slot } => {
-                    e.mem(false, Width::Word, *rd, SP, (frame.spill_base + 4 * slot) as i32)
-                }
+                AInst::Spill { slot, rn } => e.mem(
+                    true,
+                    Width::Word,
+                    *rn,
+                    SP,
+                    (frame.spill_base + 4 * slot) as i32,
+                ),
+                AInst::Reload { rd, slot } => e.mem(
+                    false,
+                    Width::Word,
+                    *rd,
+                    SP,
+                    (frame.spill_base + 4 * slot) as i32,
+                ),
                 AInst::Inst(mi, loc) => {
                     e.srcloc = *loc;
                     emit_inst(&mut e, mi, &frame, next, &resolve)?;
@@ -227,9 +267,17 @@ fn emit_inst(
             };
             e.fixed(inst(op, r(*rd), r(*rn), r(*rm), 0));
         }
-        MInst::FpuMac { sub, rd, acc, rn, rm } => {
+        MInst::FpuMac {
+            sub,
+            rd,
+            acc,
+            rn,
+            rm,
+        } => {
             if rd != acc {
-                return Err(anyhow!("fmadd destination not allocated to its accumulator"));
+                return Err(anyhow!(
+                    "fmadd destination not allocated to its accumulator"
+                ));
             }
             let op = if *sub { Op::Fmsub } else { Op::Fmadd };
             e.fixed(inst(op, r(*rd), r(*rn), r(*rm), 0));
@@ -254,7 +302,12 @@ fn emit_inst(
         MInst::LoadImm { rd, imm } => e.mov_imm(r(*rd), *imm),
         MInst::LoadSym { rd, target, addend } => {
             for high in [false, true] {
-                e.push(Item::Sym { high, rd: r(*rd), target: target.clone(), addend: *addend });
+                e.push(Item::Sym {
+                    high,
+                    rd: r(*rd),
+                    target: target.clone(),
+                    addend: *addend,
+                });
             }
         }
         MInst::Mov { rd, rn } => {
@@ -262,27 +315,74 @@ fn emit_inst(
                 e.fixed(inst(Op::Mov(Cond::Al), r(*rd), r(*rn), 0, 0));
             }
         }
-        MInst::SetCond { rd, cmp, cond, negate } => {
+        MInst::SetCond {
+            rd,
+            cmp,
+            cond,
+            negate,
+        } => {
             e.compare(cmp);
             e.mov_imm(r(*rd), 0);
             e.mov_imm(SCRATCH1, if *negate { u32::MAX } else { 1 });
             e.fixed(inst(Op::Mov(*cond), r(*rd), SCRATCH1, 0, 0));
         }
-        MInst::Select { rd, cmp, cond, a, b } => {
+        MInst::Select {
+            rd,
+            cmp,
+            cond,
+            a,
+            b,
+        } => {
             if rd != b {
-                return Err(anyhow!("select destination not allocated to its else-value"));
+                return Err(anyhow!(
+                    "select destination not allocated to its else-value"
+                ));
             }
             e.compare(cmp);
             e.fixed(inst(Op::Mov(*cond), r(*rd), r(*a), 0, 0));
         }
-        MInst::Load { width, rd, base, off } => e.mem(false, *width, r(*rd), r(*base), *off),
-        MInst::Store { width, src, base, off } => e.mem(true, *width, r(*src), r(*base), *off),
-        MInst::LoadIdx { width, rd, base, idx } => {
-            e.fixed(inst(Op::Load { width: *width, mode: AddrMode::Index }, r(*rd), r(*base), r(*idx), 0))
-        }
-        MInst::StoreIdx { width, src, base, idx } => {
-            e.fixed(inst(Op::Store { width: *width, mode: AddrMode::Index }, r(*src), r(*base), r(*idx), 0))
-        }
+        MInst::Load {
+            width,
+            rd,
+            base,
+            off,
+        } => e.mem(false, *width, r(*rd), r(*base), *off),
+        MInst::Store {
+            width,
+            src,
+            base,
+            off,
+        } => e.mem(true, *width, r(*src), r(*base), *off),
+        MInst::LoadIdx {
+            width,
+            rd,
+            base,
+            idx,
+        } => e.fixed(inst(
+            Op::Load {
+                width: *width,
+                mode: AddrMode::Index,
+            },
+            r(*rd),
+            r(*base),
+            r(*idx),
+            0,
+        )),
+        MInst::StoreIdx {
+            width,
+            src,
+            base,
+            idx,
+        } => e.fixed(inst(
+            Op::Store {
+                width: *width,
+                mode: AddrMode::Index,
+            },
+            r(*src),
+            r(*base),
+            r(*idx),
+            0,
+        )),
         MInst::StackAddr { rd, slot, off } => {
             let base = *frame
                 .slot_offsets
@@ -290,12 +390,20 @@ fn emit_inst(
                 .ok_or_else(|| anyhow!("unknown stack slot {slot}"))?;
             e.add_imm(r(*rd), SP, base as i32 + off);
         }
-        MInst::LoadIncomingArg { rd, index } => {
-            e.mem(false, Width::Word, r(*rd), SP, frame.incoming_arg(*index) as i32)
-        }
-        MInst::StoreOutgoingArg { src, index } => {
-            e.mem(true, Width::Word, r(*src), SP, Frame::outgoing_arg(*index) as i32)
-        }
+        MInst::LoadIncomingArg { rd, index } => e.mem(
+            false,
+            Width::Word,
+            r(*rd),
+            SP,
+            frame.incoming_arg(*index) as i32,
+        ),
+        MInst::StoreOutgoingArg { src, index } => e.mem(
+            true,
+            Width::Word,
+            r(*src),
+            SP,
+            Frame::outgoing_arg(*index) as i32,
+        ),
         MInst::Call { target, callee, .. } => match (target, callee) {
             (Some(t), _) => e.push(Item::Call(t.clone())),
             (None, Some(c)) => e.fixed(inst(Op::Jalr, 0, r(*c), 0, 0)),
@@ -304,18 +412,36 @@ fn emit_inst(
         MInst::Jump { target, .. } => {
             let t = resolve(*target);
             if Some(t) != next {
-                e.push(Item::Branch { cond: Cond::Al, target: t });
+                e.push(Item::Branch {
+                    cond: Cond::Al,
+                    target: t,
+                });
             }
         }
-        MInst::CondBr { cmp, cond, taken, not_taken } => {
+        MInst::CondBr {
+            cmp,
+            cond,
+            taken,
+            not_taken,
+        } => {
             e.compare(cmp);
             let (t, f) = (resolve(*taken), resolve(*not_taken));
-            e.push(Item::Branch { cond: *cond, target: t });
+            e.push(Item::Branch {
+                cond: *cond,
+                target: t,
+            });
             if Some(f) != next {
-                e.push(Item::Branch { cond: Cond::Al, target: f });
+                e.push(Item::Branch {
+                    cond: Cond::Al,
+                    target: f,
+                });
             }
         }
-        MInst::BrTable { idx, targets, default } => {
+        MInst::BrTable {
+            idx,
+            targets,
+            default,
+        } => {
             for (i, t) in targets.iter().enumerate() {
                 let i = i as i32;
                 if i <= 1023 {
@@ -324,11 +450,17 @@ fn emit_inst(
                     e.mov_imm(SCRATCH1, i as u32);
                     e.fixed(inst(Op::Sub, SCRATCH0, r(*idx), SCRATCH1, 0));
                 }
-                e.push(Item::Branch { cond: Cond::Eq, target: resolve(*t) });
+                e.push(Item::Branch {
+                    cond: Cond::Eq,
+                    target: resolve(*t),
+                });
             }
             let d = resolve(*default);
             if Some(d) != next {
-                e.push(Item::Branch { cond: Cond::Al, target: d });
+                e.push(Item::Branch {
+                    cond: Cond::Al,
+                    target: d,
+                });
             }
         }
         MInst::Ret { .. } => {
@@ -340,7 +472,10 @@ fn emit_inst(
             }
             e.fixed(inst(Op::Jr, 0, LR, 0, 0));
         }
-        MInst::Halt => e.fixed(Inst { imm: 3, ..Inst::new(Op::Trap, 2) }),
+        MInst::Halt => e.fixed(Inst {
+            imm: 3,
+            ..Inst::new(Op::Trap, 2)
+        }),
     }
     Ok(())
 }
@@ -351,7 +486,11 @@ fn finish(e: Emitter, frame_size: u32) -> Result<CompiledFunction> {
     let mut sizes = Vec::with_capacity(items.len());
     for (item, _) in &items {
         sizes.push(match item {
-            Item::Fixed(i) => encode_shortest(i).map_err(|er| anyhow!("cannot encode {i:?}: {er}"))?.size as u32,
+            Item::Fixed(i) => {
+                encode_shortest(i)
+                    .map_err(|er| anyhow!("cannot encode {i:?}: {er}"))?
+                    .size as u32
+            }
             Item::Branch { .. } => 2,
             Item::Call(_) | Item::Sym { .. } => 4,
             Item::Label(_) => 0,
@@ -382,7 +521,10 @@ fn finish(e: Emitter, frame_size: u32) -> Result<CompiledFunction> {
             break;
         }
     }
-    let mut out = CompiledFunction { frame_size, ..Default::default() };
+    let mut out = CompiledFunction {
+        frame_size,
+        ..Default::default()
+    };
     let mut last_loc = None;
     for (k, (item, loc)) in items.iter().enumerate() {
         let off = offsets[k];
@@ -398,23 +540,52 @@ fn finish(e: Emitter, frame_size: u32) -> Result<CompiledFunction> {
             }
             Item::Branch { cond, target } => {
                 let disp = labels[target] as i64 - off as i64;
-                let i = Inst { imm: disp as i32, ..Inst::new(Op::B(*cond), sizes[k] as u8) };
-                (encode(&i).map_err(|er| anyhow!("cannot encode branch: {er}"))?, sizes[k] as u8)
+                let i = Inst {
+                    imm: disp as i32,
+                    ..Inst::new(Op::B(*cond), sizes[k] as u8)
+                };
+                (
+                    encode(&i).map_err(|er| anyhow!("cannot encode branch: {er}"))?,
+                    sizes[k] as u8,
+                )
             }
             Item::Call(target) => {
-                out.relocs.push(Reloc { offset: off, kind: RelocKind::Simm24, target: target.clone(), addend: 0 });
+                out.relocs.push(Reloc {
+                    offset: off,
+                    kind: RelocKind::Simm24,
+                    target: target.clone(),
+                    addend: 0,
+                });
                 (encode(&Inst::new(Op::Bl, 4)).context("encoding bl")?, 4)
             }
-            Item::Sym { high, rd, target, addend } => {
-                let (op, kind) = if *high { (Op::Movt, RelocKind::High) } else { (Op::MovImm, RelocKind::Low) };
-                out.relocs.push(Reloc { offset: off, kind, target: target.clone(), addend: *addend });
-                (encode(&inst(op, *rd, 0, 0, 0)).context("encoding mov/movt")?, 4)
+            Item::Sym {
+                high,
+                rd,
+                target,
+                addend,
+            } => {
+                let (op, kind) = if *high {
+                    (Op::Movt, RelocKind::High)
+                } else {
+                    (Op::MovImm, RelocKind::Low)
+                };
+                out.relocs.push(Reloc {
+                    offset: off,
+                    kind,
+                    target: target.clone(),
+                    addend: *addend,
+                });
+                (
+                    encode(&inst(op, *rd, 0, 0, 0)).context("encoding mov/movt")?,
+                    4,
+                )
             }
         };
-        out.code.extend_from_slice(&word.to_le_bytes()[..size as usize]);
+        out.code
+            .extend_from_slice(&word.to_le_bytes()[..size as usize]);
     }
     // Functions are 4-byte aligned (GCC's FUNCTION_BOUNDARY); pad with a 16-bit nop.
-    if out.code.len() % 4 != 0 {
+    if !out.code.len().is_multiple_of(4) {
         let nop = encode(&Inst::new(Op::Nop, 2)).context("encoding nop")?;
         out.code.extend_from_slice(&nop.to_le_bytes()[..2]);
     }

@@ -89,36 +89,117 @@ pub enum Compare {
 #[derive(Clone, Debug, PartialEq)]
 pub enum MInst {
     /// Defines the incoming register arguments at function entry (no code).
-    Args { defs: Vec<(Reg, PReg)> },
-    Alu { op: AluOp, rd: Reg, rn: Reg, rm: Reg },
-    AluImm { op: AluImmOp, rd: Reg, rn: Reg, imm: i32 },
-    Fpu { op: FpuOp, rd: Reg, rn: Reg, rm: Reg },
+    Args {
+        defs: Vec<(Reg, PReg)>,
+    },
+    Alu {
+        op: AluOp,
+        rd: Reg,
+        rn: Reg,
+        rm: Reg,
+    },
+    AluImm {
+        op: AluImmOp,
+        rd: Reg,
+        rn: Reg,
+        imm: i32,
+    },
+    Fpu {
+        op: FpuOp,
+        rd: Reg,
+        rn: Reg,
+        rm: Reg,
+    },
     /// `fmadd`/`fmsub`: rd = acc ± rn * rm; rd is allocated to acc's register.
-    FpuMac { sub: bool, rd: Reg, acc: Reg, rn: Reg, rm: Reg },
-    Unary { op: UnaryOp, rd: Reg, rn: Reg },
+    FpuMac {
+        sub: bool,
+        rd: Reg,
+        acc: Reg,
+        rn: Reg,
+        rm: Reg,
+    },
+    Unary {
+        op: UnaryOp,
+        rd: Reg,
+        rn: Reg,
+    },
     /// float -> int truncating toward zero: switches CONFIG to truncate mode around `fix`.
-    FixTrunc { rd: Reg, rn: Reg },
+    FixTrunc {
+        rd: Reg,
+        rn: Reg,
+    },
     /// rd = 32-bit constant (`mov`, plus `movt` when the high half is not zero).
-    LoadImm { rd: Reg, imm: u32 },
+    LoadImm {
+        rd: Reg,
+        imm: u32,
+    },
     /// rd = address of a symbol + addend (`mov %low` / `movt %high` with relocations).
-    LoadSym { rd: Reg, target: RelocTarget, addend: i32 },
-    Mov { rd: Reg, rn: Reg },
+    LoadSym {
+        rd: Reg,
+        target: RelocTarget,
+        addend: i32,
+    },
+    Mov {
+        rd: Reg,
+        rn: Reg,
+    },
     /// rd = cond ? (negate ? -1 : 1) : 0, after `cmp`.
-    SetCond { rd: Reg, cmp: Compare, cond: Cond, negate: bool },
+    SetCond {
+        rd: Reg,
+        cmp: Compare,
+        cond: Cond,
+        negate: bool,
+    },
     /// rd = cond ? a : b after `cmp`; rd is allocated to b's register.
-    Select { rd: Reg, cmp: Compare, cond: Cond, a: Reg, b: Reg },
+    Select {
+        rd: Reg,
+        cmp: Compare,
+        cond: Cond,
+        a: Reg,
+        b: Reg,
+    },
     /// Load with a displacement (bytes) from a base register; zero-extends bytes/halves.
-    Load { width: Width, rd: Reg, base: Reg, off: i32 },
+    Load {
+        width: Width,
+        rd: Reg,
+        base: Reg,
+        off: i32,
+    },
     /// Load from base + index.
-    LoadIdx { width: Width, rd: Reg, base: Reg, idx: Reg },
-    Store { width: Width, src: Reg, base: Reg, off: i32 },
-    StoreIdx { width: Width, src: Reg, base: Reg, idx: Reg },
+    LoadIdx {
+        width: Width,
+        rd: Reg,
+        base: Reg,
+        idx: Reg,
+    },
+    Store {
+        width: Width,
+        src: Reg,
+        base: Reg,
+        off: i32,
+    },
+    StoreIdx {
+        width: Width,
+        src: Reg,
+        base: Reg,
+        idx: Reg,
+    },
     /// rd = sp + offset of explicit stack slot `slot` + `off`.
-    StackAddr { rd: Reg, slot: u32, off: i32 },
+    StackAddr {
+        rd: Reg,
+        slot: u32,
+        off: i32,
+    },
     /// rd = incoming stack argument number `index` (0 = the fifth argument word).
-    LoadIncomingArg { rd: Reg, index: u32 },
+    LoadIncomingArg {
+        rd: Reg,
+        index: u32,
+    },
     /// Store an outgoing stack argument (0 = the fifth argument word) before a call.
-    StoreOutgoingArg { src: Reg, index: u32 },
+    StoreOutgoingArg {
+        src: Reg,
+        index: u32,
+    },
     /// `bl target` (or `jalr` through `callee` when `target` is None).
     Call {
         target: Option<RelocTarget>,
@@ -127,11 +208,25 @@ pub enum MInst {
         defs: Vec<(Reg, PReg)>,
     },
     /// Block terminators.
-    Jump { target: MBlock, args: Vec<Reg> },
-    CondBr { cmp: Compare, cond: Cond, taken: MBlock, not_taken: MBlock },
+    Jump {
+        target: MBlock,
+        args: Vec<Reg>,
+    },
+    CondBr {
+        cmp: Compare,
+        cond: Cond,
+        taken: MBlock,
+        not_taken: MBlock,
+    },
     /// Compare `idx` with 0..n and branch to `targets[i]`, else to `default`.
-    BrTable { idx: Reg, targets: Vec<MBlock>, default: MBlock },
-    Ret { vals: Vec<(Reg, PReg)> },
+    BrTable {
+        idx: Reg,
+        targets: Vec<MBlock>,
+        default: MBlock,
+    },
+    Ret {
+        vals: Vec<(Reg, PReg)>,
+    },
     /// Leaves the program: `trap 3` (exit) with the trap code in r0; the runtime routine that
     /// reports the trap is called before it, so this is only reached if that routine returns.
     Halt,
@@ -180,7 +275,9 @@ impl MInst {
                 f(rn, Use);
                 f(rd, Def);
             }
-            MInst::FpuMac { rd, acc, rn, rm, .. } => {
+            MInst::FpuMac {
+                rd, acc, rn, rm, ..
+            } => {
                 f(acc, Use);
                 f(rn, Use);
                 f(rm, Use);
@@ -217,7 +314,9 @@ impl MInst {
                 f(base, Use);
                 f(idx, Use);
             }
-            MInst::Call { callee, uses, defs, .. } => {
+            MInst::Call {
+                callee, uses, defs, ..
+            } => {
                 if let Some(c) = callee {
                     f(c, Use);
                 }
@@ -235,8 +334,12 @@ impl MInst {
     pub fn successors(&self) -> Vec<MBlock> {
         match self {
             MInst::Jump { target, .. } => vec![*target],
-            MInst::CondBr { taken, not_taken, .. } => vec![*taken, *not_taken],
-            MInst::BrTable { targets, default, .. } => {
+            MInst::CondBr {
+                taken, not_taken, ..
+            } => vec![*taken, *not_taken],
+            MInst::BrTable {
+                targets, default, ..
+            } => {
                 let mut v = targets.clone();
                 v.push(*default);
                 v

@@ -48,7 +48,11 @@ pub fn disassemble(cf: &CompiledFunction) -> String {
         b[..n].copy_from_slice(&cf.code[off..off + n]);
         let word = u32::from_le_bytes(b);
         let (text, size) = epiphany_isa::disasm_word(word, off as u32);
-        let hex = if size == 2 { format!("{:04x}", word & 0xffff) } else { format!("{word:08x}") };
+        let hex = if size == 2 {
+            format!("{:04x}", word & 0xffff)
+        } else {
+            format!("{word:08x}")
+        };
         let _ = write!(s, "{off:6x}:  {hex:<8}  {text}");
         if let Some(r) = cf.relocs.iter().find(|r| r.offset as usize == off) {
             let _ = write!(s, "    ; {:?} {:?}{:+}", r.kind, r.target, r.addend);

@@ -8,11 +8,20 @@ use epiphany_isa::{decode, encode};
 
 /// Patch the instruction at `offset` of `code` (placed at address `place`) so that it refers to
 /// `value` (the target's address plus the addend).
-pub fn apply_reloc(code: &mut [u8], offset: u32, kind: RelocKind, value: u32, place: u32) -> Result<()> {
+pub fn apply_reloc(
+    code: &mut [u8],
+    offset: u32,
+    kind: RelocKind,
+    value: u32,
+    place: u32,
+) -> Result<()> {
     let o = offset as usize;
-    let bytes = code.get(o..o + 4).ok_or_else(|| anyhow!("relocation at {offset:#x} outside the code"))?;
+    let bytes = code
+        .get(o..o + 4)
+        .ok_or_else(|| anyhow!("relocation at {offset:#x} outside the code"))?;
     let word = u32::from_le_bytes(bytes.try_into().unwrap());
-    let mut inst = decode(word).ok_or_else(|| anyhow!("no instruction at relocation {offset:#x}"))?;
+    let mut inst =
+        decode(word).ok_or_else(|| anyhow!("no instruction at relocation {offset:#x}"))?;
     if inst.size != 4 {
         bail!("relocation at {offset:#x} is not on a 32-bit instruction");
     }

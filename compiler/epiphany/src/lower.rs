@@ -144,17 +144,28 @@ impl<'a> Lowerer<'a> {
     /// The constant value of `v` if it is an `iconst`, sign-extended from its type.
     fn iconst(&self, v: Value) -> Option<i64> {
         let i = self.def_inst(v)?;
-        if let InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } = self.func.dfg.insts[i] {
+        if let InstructionData::UnaryImm {
+            opcode: Opcode::Iconst,
+            imm,
+        } = self.func.dfg.insts[i]
+        {
             let bits = self.ty(v).bits();
             let raw = imm.bits();
-            Some(if bits >= 64 { raw } else { (raw << (64 - bits)) >> (64 - bits) })
+            Some(if bits >= 64 {
+                raw
+            } else {
+                (raw << (64 - bits)) >> (64 - bits)
+            })
         } else {
             None
         }
     }
 
     fn use_count(&self, v: Value) -> u32 {
-        self.uses.get(&self.func.dfg.resolve_aliases(v)).copied().unwrap_or(0)
+        self.uses
+            .get(&self.func.dfg.resolve_aliases(v))
+            .copied()
+            .unwrap_or(0)
     }
 
     fn imm(&mut self, value: u32) -> Reg {
@@ -197,7 +208,11 @@ impl<'a> Lowerer<'a> {
     fn call_routine(&mut self, routine: Routine, args: &[Reg]) -> Reg {
         debug_assert_eq!(args.len(), routine.arity());
         let rd = self.new_vreg();
-        let uses = args.iter().enumerate().map(|(i, &r)| (r, preg(i as u8))).collect();
+        let uses = args
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| (r, preg(i as u8)))
+            .collect();
         self.emit(MInst::Call {
             target: Some(RelocTarget::Symbol(routine.symbol().to_string())),
             callee: None,
@@ -212,7 +227,9 @@ impl<'a> Lowerer<'a> {
 
     fn run(&mut self) -> Result<()> {
         let func = self.func;
-        let Some(entry) = func.layout.entry_block() else { bail!("function has no blocks") };
+        let Some(entry) = func.layout.entry_block() else {
+            bail!("function has no blocks")
+        };
         // One machine block per CLIF block, the entry first.
         let order: Vec<Block> = std::iter::once(entry)
             .chain(func.layout.blocks().filter(|&b| b != entry))
@@ -220,7 +237,13 @@ impl<'a> Lowerer<'a> {
         for &b in &order {
             let mb = self.new_block();
             self.blocks.insert(b, mb);
-            let params: Vec<Reg> = func.dfg.block_params(b).to_vec().into_iter().map(|v| self.reg(v)).collect();
+            let params: Vec<Reg> = func
+                .dfg
+                .block_params(b)
+                .to_vec()
+                .into_iter()
+                .map(|v| self.reg(v))
+                .collect();
             for &v in func.dfg.block_params(b) {
                 let ty = self.ty(v);
                 if !is_supported_type(ty) {
@@ -239,9 +262,8 @@ impl<'a> Lowerer<'a> {
             }
             for inst in func.layout.block_insts(b) {
                 self.srcloc = func.srcloc(inst);
-                self.lower_inst(inst).map_err(|e| {
-                    anyhow!("{}: {e}", func.dfg.display_inst(inst))
-                })?;
+                self.lower_inst(inst)
+                    .map_err(|e| anyhow!("{}: {e}", func.dfg.display_inst(inst)))?;
             }
         }
         let cold = std::mem::take(&mut self.cold);
@@ -261,7 +283,10 @@ impl<'a> Lowerer<'a> {
         self.emit(MInst::Args { defs });
         for (i, &v) in params.iter().enumerate().skip(ARG_REGS as usize) {
             let rd = self.reg(v);
-            self.emit(MInst::LoadIncomingArg { rd, index: (i - ARG_REGS as usize) as u32 });
+            self.emit(MInst::LoadIncomingArg {
+                rd,
+                index: (i - ARG_REGS as usize) as u32,
+            });
         }
         Ok(())
     }
@@ -364,7 +389,13 @@ impl<'a> Lowerer<'a> {
         Ok(if bits >= 32 {
             (Compare::IntImm { a, imm: 0 }, Cond::Ne)
         } else {
-            (Compare::Test { a, shift: (32 - bits) as u8 }, Cond::Ne)
+            (
+                Compare::Test {
+                    a,
+                    shift: (32 - bits) as u8,
+                },
+                Cond::Ne,
+            )
         })
     }
 
@@ -401,15 +432,35 @@ impl<'a> Lowerer<'a> {
 
     fn load(&mut self, width: Width, rd: Reg, addr: Value, off: i32) {
         match self.address(addr, off, width) {
-            (base, Ok(off)) => self.emit(MInst::Load { width, rd, base, off }),
-            (base, Err(idx)) => self.emit(MInst::LoadIdx { width, rd, base, idx }),
+            (base, Ok(off)) => self.emit(MInst::Load {
+                width,
+                rd,
+                base,
+                off,
+            }),
+            (base, Err(idx)) => self.emit(MInst::LoadIdx {
+                width,
+                rd,
+                base,
+                idx,
+            }),
         }
     }
 
     fn store(&mut self, width: Width, src: Reg, addr: Value, off: i32) {
         match self.address(addr, off, width) {
-            (base, Ok(off)) => self.emit(MInst::Store { width, src, base, off }),
-            (base, Err(idx)) => self.emit(MInst::StoreIdx { width, src, base, idx }),
+            (base, Ok(off)) => self.emit(MInst::Store {
+                width,
+                src,
+                base,
+                off,
+            }),
+            (base, Err(idx)) => self.emit(MInst::StoreIdx {
+                width,
+                src,
+                base,
+                idx,
+            }),
         }
     }
 
@@ -462,25 +513,50 @@ impl<'a> Lowerer<'a> {
                 self.emit(MInst::LoadImm { rd, imm: c as u32 });
             }
             Opcode::F32const => {
-                let InstructionData::UnaryIeee32 { imm, .. } = data else { unreachable!() };
+                let InstructionData::UnaryIeee32 { imm, .. } = data else {
+                    unreachable!()
+                };
                 let rd = rd!();
-                self.emit(MInst::LoadImm { rd, imm: imm.bits() });
+                self.emit(MInst::LoadImm {
+                    rd,
+                    imm: imm.bits(),
+                });
             }
             Opcode::Iadd | Opcode::Isub => {
                 let rd = rd!();
                 let (x, y) = (args[0], args[1]);
                 let c = self.iconst(y).filter(|&c| fits_simm11(c));
-                let cx = self.iconst(x).filter(|&c| fits_simm11(c) && op == Opcode::Iadd);
+                let cx = self
+                    .iconst(x)
+                    .filter(|&c| fits_simm11(c) && op == Opcode::Iadd);
                 if let Some(c) = c {
                     let rn = self.reg(x);
-                    let op = if op == Opcode::Iadd { AluImmOp::Add } else { AluImmOp::Sub };
-                    self.emit(MInst::AluImm { op, rd, rn, imm: c as i32 });
+                    let op = if op == Opcode::Iadd {
+                        AluImmOp::Add
+                    } else {
+                        AluImmOp::Sub
+                    };
+                    self.emit(MInst::AluImm {
+                        op,
+                        rd,
+                        rn,
+                        imm: c as i32,
+                    });
                 } else if let Some(c) = cx {
                     let rn = self.reg(y);
-                    self.emit(MInst::AluImm { op: AluImmOp::Add, rd, rn, imm: c as i32 });
+                    self.emit(MInst::AluImm {
+                        op: AluImmOp::Add,
+                        rd,
+                        rn,
+                        imm: c as i32,
+                    });
                 } else {
                     let (rn, rm) = (self.reg(x), self.reg(y));
-                    let op = if op == Opcode::Iadd { AluOp::Add } else { AluOp::Sub };
+                    let op = if op == Opcode::Iadd {
+                        AluOp::Add
+                    } else {
+                        AluOp::Sub
+                    };
                     self.emit(MInst::Alu { op, rd, rn, rm });
                 }
             }
@@ -488,7 +564,12 @@ impl<'a> Lowerer<'a> {
                 let z = self.imm(0);
                 let rn = self.reg(args[0]);
                 let rd = rd!();
-                self.emit(MInst::Alu { op: AluOp::Sub, rd, rn: z, rm: rn });
+                self.emit(MInst::Alu {
+                    op: AluOp::Sub,
+                    rd,
+                    rn: z,
+                    rm: rn,
+                });
             }
             Opcode::Band | Opcode::Bor | Opcode::Bxor => {
                 let aop = match op {
@@ -498,15 +579,27 @@ impl<'a> Lowerer<'a> {
                 };
                 let (rn, rm) = (self.reg(args[0]), self.reg(args[1]));
                 let rd = rd!();
-                self.emit(MInst::Alu { op: aop, rd, rn, rm });
+                self.emit(MInst::Alu {
+                    op: aop,
+                    rd,
+                    rn,
+                    rm,
+                });
             }
             Opcode::Bnot => {
                 let m = self.imm(u32::MAX);
                 let rn = self.reg(args[0]);
                 let rd = rd!();
-                self.emit(MInst::Alu { op: AluOp::Eor, rd, rn, rm: m });
+                self.emit(MInst::Alu {
+                    op: AluOp::Eor,
+                    rd,
+                    rn,
+                    rm: m,
+                });
             }
-            Opcode::Ishl | Opcode::Ushr | Opcode::Sshr => self.lower_shift(op, res.unwrap(), args[0], args[1])?,
+            Opcode::Ishl | Opcode::Ushr | Opcode::Sshr => {
+                self.lower_shift(op, res.unwrap(), args[0], args[1])?
+            }
             Opcode::Rotl | Opcode::Rotr => {
                 if bits != 32 {
                     bail!("rotates of {bits}-bit values are not supported");
@@ -520,7 +613,10 @@ impl<'a> Lowerer<'a> {
                         self.emit(MInst::Mov { rd, rn: x });
                         return Ok(());
                     }
-                    (self.alu_imm(AluImmOp::Lsl, x, k), self.alu_imm(AluImmOp::Lsr, x, 32 - k))
+                    (
+                        self.alu_imm(AluImmOp::Lsl, x, k),
+                        self.alu_imm(AluImmOp::Lsr, x, 32 - k),
+                    )
                 } else {
                     // x << n | x >> (32 - n); the hardware masks shift counts with 31.
                     let n = self.reg(args[1]);
@@ -530,9 +626,20 @@ impl<'a> Lowerer<'a> {
                     (self.alu(AluOp::Lsl, x, l), self.alu(AluOp::Lsr, x, r))
                 };
                 let rd = rd!();
-                self.emit(MInst::Alu { op: AluOp::Orr, rd, rn: left, rm: right });
+                self.emit(MInst::Alu {
+                    op: AluOp::Orr,
+                    rd,
+                    rn: left,
+                    rm: right,
+                });
             }
-            Opcode::Imul | Opcode::Udiv | Opcode::Sdiv | Opcode::Urem | Opcode::Srem | Opcode::Umulhi | Opcode::Smulhi => {
+            Opcode::Imul
+            | Opcode::Udiv
+            | Opcode::Sdiv
+            | Opcode::Urem
+            | Opcode::Srem
+            | Opcode::Umulhi
+            | Opcode::Smulhi => {
                 let signed = matches!(op, Opcode::Sdiv | Opcode::Srem | Opcode::Smulhi);
                 let (mut a, mut b) = (self.reg(args[0]), self.reg(args[1]));
                 if bits < 32 && op != Opcode::Imul {
@@ -561,27 +668,52 @@ impl<'a> Lowerer<'a> {
                 self.emit(MInst::Mov { rd, rn: r });
             }
             Opcode::Icmp => {
-                let InstructionData::IntCompare { cond, args: a2, .. } = data else { unreachable!() };
+                let InstructionData::IntCompare { cond, args: a2, .. } = data else {
+                    unreachable!()
+                };
                 let (cmp, cond) = self.icmp_compare(cond, a2[0], a2[1]);
                 let rd = rd!();
-                self.emit(MInst::SetCond { rd, cmp, cond, negate: false });
+                self.emit(MInst::SetCond {
+                    rd,
+                    cmp,
+                    cond,
+                    negate: false,
+                });
             }
             Opcode::Fcmp => {
-                let InstructionData::FloatCompare { cond, args: a2, .. } = data else { unreachable!() };
+                let InstructionData::FloatCompare { cond, args: a2, .. } = data else {
+                    unreachable!()
+                };
                 let (cmp, cond) = self.fcmp_compare(cond, a2[0], a2[1])?;
                 let rd = rd!();
-                self.emit(MInst::SetCond { rd, cmp, cond, negate: false });
+                self.emit(MInst::SetCond {
+                    rd,
+                    cmp,
+                    cond,
+                    negate: false,
+                });
             }
             Opcode::Bmask => {
                 let (cmp, cond) = self.cond_of(args[0])?;
                 let rd = rd!();
-                self.emit(MInst::SetCond { rd, cmp, cond, negate: true });
+                self.emit(MInst::SetCond {
+                    rd,
+                    cmp,
+                    cond,
+                    negate: true,
+                });
             }
             Opcode::Select | Opcode::SelectSpectreGuard => {
                 let (cmp, cond) = self.cond_of(args[0])?;
                 let (a, b) = (self.reg(args[1]), self.reg(args[2]));
                 let rd = rd!();
-                self.emit(MInst::Select { rd, cmp, cond, a, b });
+                self.emit(MInst::Select {
+                    rd,
+                    cmp,
+                    cond,
+                    a,
+                    b,
+                });
             }
             Opcode::Smax | Opcode::Smin | Opcode::Umax | Opcode::Umin => {
                 let cc = match op {
@@ -593,7 +725,13 @@ impl<'a> Lowerer<'a> {
                 let (cmp, cond) = self.icmp_compare(cc, args[0], args[1]);
                 let (a, b) = (self.reg(args[0]), self.reg(args[1]));
                 let rd = rd!();
-                self.emit(MInst::Select { rd, cmp, cond, a, b });
+                self.emit(MInst::Select {
+                    rd,
+                    cmp,
+                    cond,
+                    a,
+                    b,
+                });
             }
             Opcode::Iabs => {
                 // t = x >> 31 (arithmetic); |x| = (x ^ t) - t
@@ -602,12 +740,21 @@ impl<'a> Lowerer<'a> {
                 let t = self.alu_imm(AluImmOp::Asr, x, 31);
                 let e = self.alu(AluOp::Eor, x, t);
                 let rd = rd!();
-                self.emit(MInst::Alu { op: AluOp::Sub, rd, rn: e, rm: t });
+                self.emit(MInst::Alu {
+                    op: AluOp::Sub,
+                    rd,
+                    rn: e,
+                    rm: t,
+                });
             }
             Opcode::Bitrev if bits == 32 => {
                 let rn = self.reg(args[0]);
                 let rd = rd!();
-                self.emit(MInst::Unary { op: UnaryOp::Bitr, rd, rn });
+                self.emit(MInst::Unary {
+                    op: UnaryOp::Bitr,
+                    rd,
+                    rn,
+                });
             }
             Opcode::Clz | Opcode::Ctz | Opcode::Popcnt if bits == 32 => {
                 let routine = match op {
@@ -623,7 +770,11 @@ impl<'a> Lowerer<'a> {
             Opcode::Uextend | Opcode::Sextend => {
                 let from = self.ty(args[0]).bits();
                 let x = self.reg(args[0]);
-                let r = if op == Opcode::Uextend { self.zext(x, from) } else { self.sext(x, from) };
+                let r = if op == Opcode::Uextend {
+                    self.zext(x, from)
+                } else {
+                    self.sext(x, from)
+                };
                 let rd = rd!();
                 self.emit(MInst::Mov { rd, rn: r });
             }
@@ -633,7 +784,9 @@ impl<'a> Lowerer<'a> {
                 self.vregs.insert(dfg.resolve_aliases(res.unwrap()), r);
             }
             Opcode::Load | Opcode::Uload8 | Opcode::Sload8 | Opcode::Uload16 | Opcode::Sload16 => {
-                let InstructionData::Load { offset, .. } = data else { unreachable!() };
+                let InstructionData::Load { offset, .. } = data else {
+                    unreachable!()
+                };
                 let width = match op {
                     Opcode::Uload8 | Opcode::Sload8 => Width::Byte,
                     Opcode::Uload16 | Opcode::Sload16 => Width::Half,
@@ -652,7 +805,9 @@ impl<'a> Lowerer<'a> {
                 }
             }
             Opcode::Store | Opcode::Istore8 | Opcode::Istore16 => {
-                let InstructionData::Store { offset, .. } = data else { unreachable!() };
+                let InstructionData::Store { offset, .. } = data else {
+                    unreachable!()
+                };
                 let width = match op {
                     Opcode::Istore8 => Width::Byte,
                     Opcode::Istore16 => Width::Half,
@@ -662,29 +817,48 @@ impl<'a> Lowerer<'a> {
                 self.store(width, src, args[1], offset.into());
             }
             Opcode::StackAddr => {
-                let InstructionData::StackAddr { stack_slot, offset, .. } = data else {
+                let InstructionData::StackAddr {
+                    stack_slot, offset, ..
+                } = data
+                else {
                     bail!("unexpected stack_addr form")
                 };
                 self.ensure_stack_slots();
                 let rd = rd!();
-                self.emit(MInst::StackAddr { rd, slot: stack_slot.as_u32(), off: offset.into() });
+                self.emit(MInst::StackAddr {
+                    rd,
+                    slot: stack_slot.as_u32(),
+                    off: offset.into(),
+                });
             }
             Opcode::SymbolValue => {
-                let InstructionData::UnaryGlobalValue { global_value, .. } = data else { unreachable!() };
+                let InstructionData::UnaryGlobalValue { global_value, .. } = data else {
+                    unreachable!()
+                };
                 match &self.func.global_values[global_value] {
                     GlobalValueData::Symbol { name, offset, .. } => {
                         let rd = rd!();
                         let addend = offset.bits() as i32;
-                        self.emit(MInst::LoadSym { rd, target: RelocTarget::Func(name.clone()), addend });
+                        self.emit(MInst::LoadSym {
+                            rd,
+                            target: RelocTarget::Func(name.clone()),
+                            addend,
+                        });
                     }
                     other => bail!("unsupported global value {other}"),
                 }
             }
             Opcode::FuncAddr => {
-                let InstructionData::FuncAddr { func_ref, .. } = data else { unreachable!() };
+                let InstructionData::FuncAddr { func_ref, .. } = data else {
+                    unreachable!()
+                };
                 let name = self.func.dfg.ext_funcs[func_ref].name.clone();
                 let rd = rd!();
-                self.emit(MInst::LoadSym { rd, target: RelocTarget::Func(name), addend: 0 });
+                self.emit(MInst::LoadSym {
+                    rd,
+                    target: RelocTarget::Func(name),
+                    addend: 0,
+                });
             }
             Opcode::Call | Opcode::CallIndirect => self.lower_call(inst, op, &args, &results)?,
             Opcode::Fadd | Opcode::Fsub => {
@@ -693,21 +867,46 @@ impl<'a> Lowerer<'a> {
                 }
                 let (rn, rm) = (self.reg(args[0]), self.reg(args[1]));
                 let rd = rd!();
-                let fop = if op == Opcode::Fadd { FpuOp::Fadd } else { FpuOp::Fsub };
-                self.emit(MInst::Fpu { op: fop, rd, rn, rm });
+                let fop = if op == Opcode::Fadd {
+                    FpuOp::Fadd
+                } else {
+                    FpuOp::Fsub
+                };
+                self.emit(MInst::Fpu {
+                    op: fop,
+                    rd,
+                    rn,
+                    rm,
+                });
             }
             Opcode::Fmul => {
                 let (rn, rm) = (self.reg(args[0]), self.reg(args[1]));
                 let rd = rd!();
-                self.emit(MInst::Fpu { op: FpuOp::Fmul, rd, rn, rm });
+                self.emit(MInst::Fpu {
+                    op: FpuOp::Fmul,
+                    rd,
+                    rn,
+                    rm,
+                });
             }
             Opcode::Fma => {
                 // CLIF fma is fused, and so is the chip's fmadd.
                 let (rn, rm, acc) = (self.reg(args[0]), self.reg(args[1]), self.reg(args[2]));
                 let rd = rd!();
-                self.emit(MInst::FpuMac { sub: false, rd, acc, rn, rm });
+                self.emit(MInst::FpuMac {
+                    sub: false,
+                    rd,
+                    acc,
+                    rn,
+                    rm,
+                });
             }
-            Opcode::Fdiv | Opcode::Sqrt | Opcode::Floor | Opcode::Ceil | Opcode::Trunc | Opcode::Nearest => {
+            Opcode::Fdiv
+            | Opcode::Sqrt
+            | Opcode::Floor
+            | Opcode::Ceil
+            | Opcode::Trunc
+            | Opcode::Nearest => {
                 let routine = match op {
                     Opcode::Fdiv => Routine::DivSf3,
                     Opcode::Sqrt => Routine::SqrtF,
@@ -725,12 +924,21 @@ impl<'a> Lowerer<'a> {
                 let m = self.imm(0x8000_0000);
                 let rn = self.reg(args[0]);
                 let rd = rd!();
-                self.emit(MInst::Alu { op: AluOp::Eor, rd, rn, rm: m });
+                self.emit(MInst::Alu {
+                    op: AluOp::Eor,
+                    rd,
+                    rn,
+                    rm: m,
+                });
             }
             Opcode::Fabs => {
                 let rn = self.reg(args[0]);
                 let rd = rd!();
-                self.emit(MInst::Unary { op: UnaryOp::Fabs, rd, rn });
+                self.emit(MInst::Unary {
+                    op: UnaryOp::Fabs,
+                    rd,
+                    rn,
+                });
             }
             Opcode::Fcopysign => {
                 let mag = self.imm(0x7fff_ffff);
@@ -739,21 +947,40 @@ impl<'a> Lowerer<'a> {
                 let a = self.alu(AluOp::And, x, mag);
                 let b = self.alu(AluOp::And, y, sign);
                 let rd = rd!();
-                self.emit(MInst::Alu { op: AluOp::Orr, rd, rn: a, rm: b });
+                self.emit(MInst::Alu {
+                    op: AluOp::Orr,
+                    rd,
+                    rn: a,
+                    rm: b,
+                });
             }
             Opcode::Fmin | Opcode::Fmax => {
                 // min = a < b ? a : b; max = b < a ? a : b (NaN operands are not propagated).
                 let (a, b) = (self.reg(args[0]), self.reg(args[1]));
-                let cmp = if op == Opcode::Fmin { Compare::Float { a, b } } else { Compare::Float { a: b, b: a } };
+                let cmp = if op == Opcode::Fmin {
+                    Compare::Float { a, b }
+                } else {
+                    Compare::Float { a: b, b: a }
+                };
                 let rd = rd!();
-                self.emit(MInst::Select { rd, cmp, cond: Cond::Blt, a, b });
+                self.emit(MInst::Select {
+                    rd,
+                    cmp,
+                    cond: Cond::Blt,
+                    a,
+                    b,
+                });
             }
             Opcode::FcvtFromSint => {
                 let from = self.ty(args[0]).bits();
                 let x = self.reg(args[0]);
                 let rn = self.sext(x, from);
                 let rd = rd!();
-                self.emit(MInst::Unary { op: UnaryOp::Float, rd, rn });
+                self.emit(MInst::Unary {
+                    op: UnaryOp::Float,
+                    rd,
+                    rn,
+                });
             }
             Opcode::FcvtFromUint => {
                 let from = self.ty(args[0]).bits();
@@ -761,7 +988,11 @@ impl<'a> Lowerer<'a> {
                 let rd = rd!();
                 if from < 32 {
                     let rn = self.zext(x, from);
-                    self.emit(MInst::Unary { op: UnaryOp::Float, rd, rn });
+                    self.emit(MInst::Unary {
+                        op: UnaryOp::Float,
+                        rd,
+                        rn,
+                    });
                 } else {
                     let r = self.call_routine(Routine::FloatUnSiSf, &[x]);
                     self.emit(MInst::Mov { rd, rn: r });
@@ -779,20 +1010,31 @@ impl<'a> Lowerer<'a> {
                 self.emit(MInst::Mov { rd, rn: r });
             }
             Opcode::Jump => {
-                let InstructionData::Jump { destination, .. } = data else { unreachable!() };
+                let InstructionData::Jump { destination, .. } = data else {
+                    unreachable!()
+                };
                 let (target, args) = self.block_call(&destination)?;
                 self.emit(MInst::Jump { target, args });
             }
             Opcode::Brif => {
-                let InstructionData::Brif { arg, blocks, .. } = data else { unreachable!() };
+                let InstructionData::Brif { arg, blocks, .. } = data else {
+                    unreachable!()
+                };
                 let (cmp, cond) = self.cond_of(arg)?;
                 // The not-taken edge first, so that it is laid out to fall through.
                 let not_taken = self.edge_target(&blocks[1])?;
                 let taken = self.edge_target(&blocks[0])?;
-                self.emit(MInst::CondBr { cmp, cond, taken, not_taken });
+                self.emit(MInst::CondBr {
+                    cmp,
+                    cond,
+                    taken,
+                    not_taken,
+                });
             }
             Opcode::BrTable => {
-                let InstructionData::BranchTable { arg, table, .. } = data else { unreachable!() };
+                let InstructionData::BranchTable { arg, table, .. } = data else {
+                    unreachable!()
+                };
                 let jt = self.func.dfg.jump_tables[table].clone();
                 let x = self.reg(arg);
                 let idx = self.zext(x, self.ty(arg).bits());
@@ -801,7 +1043,11 @@ impl<'a> Lowerer<'a> {
                     targets.push(self.edge_target(bc)?);
                 }
                 let default = self.edge_target(&jt.default_block())?;
-                self.emit(MInst::BrTable { idx, targets, default });
+                self.emit(MInst::BrTable {
+                    idx,
+                    targets,
+                    default,
+                });
             }
             Opcode::Return => {
                 if args.len() > 2 {
@@ -816,16 +1062,29 @@ impl<'a> Lowerer<'a> {
                 self.emit(MInst::Ret { vals });
             }
             Opcode::Trap => {
-                let InstructionData::Trap { code, .. } = data else { unreachable!() };
+                let InstructionData::Trap { code, .. } = data else {
+                    unreachable!()
+                };
                 self.emit_trap(code.as_raw().get() as u32);
             }
             Opcode::Trapz | Opcode::Trapnz => {
-                let InstructionData::CondTrap { arg, code, .. } = data else { unreachable!() };
+                let InstructionData::CondTrap { arg, code, .. } = data else {
+                    unreachable!()
+                };
                 let (cmp, cond) = self.cond_of(arg)?;
                 let trap = self.new_block();
                 let cont = self.new_block();
-                let (taken, not_taken) = if op == Opcode::Trapnz { (trap, cont) } else { (cont, trap) };
-                self.emit(MInst::CondBr { cmp, cond, taken, not_taken });
+                let (taken, not_taken) = if op == Opcode::Trapnz {
+                    (trap, cont)
+                } else {
+                    (cont, trap)
+                };
+                self.emit(MInst::CondBr {
+                    cmp,
+                    cond,
+                    taken,
+                    not_taken,
+                });
                 // The trap block goes at the end (cold); the continuation falls through.
                 self.mf.layout.push(cont);
                 self.cur = trap.0 as usize;
@@ -869,7 +1128,12 @@ impl<'a> Lowerer<'a> {
                 Opcode::Ushr => AluImmOp::Lsr,
                 _ => AluImmOp::Asr,
             };
-            self.emit(MInst::AluImm { op: iop, rd, rn: xr, imm: k });
+            self.emit(MInst::AluImm {
+                op: iop,
+                rd,
+                rn: xr,
+                imm: k,
+            });
             return Ok(());
         }
         let mut n = self.reg(amt);
@@ -883,7 +1147,12 @@ impl<'a> Lowerer<'a> {
             Opcode::Ushr => AluOp::Lsr,
             _ => AluOp::Asr,
         };
-        self.emit(MInst::Alu { op: aop, rd, rn: xr, rm: n });
+        self.emit(MInst::Alu {
+            op: aop,
+            rd,
+            rn: xr,
+            rm: n,
+        });
         Ok(())
     }
 
@@ -892,7 +1161,8 @@ impl<'a> Lowerer<'a> {
     fn try_fused_mac(&mut self, op: Opcode, res: Value, x: Value, y: Value) -> bool {
         let is_single_fmul = |l: &Self, v: Value| {
             l.use_count(v) == 1
-                && l.def_inst(v).is_some_and(|i| l.func.dfg.insts[i].opcode() == Opcode::Fmul)
+                && l.def_inst(v)
+                    .is_some_and(|i| l.func.dfg.insts[i].opcode() == Opcode::Fmul)
         };
         let (prod, acc, sub) = if op == Opcode::Fadd {
             if is_single_fmul(self, y) {
@@ -911,15 +1181,33 @@ impl<'a> Lowerer<'a> {
         let pargs = self.func.dfg.inst_args(pi).to_vec();
         let (rn, rm, acc) = (self.reg(pargs[0]), self.reg(pargs[1]), self.reg(acc));
         let rd = self.reg(res);
-        self.emit(MInst::FpuMac { sub, rd, acc, rn, rm });
+        self.emit(MInst::FpuMac {
+            sub,
+            rd,
+            acc,
+            rn,
+            rm,
+        });
         true
     }
 
-    fn lower_call(&mut self, inst: Inst, op: Opcode, args: &[Value], results: &[Value]) -> Result<()> {
+    fn lower_call(
+        &mut self,
+        inst: Inst,
+        op: Opcode,
+        args: &[Value],
+        results: &[Value],
+    ) -> Result<()> {
         let dfg = &self.func.dfg;
         let (target, callee, call_args) = if op == Opcode::Call {
-            let InstructionData::Call { func_ref, .. } = dfg.insts[inst] else { unreachable!() };
-            (Some(RelocTarget::Func(dfg.ext_funcs[func_ref].name.clone())), None, args.to_vec())
+            let InstructionData::Call { func_ref, .. } = dfg.insts[inst] else {
+                unreachable!()
+            };
+            (
+                Some(RelocTarget::Func(dfg.ext_funcs[func_ref].name.clone())),
+                None,
+                args.to_vec(),
+            )
         } else {
             let c = self.reg(args[0]);
             (None, Some(c), args[1..].to_vec())
@@ -935,13 +1223,25 @@ impl<'a> Lowerer<'a> {
             if i < ARG_REGS as usize {
                 uses.push((r, preg(i as u8)));
             } else {
-                self.emit(MInst::StoreOutgoingArg { src: r, index: (i - ARG_REGS as usize) as u32 });
+                self.emit(MInst::StoreOutgoingArg {
+                    src: r,
+                    index: (i - ARG_REGS as usize) as u32,
+                });
             }
         }
         let stack_words = call_args.len().saturating_sub(ARG_REGS as usize) as u32;
         self.mf.outgoing_arg_words = self.mf.outgoing_arg_words.max(stack_words);
-        let defs = results.iter().enumerate().map(|(i, &r)| (self.reg(r), preg(i as u8))).collect();
-        self.emit(MInst::Call { target, callee, uses, defs });
+        let defs = results
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| (self.reg(r), preg(i as u8)))
+            .collect();
+        self.emit(MInst::Call {
+            target,
+            callee,
+            uses,
+            defs,
+        });
         self.mf.has_calls = true;
         Ok(())
     }

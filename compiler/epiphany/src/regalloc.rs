@@ -63,7 +63,10 @@ impl<'a> Adapter<'a> {
         let mut idx = 0u32;
         for (bi, b) in mf.blocks.iter().enumerate() {
             starts.push(idx);
-            let last = b.insts.last().ok_or_else(|| anyhow!("empty machine block {bi}"))?;
+            let last = b
+                .insts
+                .last()
+                .ok_or_else(|| anyhow!("empty machine block {bi}"))?;
             if !last.is_terminator() {
                 return Err(anyhow!("machine block {bi} does not end in a terminator"));
             }
@@ -103,8 +106,22 @@ impl<'a> Adapter<'a> {
             }
         }
         starts.push(idx);
-        let params = mf.blocks.iter().map(|b| b.params.iter().map(|&r| vreg(r)).collect()).collect();
-        Ok(Adapter { mf, starts, inst_block, succs, preds, params, operands, clobbers, branch_args })
+        let params = mf
+            .blocks
+            .iter()
+            .map(|b| b.params.iter().map(|&r| vreg(r)).collect())
+            .collect();
+        Ok(Adapter {
+            mf,
+            starts,
+            inst_block,
+            succs,
+            preds,
+            params,
+            operands,
+            clobbers,
+            branch_args,
+        })
     }
 
     fn inst(&self, i: Inst) -> &MInst {
@@ -125,7 +142,10 @@ impl Function for Adapter<'_> {
     }
     fn block_insns(&self, block: Block) -> InstRange {
         let b = block.index();
-        InstRange::new(Inst::new(self.starts[b] as usize), Inst::new(self.starts[b + 1] as usize))
+        InstRange::new(
+            Inst::new(self.starts[b] as usize),
+            Inst::new(self.starts[b + 1] as usize),
+        )
     }
     fn block_succs(&self, block: Block) -> &[Block] {
         &self.succs[block.index()]
@@ -140,7 +160,10 @@ impl Function for Adapter<'_> {
         matches!(self.inst(insn), MInst::Ret { .. } | MInst::Halt)
     }
     fn is_branch(&self, insn: Inst) -> bool {
-        matches!(self.inst(insn), MInst::Jump { .. } | MInst::CondBr { .. } | MInst::BrTable { .. })
+        matches!(
+            self.inst(insn),
+            MInst::Jump { .. } | MInst::CondBr { .. } | MInst::BrTable { .. }
+        )
     }
     fn branch_blockparams(&self, block: Block, _insn: Inst, _succ_idx: usize) -> &[VReg] {
         // Only unconditional jumps carry arguments (lowering splits the other edges).
@@ -161,15 +184,22 @@ impl Function for Adapter<'_> {
 }
 
 fn reg_of(a: Allocation) -> Result<u8> {
-    a.as_reg().map(|p| p.hw_enc() as u8).ok_or_else(|| anyhow!("operand allocated to the stack"))
+    a.as_reg()
+        .map(|p| p.hw_enc() as u8)
+        .ok_or_else(|| anyhow!("operand allocated to the stack"))
 }
 
 /// Allocate registers for `mf`.
 pub fn allocate(mf: &MFunction) -> Result<Allocated> {
     let adapter = Adapter::new(mf)?;
     let env = abi::machine_env();
-    let opts = RegallocOptions { verbose_log: false, validate_ssa: cfg!(debug_assertions), algorithm: Algorithm::Ion };
-    let out = regalloc2::run(&adapter, &env, &opts).map_err(|e| anyhow!("register allocation failed: {e:?}"))?;
+    let opts = RegallocOptions {
+        verbose_log: false,
+        validate_ssa: cfg!(debug_assertions),
+        algorithm: Algorithm::Ion,
+    };
+    let out = regalloc2::run(&adapter, &env, &opts)
+        .map_err(|e| anyhow!("register allocation failed: {e:?}"))?;
     let mut blocks = Vec::with_capacity(mf.blocks.len());
     let mut used = [false; 64];
     for bi in 0..mf.blocks.len() {
@@ -201,9 +231,18 @@ pub fn allocate(mf: &MFunction) -> Result<Allocated> {
                 }
                 InstOrEdit::Edit(Edit::Move { from, to }) => {
                     let edit = match (from.as_reg(), to.as_reg(), from.as_stack(), to.as_stack()) {
-                        (Some(f), Some(t), _, _) => AInst::Move { rd: t.hw_enc() as u8, rn: f.hw_enc() as u8 },
-                        (Some(f), None, _, Some(s)) => AInst::Spill { slot: s.index() as u32, rn: f.hw_enc() as u8 },
-                        (None, Some(t), Some(s), _) => AInst::Reload { rd: t.hw_enc() as u8, slot: s.index() as u32 },
+                        (Some(f), Some(t), _, _) => AInst::Move {
+                            rd: t.hw_enc() as u8,
+                            rn: f.hw_enc() as u8,
+                        },
+                        (Some(f), None, _, Some(s)) => AInst::Spill {
+                            slot: s.index() as u32,
+                            rn: f.hw_enc() as u8,
+                        },
+                        (None, Some(t), Some(s), _) => AInst::Reload {
+                            rd: t.hw_enc() as u8,
+                            slot: s.index() as u32,
+                        },
                         _ => return Err(anyhow!("unexpected allocator move {from} -> {to}")),
                     };
                     if let AInst::Move { rd, .. } | AInst::Reload { rd, .. } = edit {
@@ -215,6 +254,12 @@ pub fn allocate(mf: &MFunction) -> Result<Allocated> {
         }
         blocks.push(v);
     }
-    let used_callee_saved = (0..64u8).filter(|&r| used[r as usize] && abi::is_callee_saved(r)).collect();
-    Ok(Allocated { blocks, num_spillslots: out.num_spillslots as u32, used_callee_saved })
+    let used_callee_saved = (0..64u8)
+        .filter(|&r| used[r as usize] && abi::is_callee_saved(r))
+        .collect();
+    Ok(Allocated {
+        blocks,
+        num_spillslots: out.num_spillslots as u32,
+        used_callee_saved,
+    })
 }

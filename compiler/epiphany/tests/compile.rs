@@ -56,7 +56,11 @@ fn source_locations_map_to_code_offsets() {
     });
     let cf = compile_function(&f, &Flags::default()).unwrap();
     let lines: Vec<u32> = cf.srclocs.iter().map(|(_, l)| l.bits()).collect();
-    assert!(lines.contains(&10) && lines.contains(&20) && lines.contains(&30), "{:?}", cf.srclocs);
+    assert!(
+        lines.contains(&10) && lines.contains(&20) && lines.contains(&30),
+        "{:?}",
+        cf.srclocs
+    );
     let offsets: Vec<u32> = cf.srclocs.iter().map(|(o, _)| *o).collect();
     assert!(offsets.windows(2).all(|w| w[0] < w[1]), "{:?}", cf.srclocs);
     assert!(offsets.iter().all(|&o| (o as usize) < cf.code.len()));
@@ -77,7 +81,10 @@ fn narrow_integer_types_and_jump_tables_run() {
         let join = b.create_block();
         b.append_block_param(join, I32);
         let pool = &mut b.func.dfg.value_lists;
-        let calls: Vec<_> = blocks.iter().map(|&bl| cranelift_codegen::ir::BlockCall::new(bl, [], pool)).collect();
+        let calls: Vec<_> = blocks
+            .iter()
+            .map(|&bl| cranelift_codegen::ir::BlockCall::new(bl, [], pool))
+            .collect();
         let dcall = cranelift_codegen::ir::BlockCall::new(default, [], pool);
         let jt = b.create_jump_table(JumpTableData::new(dcall, &calls));
         b.ins().br_table(k, jt);
@@ -98,7 +105,7 @@ fn narrow_integer_types_and_jump_tables_run() {
     });
     for x in [0i32, 1, 27, 30, 155, -3] {
         let y8 = (x as i8).wrapping_add(100);
-        let want = ((x & 3) + 1) * 1000 + y8 as i32 | (((y8 < 0) as i32) << 16);
+        let want = (((x & 3) + 1) * 1000 + y8 as i32) | (((y8 < 0) as i32) << 16);
         let main = build("main", &[], &[I32], move |b, _| {
             let callee = import(b, "narrow", &[I32], &[I32]);
             let v = b.ins().iconst(I32, x as i64);

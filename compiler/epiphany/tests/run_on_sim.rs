@@ -12,7 +12,10 @@ fn call_with(f: cranelift_codegen::ir::Function, name: &str, args: &[i32]) -> i3
     let name_s = name.to_string();
     let main = build("main", &[], &[I32], move |b, _| {
         let callee = import(b, &name_s, &vec![I32; n], &[I32]);
-        let vals: Vec<_> = args.iter().map(|&a| b.ins().iconst(I32, a as i64)).collect();
+        let vals: Vec<_> = args
+            .iter()
+            .map(|&a| b.ins().iconst(I32, a as i64))
+            .collect();
         let c = b.ins().call(callee, &vals);
         let r = b.inst_results(c)[0];
         b.ins().return_(&[r]);
@@ -51,7 +54,11 @@ fn integer_arithmetic() {
         let w = u.wrapping_add(v);
         let r = w.wrapping_sub(0x12345678);
         let want = r.wrapping_neg().wrapping_add(1000);
-        assert_eq!(call_with(f.clone(), "arith", &[x, y, z]), want, "arith({x},{y},{z})");
+        assert_eq!(
+            call_with(f.clone(), "arith", &[x, y, z]),
+            want,
+            "arith({x},{y},{z})"
+        );
     }
 }
 
@@ -102,7 +109,15 @@ fn compares_and_branches() {
         b.ins().return_(&[r]);
     });
     for &(x, y) in &[(1i32, 2i32), (-1, 2), (2, -1), (5, 5), (20, 3), (-8, -9)] {
-        let k = if x < y { 1 } else if (x as u32) < (y as u32) { 2 } else if x == y { 3 } else { 4 };
+        let k = if x < y {
+            1
+        } else if (x as u32) < (y as u32) {
+            2
+        } else if x == y {
+            3
+        } else {
+            4
+        };
         let t = ((k << 8) ^ x.max(y)).wrapping_add((x as u32).min(y as u32) as i32);
         let want = (t << 1) | (x >= 10) as i32;
         assert_eq!(call_with(f.clone(), "cmp", &[x, y]), want, "cmp({x},{y})");
@@ -121,7 +136,8 @@ fn loop_sum_with_select() {
         b.append_block_param(exit, I32);
         let zero = b.ins().iconst(I32, 0);
         let c = b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n, 0);
-        b.ins().brif(c, body, &[zero.into(), zero.into()], exit, &[zero.into()]);
+        b.ins()
+            .brif(c, body, &[zero.into(), zero.into()], exit, &[zero.into()]);
         b.switch_to_block(body);
         let i = b.block_params(body)[0];
         let s = b.block_params(body)[1];
@@ -132,7 +148,8 @@ fn loop_sum_with_select() {
         let s2 = b.ins().iadd(s, v);
         let i2 = b.ins().iadd_imm_s(i, 1);
         let more = b.ins().icmp(IntCC::SignedLessThan, i2, n);
-        b.ins().brif(more, body, &[i2.into(), s2.into()], exit, &[s2.into()]);
+        b.ins()
+            .brif(more, body, &[i2.into(), s2.into()], exit, &[s2.into()]);
         b.switch_to_block(exit);
         let r = b.block_params(exit)[0];
         b.ins().return_(&[r]);
@@ -187,7 +204,11 @@ fn recursion_and_stack_arguments() {
         b.ins().return_(&[out]);
     });
     fn fib_host(n: i32) -> i32 {
-        if n < 2 { n } else { fib_host(n - 1) + fib_host(n - 2) }
+        if n < 2 {
+            n
+        } else {
+            fib_host(n - 1) + fib_host(n - 2)
+        }
     }
     let mut s6 = 11;
     for k in 2..=6 {
@@ -201,7 +222,8 @@ fn recursion_and_stack_arguments() {
 fn memory_bytes_halves_words_on_the_stack() {
     // Fill a 64-byte stack array with bytes i*37, read back as signed bytes, halves and words.
     let main = build("main", &[], &[I32], |b, _| {
-        let slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 64, 3));
+        let slot =
+            b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 64, 3));
         let base = b.ins().stack_addr(I32, slot, 0);
         let flags = MemFlagsData::trusted();
         for i in 0..64i64 {
@@ -313,7 +335,8 @@ fn floats_convert_compare_and_loop() {
         let s2 = b.ins().fadd(s, t);
         let i2 = b.ins().iadd_imm_s(i, 1);
         let more = b.ins().icmp(IntCC::SignedLessThan, i2, n);
-        b.ins().brif(more, body, &[i2.into(), s2.into()], exit, &[s2.into()]);
+        b.ins()
+            .brif(more, body, &[i2.into(), s2.into()], exit, &[s2.into()]);
         b.switch_to_block(exit);
         let s = b.block_params(exit)[0];
         let ten = b.ins().f32const(10.0);
@@ -345,7 +368,8 @@ fn floats_convert_compare_and_loop() {
 fn float_loop_cycle_count() {
     // The figure for the report: a float dot-product-like loop over a 64-element stack array.
     let main = build("main", &[], &[I32], |b, _| {
-        let slot = b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 256, 3));
+        let slot =
+            b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 256, 3));
         let base = b.ins().stack_addr(I32, slot, 0);
         let flags = MemFlagsData::trusted();
         // init: a[i] = float(i)
@@ -367,7 +391,8 @@ fn float_loop_cycle_count() {
         let i2 = b.ins().iadd_imm_s(i, 1);
         let more = b.ins().icmp_imm_s(IntCC::SignedLessThan, i2, 64);
         let fz = b.ins().f32const(0.0);
-        b.ins().brif(more, init, &[i2.into()], loop_, &[zero.into(), fz.into()]);
+        b.ins()
+            .brif(more, init, &[i2.into()], loop_, &[zero.into(), fz.into()]);
         b.switch_to_block(loop_);
         let i = b.block_params(loop_)[0];
         let s = b.block_params(loop_)[1];
@@ -379,7 +404,8 @@ fn float_loop_cycle_count() {
         let s2 = b.ins().fadd(s, m);
         let i2 = b.ins().iadd_imm_s(i, 1);
         let more = b.ins().icmp_imm_s(IntCC::SignedLessThan, i2, 64);
-        b.ins().brif(more, loop_, &[i2.into(), s2.into()], done, &[s2.into()]);
+        b.ins()
+            .brif(more, loop_, &[i2.into(), s2.into()], done, &[s2.into()]);
         b.switch_to_block(done);
         let s = b.block_params(done)[0];
         let r = b.ins().fcvt_to_sint(I32, s);
@@ -387,7 +413,11 @@ fn float_loop_cycle_count() {
     });
     let want = (0..64).map(|i| i as f32 * 0.25).sum::<f32>() as i32;
     for fast_math in [false, true] {
-        let p = link(vec![main.clone()], "main", &epyc_epiphany::Flags { fast_math });
+        let p = link(
+            vec![main.clone()],
+            "main",
+            &epyc_epiphany::Flags { fast_math },
+        );
         let out = run(&p);
         assert_eq!(out.exit, want);
         let code: usize = p.compiled.iter().map(|(_, c)| c.code.len()).sum();

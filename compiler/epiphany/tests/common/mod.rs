@@ -14,7 +14,9 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use epiphany_isa::{encode, Inst, Op};
-use epyc_epiphany::{compile_function, link::apply_reloc, CompiledFunction, Flags, RelocKind, RelocTarget};
+use epyc_epiphany::{
+    compile_function, link::apply_reloc, CompiledFunction, Flags, RelocKind, RelocTarget,
+};
 use std::collections::{BTreeMap, HashMap};
 
 pub use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -55,7 +57,12 @@ pub fn build(
 }
 
 /// Import function `name` with the given signature for calls.
-pub fn import(b: &mut FunctionBuilder, name: &str, params: &[types::Type], rets: &[types::Type]) -> FuncRef {
+pub fn import(
+    b: &mut FunctionBuilder,
+    name: &str,
+    params: &[types::Type],
+    rets: &[types::Type],
+) -> FuncRef {
     let signature = b.import_signature(sig(params, rets));
     b.import_function(ExtFuncData {
         name: ExternalName::testcase(name),
@@ -69,7 +76,10 @@ pub fn import(b: &mut FunctionBuilder, name: &str, params: &[types::Type], rets:
 pub fn optimize(func: Function) -> Function {
     let mut flags = settings::builder();
     flags.set("opt_level", "speed").unwrap();
-    let isa = isa::lookup_by_name("pulley32").unwrap().finish(settings::Flags::new(flags)).unwrap();
+    let isa = isa::lookup_by_name("pulley32")
+        .unwrap()
+        .finish(settings::Flags::new(flags))
+        .unwrap();
     let mut ctx = Context::for_function(func);
     ctx.optimize(&*isa, &mut ControlPlane::default()).unwrap();
     ctx.func
@@ -78,7 +88,9 @@ pub fn optimize(func: Function) -> Function {
 fn symbol_of(t: &RelocTarget) -> String {
     match t {
         RelocTarget::Symbol(s) => s.clone(),
-        RelocTarget::Func(ExternalName::TestCase(n)) => n.to_string().trim_start_matches('%').to_string(),
+        RelocTarget::Func(ExternalName::TestCase(n)) => {
+            n.to_string().trim_start_matches('%').to_string()
+        }
         RelocTarget::Func(other) => panic!("test functions use testcase names, not {other:?}"),
     }
 }
@@ -101,8 +113,10 @@ fn put(code: &mut Vec<u8>, i: Inst) {
 /// Link `funcs` (each optimised and compiled) plus the runtime routines they call, behind a
 /// start-up that sets sp, calls `entry` and exits with its result (`trap 3`).
 pub fn link(funcs: Vec<Function>, entry: &str, flags: &Flags) -> Program {
-    let mut all: Vec<(String, Function)> =
-        funcs.into_iter().map(|f| (f.name.to_string().trim_start_matches('%').to_string(), f)).collect();
+    let mut all: Vec<(String, Function)> = funcs
+        .into_iter()
+        .map(|f| (f.name.to_string().trim_start_matches('%').to_string(), f))
+        .collect();
     // Add the runtime routines referenced (they may reference others).
     let mut compiled: Vec<(String, CompiledFunction)> = Vec::new();
     let mut i = 0;
@@ -113,7 +127,8 @@ pub fn link(funcs: Vec<Function>, entry: &str, flags: &Flags) -> Program {
         for r in &cf.relocs {
             let s = symbol_of(&r.target);
             if !all.iter().any(|(n, _)| *n == s) {
-                let routine = crate::common::runtime_routine(&s).unwrap_or_else(|| panic!("undefined symbol {s}"));
+                let routine = crate::common::runtime_routine(&s)
+                    .unwrap_or_else(|| panic!("undefined symbol {s}"));
                 all.push((s, routine));
             }
         }
@@ -122,12 +137,31 @@ pub fn link(funcs: Vec<Function>, entry: &str, flags: &Flags) -> Program {
     }
     // Start-up at 0x100: reset vector at 0 branches there.
     let mut image = Vec::new();
-    put(&mut image, Inst { imm: CODE_START as i32, ..Inst::new(Op::B(epiphany_isa::Cond::Al), 4) });
+    put(
+        &mut image,
+        Inst {
+            imm: CODE_START as i32,
+            ..Inst::new(Op::B(epiphany_isa::Cond::Al), 4)
+        },
+    );
     image.resize(CODE_START as usize, 0);
-    put(&mut image, Inst { rd: 13, imm: STACK_TOP as i32, ..Inst::new(Op::MovImm, 4) });
+    put(
+        &mut image,
+        Inst {
+            rd: 13,
+            imm: STACK_TOP as i32,
+            ..Inst::new(Op::MovImm, 4)
+        },
+    );
     let call_at = image.len() as u32;
     put(&mut image, Inst::new(Op::Bl, 4));
-    put(&mut image, Inst { imm: 3, ..Inst::new(Op::Trap, 2) });
+    put(
+        &mut image,
+        Inst {
+            imm: 3,
+            ..Inst::new(Op::Trap, 2)
+        },
+    );
     while image.len() % 4 != 0 {
         image.push(0);
     }
@@ -139,7 +173,14 @@ pub fn link(funcs: Vec<Function>, entry: &str, flags: &Flags) -> Program {
         image.extend_from_slice(&cf.code);
         placed.push(at);
     }
-    apply_reloc(&mut image, call_at, RelocKind::Simm24, symbols[entry], call_at).unwrap();
+    apply_reloc(
+        &mut image,
+        call_at,
+        RelocKind::Simm24,
+        symbols[entry],
+        call_at,
+    )
+    .unwrap();
     for ((_, cf), at) in compiled.iter().zip(placed) {
         for r in &cf.relocs {
             let target = symbols[&symbol_of(&r.target)];
@@ -148,8 +189,15 @@ pub fn link(funcs: Vec<Function>, entry: &str, flags: &Flags) -> Program {
             apply_reloc(&mut image, place, r.kind, value, place).unwrap();
         }
     }
-    assert!(image.len() < STACK_TOP as usize - 0x1000, "program too large");
-    Program { image, symbols, compiled }
+    assert!(
+        image.len() < STACK_TOP as usize - 0x1000,
+        "program too large"
+    );
+    Program {
+        image,
+        symbols,
+        compiled,
+    }
 }
 
 pub struct Outcome {
@@ -169,17 +217,35 @@ pub fn run(p: &Program) -> Outcome {
     .unwrap();
     let image = epiphany_sim::elf::Image {
         entry: 0,
-        segments: vec![epiphany_sim::elf::Segment { vaddr: 0, memsz: p.image.len() as u32, data: p.image.clone() }],
+        segments: vec![epiphany_sim::elf::Segment {
+            vaddr: 0,
+            memsz: p.image.len() as u32,
+            data: p.image.clone(),
+        }],
         ..Default::default()
     };
     sim.load_image(&image).unwrap();
     let r = sim.run();
     if let Some(f) = &r.fault {
-        let dump: String = p.compiled.iter().map(|(n, cf)| format!("{n} @ {:#x}:\n{}", p.symbols[n], epyc_epiphany::disassemble(cf))).collect();
+        let dump: String = p
+            .compiled
+            .iter()
+            .map(|(n, cf)| {
+                format!(
+                    "{n} @ {:#x}:\n{}",
+                    p.symbols[n],
+                    epyc_epiphany::disassemble(cf)
+                )
+            })
+            .collect();
         panic!("simulator fault: {f:?}\n{dump}");
     }
     let core = &r.cores[0];
-    Outcome { exit: core.exit_code.expect("core did not exit"), cycles: core.cycles, output: r.output.clone() }
+    Outcome {
+        exit: core.exit_code.expect("core did not exit"),
+        cycles: core.cycles,
+        output: r.output.clone(),
+    }
 }
 
 /// Compile, link and run; returns main's result.
@@ -219,13 +285,20 @@ pub fn runtime_routine(symbol: &str) -> Option<Function> {
         }),
         "___udivsi3" | "___umodsi3" => {
             let want_rem = symbol == "___umodsi3";
-            build(symbol, &[I32, I32], &[I32], |b, a| udivmod(b, a[0], a[1], want_rem))
+            build(symbol, &[I32, I32], &[I32], |b, a| {
+                udivmod(b, a[0], a[1], want_rem)
+            })
         }
         "___divsi3" | "___modsi3" => {
             let want_rem = symbol == "___modsi3";
             build(symbol, &[I32, I32], &[I32], |b, a| {
                 // |n| / |d| unsigned, then fix the sign (quotient: sign n^d; remainder: sign n)
-                let udiv = import(b, if want_rem { "___umodsi3" } else { "___udivsi3" }, &[I32, I32], &[I32]);
+                let udiv = import(
+                    b,
+                    if want_rem { "___umodsi3" } else { "___udivsi3" },
+                    &[I32, I32],
+                    &[I32],
+                );
                 let (n, d) = (a[0], a[1]);
                 let an = b.ins().iabs(n);
                 let ad = b.ins().iabs(d);
@@ -292,7 +365,8 @@ fn udivmod(b: &mut FunctionBuilder, n: Value, d: Value, want_rem: bool) {
     b.append_block_param(exit, I32);
     let zero = b.ins().iconst(I32, 0);
     let n32 = b.ins().iconst(I32, 32);
-    b.ins().jump(head, &[n32.into(), n.into(), zero.into(), zero.into()]);
+    b.ins()
+        .jump(head, &[n32.into(), n.into(), zero.into(), zero.into()]);
     b.switch_to_block(head);
     let p = b.block_params(head).to_vec();
     let (i, n, q, r) = (p[0], p[1], p[2], p[3]);
@@ -308,7 +382,13 @@ fn udivmod(b: &mut FunctionBuilder, n: Value, d: Value, want_rem: bool) {
     let q1b = b.ins().bor_imm_s(q1, 1);
     let q2 = b.ins().select(ge, q1b, q1);
     let i1 = b.ins().iadd_imm_s(i, -1);
-    b.ins().brif(i1, head, &[i1.into(), n1.into(), q2.into(), r2.into()], exit, &[q2.into(), r2.into()]);
+    b.ins().brif(
+        i1,
+        head,
+        &[i1.into(), n1.into(), q2.into(), r2.into()],
+        exit,
+        &[q2.into(), r2.into()],
+    );
     b.switch_to_block(exit);
     let res = b.block_params(exit)[if want_rem { 1 } else { 0 }];
     b.ins().return_(&[res]);
@@ -323,10 +403,15 @@ pub fn check_round_trip(cf: &CompiledFunction) {
         let n = (cf.code.len() - off).min(4);
         w[..n].copy_from_slice(&cf.code[off..off + n]);
         let word = u32::from_le_bytes(w);
-        let inst = epiphany_isa::decode(word).unwrap_or_else(|| panic!("undecodable word {word:08x} at {off:#x}"));
+        let inst = epiphany_isa::decode(word)
+            .unwrap_or_else(|| panic!("undecodable word {word:08x} at {off:#x}"));
         let again = encode(&inst).unwrap();
         let mask = if inst.size == 2 { 0xffff } else { u32::MAX };
-        assert_eq!(again & mask, word & mask, "round trip at {off:#x}: {inst:?}");
+        assert_eq!(
+            again & mask,
+            word & mask,
+            "round trip at {off:#x}: {inst:?}"
+        );
         off += inst.size as usize;
     }
 }
