@@ -101,6 +101,10 @@ pub struct Core {
     pub cycle: u64,
     /// Cycle at which each register's newest value can be used.
     pub ready: [u64; 64],
+    /// Registers whose newest value comes from a load / from the FPU (for the FPU-consumer and
+    /// store-bypass latencies, see `exec::set_ready_load`, `exec::set_ready_fpu`).
+    pub load_mask: u64,
+    pub fpu_mask: u64,
     /// Cycle of the last issued instruction (for dual issue).
     pub last_issue: u64,
     /// Unit class that may still issue in cycle `last_issue` (see `exec::issue`).
@@ -153,6 +157,8 @@ impl Core {
             irq_check: false,
             cycle: 0,
             ready: [0; 64],
+            load_mask: 0,
+            fpu_mask: 0,
             last_issue: 0,
             pair_with: 0xFF,
             ctr: Counters::default(),

@@ -81,9 +81,41 @@ fn block(c: &mut Core, cycles: u64, fetch: bool) {
     c.pair_with = NONE;
 }
 
+/// Record that register `r`'s new value is usable by integer consumers from cycle `at`.
 #[inline(always)]
 fn set_ready(c: &mut Core, r: u8, at: u64) {
     c.ready[r as usize] = at;
+    let bit = !(1u64 << r);
+    c.load_mask &= bit;
+    c.fpu_mask &= bit;
+}
+
+/// A loaded register: FPU consumers wait one cycle longer (GCC: load latency 3 to FPU, 2 else).
+#[inline(always)]
+fn set_ready_load(c: &mut Core, r: usize, at: u64) {
+    c.ready[r] = at;
+    c.load_mask |= 1 << r;
+    c.fpu_mask &= !(1 << r);
+}
+
+/// An FPU result: stores may take it one cycle early (GCC: bypass 4 to store, latency 5 else).
+#[inline(always)]
+fn set_ready_fpu(c: &mut Core, r: u8, at: u64) {
+    c.ready[r as usize] = at;
+    c.fpu_mask |= 1 << r;
+    c.load_mask &= !(1 << r);
+}
+
+/// When an FPU instruction can read register `r`.
+#[inline(always)]
+fn ready_for_fpu(c: &Core, r: usize) -> u64 {
+    c.ready[r] + (c.load_mask >> r & 1) * (LOAD_TO_FPU_LATENCY - LOAD_LATENCY)
+}
+
+/// When a store can take register `r` as its data.
+#[inline(always)]
+fn ready_for_store(c: &Core, r: usize) -> u64 {
+    c.ready[r] - (c.fpu_mask >> r & 1) * (FPU_LATENCY - FPU_TO_STORE_LATENCY)
 }
 
 #[inline(always)]
@@ -469,9 +501,9 @@ fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKin
                 Kind::Fmadd => FpOp::Madd,
                 _ => FpOp::Msub,
             };
-            let mut ready = c.ready[rn].max(c.ready[rm]);
+            let mut ready = ready_for_fpu(c, rn).max(ready_for_fpu(c, rm));
             if matches!(op, FpOp::Madd | FpOp::Msub) {
-                ready = ready.max(c.ready[rd]);
+                ready = ready.max(ready_for_fpu(c, rd));
             }
             let t = issue(c, ready, FPU);
             c.ctr.fpu_insns += 1;
@@ -487,10 +519,10 @@ fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKin
                 c.r[rd] = res.bits;
                 fp_flags(c, res.bits, res.overflow, res.underflow, res.invalid);
             }
-            set_ready(c, u.rd, t + FPU_LATENCY);
+            set_ready_fpu(c, u.rd, t + FPU_LATENCY);
         }
         Kind::Float | Kind::Fix | Kind::Fabs => {
-            let t = issue(c, c.ready[rn], FPU);
+            let t = issue(c, ready_for_fpu(c, rn), FPU);
             c.ctr.fpu_insns += 1;
             let a = c.r[rn];
             let (v, invalid) = match u.kind {
@@ -503,7 +535,7 @@ fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKin
             if u.kind == Kind::Fabs {
                 c.bn = false;
             }
-            set_ready(c, u.rd, t + FPU_LATENCY);
+            set_ready_fpu(c, u.rd, t + FPU_LATENCY);
         }
         Kind::LoadDisp | Kind::LoadIdx | Kind::LoadPostReg | Kind::LoadPostImm => {
             let ready = match u.kind {
@@ -534,14 +566,14 @@ fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKin
             if size == 3 {
                 c.r[rd] = v as u32;
                 c.r[(rd + 1) & 63] = (v >> 32) as u32;
-                c.ready[(rd + 1) & 63] = done + LOAD_LATENCY;
+                set_ready_load(c, (rd + 1) & 63, done + LOAD_LATENCY);
             } else {
                 c.r[rd] = v as u32;
             }
-            c.ready[rd] = done + LOAD_LATENCY;
+            set_ready_load(c, rd, done + LOAD_LATENCY);
             if matches!(u.kind, Kind::LoadPostReg | Kind::LoadPostImm) {
                 c.r[rn] = base.wrapping_add(off);
-                c.ready[rn] = t + IALU_LATENCY;
+                set_ready(c, u.rn, t + IALU_LATENCY);
             }
         }
         Kind::StoreDisp | Kind::StoreIdx | Kind::StorePostReg | Kind::StorePostImm => {
@@ -550,12 +582,9 @@ fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKin
                 Kind::StoreIdx | Kind::StorePostReg => c.ready[rn].max(c.ready[rm]),
                 _ => c.ready[rn],
             };
-            // Stored data may come one cycle early from the FPU (GCC bypass 4 to store).
-            let data_ready = c.ready[rd].saturating_sub(FPU_LATENCY - FPU_TO_STORE_LATENCY);
-            ready = ready.max(data_ready);
+            ready = ready.max(ready_for_store(c, rd));
             if size == 3 {
-                ready = ready
-                    .max(c.ready[(rd + 1) & 63].saturating_sub(FPU_LATENCY - FPU_TO_STORE_LATENCY));
+                ready = ready.max(ready_for_store(c, (rd + 1) & 63));
             }
             let t = issue(c, ready, IALU);
             c.ctr.ialu_insns += 1;
@@ -580,7 +609,7 @@ fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKin
             }
             if matches!(u.kind, Kind::StorePostReg | Kind::StorePostImm) {
                 c.r[rn] = base.wrapping_add(off);
-                c.ready[rn] = t + IALU_LATENCY;
+                set_ready(c, u.rn, t + IALU_LATENCY);
             }
         }
         Kind::Branch => {
@@ -716,7 +745,7 @@ fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKin
                     return Err(e);
                 }
             }
-            c.ready[rd] = c.cycle.max(t + 1) - 1 + LOAD_LATENCY;
+            set_ready_load(c, rd, c.cycle.max(t + 1) - 1 + LOAD_LATENCY);
         }
     }
     // Hardware loop: after the instruction at LE, loop back to LS while LC counts down
