@@ -17,7 +17,9 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let name = Path::new(file).file_name().map_or("main.py".into(), |n| n.to_os_string());
+    let name = Path::new(file)
+        .file_name()
+        .map_or("main.py".into(), |n| n.to_os_string());
     let path = std::env::temp_dir().join("epyc_sema_check").join(name);
     let prog = match epyc_syntax::parse_program_text(&path, &text, &[libs]) {
         Ok(p) => p,

@@ -34,7 +34,10 @@ impl<'n> Engine<'n> {
                     let id = self.string("");
                     self.mk(ExprKind::Const(Const::Str(id)), Ty::Str, site)
                 }
-                1 => parts.pop().map(|v| v.0).unwrap_or_else(|| unreachable_expr(self, site)),
+                1 => parts
+                    .pop()
+                    .map(|v| v.0)
+                    .unwrap_or_else(|| unreachable_expr(self, site)),
                 _ => {
                     // print(a, b): Python 3 joins with spaces.
                     let space = self.string(" ");
@@ -45,19 +48,41 @@ impl<'n> Engine<'n> {
                             None => s,
                             Some(a) => {
                                 let sp = self.mk(ExprKind::Const(Const::Str(space)), Ty::Str, site);
-                                let a = self.mk(ExprKind::Binary(epyc_tir::BinOp::Concat, Box::new(a), Box::new(sp)), Ty::Str, site);
-                                self.mk(ExprKind::Binary(epyc_tir::BinOp::Concat, Box::new(a), Box::new(s)), Ty::Str, site)
+                                let a = self.mk(
+                                    ExprKind::Binary(
+                                        epyc_tir::BinOp::Concat,
+                                        Box::new(a),
+                                        Box::new(sp),
+                                    ),
+                                    Ty::Str,
+                                    site,
+                                );
+                                self.mk(
+                                    ExprKind::Binary(
+                                        epyc_tir::BinOp::Concat,
+                                        Box::new(a),
+                                        Box::new(s),
+                                    ),
+                                    Ty::Str,
+                                    site,
+                                )
                             }
                         });
                     }
                     acc.unwrap_or_else(|| unreachable_expr(self, site))
                 }
             };
-            out.push(epyc_tir::Stmt { kind: StmtKind::Print(value), pos: self.pos(site) });
+            out.push(epyc_tir::Stmt {
+                kind: StmtKind::Print(value),
+                pos: self.pos(site),
+            });
             return Ok(true);
         }
         if is_builtin(self, fx, "exit") || is_builtin(self, fx, "quit") {
-            out.push(epyc_tir::Stmt { kind: StmtKind::Exit, pos: self.pos(site) });
+            out.push(epyc_tir::Stmt {
+                kind: StmtKind::Exit,
+                pos: self.pos(site),
+            });
             fx.reachable = false;
             return Ok(true);
         }
@@ -135,7 +160,13 @@ impl<'n> Engine<'n> {
         let def = &self.n.defs[d as usize];
         let (name, nparams) = (def.name.clone(), def.params.len());
         if args.len() > nparams {
-            return Err(self.error(site, format!("{name}() takes {nparams} argument(s) but {} were given", args.len())));
+            return Err(self.error(
+                site,
+                format!(
+                    "{name}() takes {nparams} argument(s) but {} were given",
+                    args.len()
+                ),
+            ));
         }
         for i in args.len()..nparams {
             let Some(default) = self.n.defs[d as usize].defaults[i].clone() else {
@@ -155,10 +186,21 @@ impl<'n> Engine<'n> {
         let key_args = args
             .iter()
             .zip(&def.params)
-            .map(|(a, p)| if def.exponent_params.contains(p) { a.1 } else { a.1.stored() })
+            .map(|(a, p)| {
+                if def.exponent_params.contains(p) {
+                    a.1
+                } else {
+                    a.1.stored()
+                }
+            })
             .collect();
-        let key = SpecKey { def: d, args: key_args };
+        let key = SpecKey {
+            def: d,
+            args: key_args,
+        };
+        self.call_sites.push(site);
         let id = self.spec(key.clone());
+        self.call_sites.pop();
         let ret = self.ret_of(&key);
         let ty = self.ty(ret);
         let args = args.into_iter().map(|a| a.0).collect();
@@ -168,7 +210,9 @@ impl<'n> Engine<'n> {
     /// A call through a variable: a statically known function, a function known only at run
     /// time, or (D33 compatibility) a numeric module constant called as `pi()`.
     fn call_value(&mut self, fx: &mut Fx, v: Var, args: &[ast::Expr], site: Site) -> R<V> {
-        let name = match &v { Var::Local(n) | Var::Global(n) => n.clone() };
+        let name = match &v {
+            Var::Local(n) | Var::Global(n) => n.clone(),
+        };
         let callee = self.name(fx, &name, site)?;
         match callee.1 {
             T::Fn(d) => {
@@ -200,7 +244,10 @@ impl<'n> Engine<'n> {
             if self.n.defs[d as usize].params.len() != args.len() {
                 continue;
             }
-            let key = self.canon_key(SpecKey { def: d, args: arg_t.clone() });
+            let key = self.canon_key(SpecKey {
+                def: d,
+                args: arg_t.clone(),
+            });
             match self.value_keys.get(&d) {
                 Some((k, true)) if *k != key => {
                     let name = self.n.defs[d as usize].name.clone();
@@ -219,27 +266,46 @@ impl<'n> Engine<'n> {
             ret = match self.join(ret, r.stored()) {
                 Ok(t) => t,
                 Err(why) => {
-                    return Err(self.error(site, format!(
-                        "the functions that can be called here return {why} (dynamic)"
-                    )))
+                    return Err(self.error(
+                        site,
+                        format!("the functions that can be called here return {why} (dynamic)"),
+                    ))
                 }
             };
             candidates.push(id);
         }
         if candidates.is_empty() {
-            let id = self.string(&format!("no function taking {} argument(s) is called here", args.len()));
+            let id = self.string(&format!(
+                "no function taking {} argument(s) is called here",
+                args.len()
+            ));
             return Err(Stop::Raise(RtError::TypeError, Some(id)));
         }
         let callee = self.coerce(callee, T::AnyFunc, site);
         let ty = self.ty(ret);
         let args = args.into_iter().map(|a| a.0).collect();
-        Ok((self.mk(ExprKind::CallIndirect { callee: Box::new(callee), candidates, args }, ty, site), ret))
+        Ok((
+            self.mk(
+                ExprKind::CallIndirect {
+                    callee: Box::new(callee),
+                    candidates,
+                    args,
+                },
+                ty,
+                site,
+            ),
+            ret,
+        ))
     }
 
     /// `for v in range(...)`: the range call's arguments, if the iterable is the builtin.
     pub fn range_call<'a>(&mut self, fx: &Fx, iter: &'a ast::Expr) -> Option<&'a [ast::Expr]> {
-        let ast::Expr::Call(c) = iter else { return None };
-        let ast::Expr::Name(n) = &*c.func else { return None };
+        let ast::Expr::Call(c) = iter else {
+            return None;
+        };
+        let ast::Expr::Name(n) = &*c.func else {
+            return None;
+        };
         if n.id.as_str() != "range" || !c.keywords.is_empty() {
             return None;
         }
@@ -248,7 +314,12 @@ impl<'n> Engine<'n> {
     }
 
     /// (start, stop, step) of `range(a)`, `range(a, b)`, `range(a, b, c)`, all Int.
-    pub fn range_args(&mut self, fx: &mut Fx, args: &[ast::Expr], site: Site) -> R<(Expr, Expr, Expr)> {
+    pub fn range_args(
+        &mut self,
+        fx: &mut Fx,
+        args: &[ast::Expr],
+        site: Site,
+    ) -> R<(Expr, Expr, Expr)> {
         let mut vals = vec![];
         for a in args {
             let v = self.expr(fx, a)?;
@@ -261,7 +332,11 @@ impl<'n> Engine<'n> {
         let c = |e: &Self, v: i32| e.mk(ExprKind::Const(Const::Int(v)), Ty::Int, site);
         let mut it = vals.into_iter();
         Ok(match args.len() {
-            1 => (c(self, 0), it.next().unwrap_or_else(|| c(self, 0)), c(self, 1)),
+            1 => (
+                c(self, 0),
+                it.next().unwrap_or_else(|| c(self, 0)),
+                c(self, 1),
+            ),
             2 => {
                 let a = it.next().unwrap_or_else(|| c(self, 0));
                 let b = it.next().unwrap_or_else(|| c(self, 0));
@@ -306,7 +381,10 @@ impl<'n> Engine<'n> {
             "str" => {
                 if args.is_empty() {
                     let id = self.string("");
-                    return Ok((self.mk(ExprKind::Const(Const::Str(id)), Ty::Str, site), T::Str));
+                    return Ok((
+                        self.mk(ExprKind::Const(Const::Str(id)), Ty::Str, site),
+                        T::Str,
+                    ));
                 }
                 let v = self.one_arg(fx, b, args, site)?;
                 Ok((self.coerce(v, T::Str, site), T::Str))
@@ -348,7 +426,11 @@ impl<'n> Engine<'n> {
                 if args.len() < 2 {
                     return Err(self.error(site, format!("{b}() needs at least two numbers")));
                 }
-                let op = if b == "min" { Intrinsic::Min } else { Intrinsic::Max };
+                let op = if b == "min" {
+                    Intrinsic::Min
+                } else {
+                    Intrinsic::Max
+                };
                 let mut acc = self.expr(fx, &args[0])?;
                 for a in &args[1..] {
                     let v = self.expr(fx, a)?;
@@ -366,10 +448,18 @@ impl<'n> Engine<'n> {
             "range" => {
                 // range(...) as a value: a real list (D1).
                 let (start, stop, step) = self.range_args(fx, args, site)?;
-                let Some(d) = self.n.defs.iter().position(|d| d.name == "__range_list" && d.module == self.n.prelude) else {
+                let Some(d) = self
+                    .n
+                    .defs
+                    .iter()
+                    .position(|d| d.name == "__range_list" && d.module == self.n.prelude)
+                else {
                     return Err(self.internal(site.0, site.1, "the prelude lacks __range_list"));
                 };
-                let args = [start, stop, step].into_iter().map(|e| (e, T::Int)).collect();
+                let args = [start, stop, step]
+                    .into_iter()
+                    .map(|e| (e, T::Int))
+                    .collect();
                 self.direct_call(fx, d as DefId, args, site)
             }
             _ => Err(self.error(site, format!("'{b}' is a statement here, not a value"))),
@@ -384,7 +474,10 @@ impl<'n> Engine<'n> {
         let mut vals = self.args(fx, args)?;
         let want = |e: &mut Self, n: usize, vals: &Vec<V>| -> R<()> {
             if vals.len() != n {
-                return Err(e.error(site, format!("native {name} takes {n} argument(s), {} given", vals.len())));
+                return Err(e.error(
+                    site,
+                    format!("native {name} takes {n} argument(s), {} given", vals.len()),
+                ));
             }
             Ok(())
         };
@@ -458,7 +551,9 @@ impl<'n> Engine<'n> {
             Native::Reduce => {
                 want(self, 2, &vals)?;
                 let Some(op) = const_int(&vals[1]).and_then(natives::reduce_op) else {
-                    return Err(self.error(site, "native rtl_reduce needs a constant operation 0..3"));
+                    return Err(
+                        self.error(site, "native rtl_reduce needs a constant operation 0..3")
+                    );
                 };
                 let v = vals.remove(0);
                 let t = match v.1 {
@@ -467,7 +562,9 @@ impl<'n> Engine<'n> {
                     t if t.is_numeric() => T::Int,
                     t => {
                         let n = self.tname(t);
-                        return Err(self.error(site, format!("reduce needs an int or a float, not {n}")));
+                        return Err(
+                            self.error(site, format!("reduce needs an int or a float, not {n}"))
+                        );
                     }
                 };
                 let e = self.coerce(v, t, site);
@@ -519,8 +616,14 @@ impl<'n> Engine<'n> {
                 let class = self.lists.at_site(site, n);
                 Ok(mk(self, I::ArrayNew, dims, T::List(class)))
             }
-            Native::Print | Native::NoOp => Err(self.error(site, format!("native {name} is a statement, not a value"))),
-            Native::Intr(op) => Err(self.internal(site.0, site.1, &format!("native {name} maps to {op:?}, which has no rule"))),
+            Native::Print | Native::NoOp => {
+                Err(self.error(site, format!("native {name} is a statement, not a value")))
+            }
+            Native::Intr(op) => Err(self.internal(
+                site.0,
+                site.1,
+                &format!("native {name} maps to {op:?}, which has no rule"),
+            )),
         }
     }
 
@@ -547,16 +650,20 @@ impl<'n> Engine<'n> {
             T::AnyFunc => Ok(v.0),
             T::Bool | T::Int | T::IntNN | T::Float | T::Str | T::Bottom => {
                 if join && v.1 != T::Bottom {
-                    self.join_message(v.1.stored(), site);
+                    let at = self.user_site(site);
+                    self.join_message(v.1.stored(), at);
                 }
                 Ok(v.0)
             }
             t => {
                 let n = self.tname(t);
                 let _ = fx;
-                Err(self.error(site, format!(
-                    "a {n} cannot be sent as one message (send a list with send(data, pid, n))"
-                )))
+                Err(self.error(
+                    site,
+                    format!(
+                        "a {n} cannot be sent as one message (send a list with send(data, pid, n))"
+                    ),
+                ))
             }
         }
     }
@@ -580,6 +687,7 @@ impl<'n> Engine<'n> {
 
     /// The type of a received message: the one type sent anywhere in the program.
     fn received_type(&mut self, site: Site) -> R<T> {
+        let site = self.user_site(site);
         if let Some((why, a, b)) = self.msg_conflict.clone() {
             let d = self.diag(site, format!(
                 "this receive gets messages of different types ({why}, sent at lines {} and {}): dynamic",

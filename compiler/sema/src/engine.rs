@@ -35,12 +35,6 @@ pub struct SpecFacts {
     pub vars: HashMap<String, VarFact>,
 }
 
-impl Default for T {
-    fn default() -> T {
-        T::Bottom
-    }
-}
-
 #[derive(PartialEq, Eq, Clone, Copy)]
 pub enum State {
     Pending,
@@ -90,6 +84,11 @@ pub struct Engine<'n> {
     pub warnings: Vec<Diagnostic>,
     seen: HashSet<(u32, u32, String)>,
     pub modules_run: HashSet<usize>,
+    /// Specialisations being analysed (innermost last), to attribute errors.
+    pub current: Vec<FuncId>,
+    /// Call sites of the calls being analysed (outermost first), to name a library's
+    /// caller in messages.
+    pub call_sites: Vec<Site>,
 }
 
 pub struct Outcome {
@@ -121,6 +120,8 @@ impl<'n> Engine<'n> {
             warnings: Vec::new(),
             seen: HashSet::new(),
             modules_run: HashSet::new(),
+            current: Vec::new(),
+            call_sites: Vec::new(),
         }
     }
 
@@ -174,14 +175,18 @@ impl<'n> Engine<'n> {
 
     /// Checks that only a stable round can decide: list widening legality.
     fn finish_round(&mut self, _main: FuncId) {
-        for (int_site, float_site) in self.lists.widening_conflicts() {
-            let d = self
-                .diag(
-                    int_site,
-                    "list holds ints and floats: a computed int is stored in a list that also holds floats (dynamic)",
-                )
-                .with_help("only int constants (such as the 0 of `[0]*n`) may share a list with floats");
-            let d = self.note(d, float_site, "a float is stored here");
+        for (int_site, float_site, literal) in self.lists.widening_conflicts() {
+            let msg = if literal {
+                "this list literal mixes ints and floats: each element would keep its own kind (dynamic)"
+            } else {
+                "a computed int is stored in a list that also holds floats (dynamic)"
+            };
+            let mut d = self
+                .diag(int_site, msg)
+                .with_help("write float literals (1.0), or keep ints and floats in separate lists");
+            if float_site != int_site {
+                d = self.note(d, float_site, "a float is stored here");
+            }
             self.push_error(d);
         }
     }
@@ -376,11 +381,16 @@ impl<'n> Engine<'n> {
     pub fn diag(&self, site: Site, msg: impl Into<String>) -> Diagnostic {
         let (file, off) = site;
         if file as usize >= self.user_files {
-            return Diagnostic::error(0, 0, 0, format!(
-                "internal compiler error (a compiler bug) in the built-in prelude, line {}: {}",
-                self.line(site),
-                msg.into()
-            ));
+            return Diagnostic::error(
+                0,
+                0,
+                0,
+                format!(
+                    "internal compiler error (a compiler bug) in the built-in prelude, line {}: {}",
+                    self.line(site),
+                    msg.into()
+                ),
+            );
         }
         let end = self.n.files[file as usize]
             .text
@@ -398,10 +408,30 @@ impl<'n> Engine<'n> {
         }
     }
 
+    /// Records an error; the specialisation being analysed is not native.
     pub fn push_error(&mut self, d: Diagnostic) {
+        if let Some(&id) = self.current.last() {
+            let why = &mut self.slots[id.index()].dynamic;
+            if !why.contains(&d.message) {
+                why.push(d.message.clone());
+            }
+        }
         if self.seen.insert((d.file, d.start, d.message.clone())) {
             self.errors.push(d);
         }
+    }
+
+    /// Where to report something that happens in library code: the outermost call in the
+    /// main program that led there (the site itself when it is in the main program).
+    pub fn user_site(&self, site: Site) -> Site {
+        if site.0 == 0 {
+            return site;
+        }
+        self.call_sites
+            .iter()
+            .copied()
+            .find(|s| s.0 == 0)
+            .unwrap_or(site)
     }
 
     pub fn error(&mut self, site: Site, msg: impl Into<String>) -> Stop {

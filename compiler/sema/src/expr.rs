@@ -36,7 +36,12 @@ impl<'n> Engine<'n> {
         if let Some(b) = BUILTINS.iter().find(|b| **b == name) {
             return Some(Named::Builtin(b));
         }
-        if let Some(d) = self.n.defs.iter().position(|d| d.name == name && d.module != self.n.prelude) {
+        if let Some(d) = self
+            .n
+            .defs
+            .iter()
+            .position(|d| d.name == name && d.module != self.n.prelude)
+        {
             let m = &self.n.modules[self.n.defs[d].module].name;
             self.warn(site, format!(
                 "'{name}' is defined in module '{m}' but not imported here; add `from {m} import {name}`"
@@ -83,7 +88,8 @@ impl<'n> Engine<'n> {
                 let cond = self.cond(fx, &i.test)?;
                 let a = self.expr(fx, &i.body)?;
                 let b = self.expr(fx, &i.orelse)?;
-                let t = self.same_type(a.1, b.1, site, "the two values of a conditional expression")?;
+                let t =
+                    self.same_type(a.1, b.1, site, "the two values of a conditional expression")?;
                 let ty = self.ty(t);
                 let (a, b) = (self.coerce(a, t, site), self.coerce(b, t, site));
                 let kind = ExprKind::Select {
@@ -98,7 +104,17 @@ impl<'n> Engine<'n> {
                 let (list, class, indices) = self.index_parts(fx, e)?;
                 let elem = self.lists.class(class).elem;
                 let ty = self.elem_ty(elem);
-                Ok((self.mk(ExprKind::Index { list: Box::new(list), indices }, ty, site), elem))
+                Ok((
+                    self.mk(
+                        ExprKind::Index {
+                            list: Box::new(list),
+                            indices,
+                        },
+                        ty,
+                        site,
+                    ),
+                    elem,
+                ))
             }
             ast::Expr::List(l) => self.list_lit(fx, l, site),
             ast::Expr::Attribute(a) => {
@@ -123,8 +139,14 @@ impl<'n> Engine<'n> {
 
     fn constant(&mut self, c: &ast::Constant, site: Site) -> R<V> {
         Ok(match c {
-            ast::Constant::None => (self.mk(ExprKind::Const(Const::None), Ty::None, site), T::None),
-            ast::Constant::Bool(b) => (self.mk(ExprKind::Const(Const::Bool(*b)), Ty::Bool, site), T::Bool),
+            ast::Constant::None => (
+                self.mk(ExprKind::Const(Const::None), Ty::None, site),
+                T::None,
+            ),
+            ast::Constant::Bool(b) => (
+                self.mk(ExprKind::Const(Const::Bool(*b)), Ty::Bool, site),
+                T::Bool,
+            ),
             ast::Constant::Int(i) => {
                 let v: i64 = match i.to_string().parse::<i64>() {
                     Ok(v) => v,
@@ -132,10 +154,16 @@ impl<'n> Engine<'n> {
                 };
                 self.int_const(v, site)
             }
-            ast::Constant::Float(f) => (self.mk(ExprKind::Const(Const::Float(*f as f32)), Ty::Float, site), T::Float),
+            ast::Constant::Float(f) => (
+                self.mk(ExprKind::Const(Const::Float(*f as f32)), Ty::Float, site),
+                T::Float,
+            ),
             ast::Constant::Str(s) => {
                 let id = self.string(s);
-                (self.mk(ExprKind::Const(Const::Str(id)), Ty::Str, site), T::Str)
+                (
+                    self.mk(ExprKind::Const(Const::Str(id)), Ty::Str, site),
+                    T::Str,
+                )
             }
             _ => return Err(self.error(site, "this kind of constant is not supported")),
         })
@@ -152,10 +180,23 @@ impl<'n> Engine<'n> {
     pub fn name(&mut self, fx: &mut Fx, name: &str, site: Site) -> R<V> {
         match name.to_ascii_lowercase().as_str() {
             "true" => {
-                return Ok((self.mk(ExprKind::Const(Const::Bool(true)), Ty::Bool, site), T::Bool));
+                return Ok((
+                    self.mk(ExprKind::Const(Const::Bool(true)), Ty::Bool, site),
+                    T::Bool,
+                ));
             }
-            "false" => return Ok((self.mk(ExprKind::Const(Const::Bool(false)), Ty::Bool, site), T::Bool)),
-            "none" => return Ok((self.mk(ExprKind::Const(Const::None), Ty::None, site), T::None)),
+            "false" => {
+                return Ok((
+                    self.mk(ExprKind::Const(Const::Bool(false)), Ty::Bool, site),
+                    T::Bool,
+                ))
+            }
+            "none" => {
+                return Ok((
+                    self.mk(ExprKind::Const(Const::None), Ty::None, site),
+                    T::None,
+                ))
+            }
             _ => {}
         }
         match self.resolve(fx, name, site) {
@@ -186,8 +227,12 @@ impl<'n> Engine<'n> {
                 Ok((self.mk(ExprKind::Var(r), ty, site), t))
             }
             Some(Named::Func(d)) => Ok(self.func_ref(d, site)),
-            Some(Named::Builtin(b)) => Err(self.error(site, format!("the builtin '{b}' cannot be used as a value"))),
-            Some(Named::Module(_)) => Err(self.error(site, format!("module '{name}' cannot be used as a value"))),
+            Some(Named::Builtin(b)) => {
+                Err(self.error(site, format!("the builtin '{b}' cannot be used as a value")))
+            }
+            Some(Named::Module(_)) => {
+                Err(self.error(site, format!("module '{name}' cannot be used as a value")))
+            }
             None => Err(self.unknown(fx, name, site, "variable or function")),
         }
     }
@@ -239,7 +284,9 @@ impl<'n> Engine<'n> {
             T::None => self.mk(ExprKind::Const(Const::Bool(false)), Ty::Bool, site),
             T::Fn(_) | T::AnyFunc => self.mk(ExprKind::Const(Const::Bool(true)), Ty::Bool, site),
             _ => match v.0.kind {
-                ExprKind::Const(Const::Int(i)) => self.mk(ExprKind::Const(Const::Bool(i != 0)), Ty::Bool, site),
+                ExprKind::Const(Const::Int(i)) => {
+                    self.mk(ExprKind::Const(Const::Bool(i != 0)), Ty::Bool, site)
+                }
                 _ => self.convert(v.0, Ty::Bool),
             },
         }
@@ -273,7 +320,10 @@ impl<'n> Engine<'n> {
     pub fn same_type(&mut self, a: T, b: T, site: Site, what: &str) -> R<T> {
         match self.join(a.stored(), b.stored()) {
             Ok(t) => Ok(t),
-            Err(why) => Err(self.error(site, format!("{what} have different types: {why} (dynamic)"))),
+            Err(why) => Err(self.error(
+                site,
+                format!("{what} have different types: {why} (dynamic)"),
+            )),
         }
     }
 
@@ -289,13 +339,28 @@ impl<'n> Engine<'n> {
         }
     }
 
-    pub fn binop(&mut self, _fx: &mut Fx, op: ast::Operator, l: V, r: V, site: Site, _node: Option<&ast::Expr>) -> R<V> {
+    pub fn binop(
+        &mut self,
+        _fx: &mut Fx,
+        op: ast::Operator,
+        l: V,
+        r: V,
+        site: Site,
+        _node: Option<&ast::Expr>,
+    ) -> R<V> {
         use ast::Operator as O;
         let (lt, rt) = (l.1, r.1);
         if op == O::Add && (lt == T::Str || rt == T::Str) {
             // ePython's string concatenation converts the other operand (§4.3).
             let (a, b) = (self.coerce(l, T::Str, site), self.coerce(r, T::Str, site));
-            return Ok((self.mk(ExprKind::Binary(BinOp::Concat, Box::new(a), Box::new(b)), Ty::Str, site), T::Str));
+            return Ok((
+                self.mk(
+                    ExprKind::Binary(BinOp::Concat, Box::new(a), Box::new(b)),
+                    Ty::Str,
+                    site,
+                ),
+                T::Str,
+            ));
         }
         if op == O::Mult && (lt == T::Str || rt == T::Str) {
             let (s, n) = if lt == T::Str { (l, r) } else { (r, l) };
@@ -303,11 +368,21 @@ impl<'n> Engine<'n> {
                 return Err(self.error(site, "a string can only be repeated by an int"));
             }
             let n = self.coerce(n, T::Int, site);
-            return Ok((self.mk(ExprKind::Binary(BinOp::Repeat, Box::new(s.0), Box::new(n)), Ty::Str, site), T::Str));
+            return Ok((
+                self.mk(
+                    ExprKind::Binary(BinOp::Repeat, Box::new(s.0), Box::new(n)),
+                    Ty::Str,
+                    site,
+                ),
+                T::Str,
+            ));
         }
         let Some(mut t) = Self::num_join(lt, rt) else {
             let (a, b) = (self.tname(lt), self.tname(rt));
-            return Err(self.error(site, format!("unsupported operand types for {}: {a} and {b}", op_name(op))));
+            return Err(self.error(
+                site,
+                format!("unsupported operand types for {}: {a} and {b}", op_name(op)),
+            ));
         };
         let bop = match op {
             O::Add => BinOp::Add,
@@ -323,15 +398,34 @@ impl<'n> Engine<'n> {
                 }
                 BinOp::Pow
             }
-            _ => return Err(self.error(site, format!("operator {} does not exist in ePython", op_name(op)))),
+            _ => {
+                return Err(self.error(
+                    site,
+                    format!("operator {} does not exist in ePython", op_name(op)),
+                ))
+            }
         };
         if t == T::Bottom {
-            let ty = if lt == T::Bottom { r.0.ty.clone() } else { l.0.ty.clone() };
-            return Ok((self.mk(ExprKind::Binary(bop, Box::new(l.0), Box::new(r.0)), ty, site), T::Bottom));
+            let ty = if lt == T::Bottom {
+                r.0.ty.clone()
+            } else {
+                l.0.ty.clone()
+            };
+            return Ok((
+                self.mk(
+                    ExprKind::Binary(bop, Box::new(l.0), Box::new(r.0)),
+                    ty,
+                    site,
+                ),
+                T::Bottom,
+            ));
         }
         let ty = self.ty(t);
         let (a, b) = (self.coerce(l, t, site), self.coerce(r, t, site));
-        Ok((self.mk(ExprKind::Binary(bop, Box::new(a), Box::new(b)), ty, site), t))
+        Ok((
+            self.mk(ExprKind::Binary(bop, Box::new(a), Box::new(b)), ty, site),
+            t,
+        ))
     }
 
     fn unary(&mut self, fx: &mut Fx, u: &ast::ExprUnaryOp, site: Site) -> R<V> {
@@ -349,7 +443,10 @@ impl<'n> Engine<'n> {
                             }
                         }
                         ast::Constant::Float(f) => {
-                            return Ok((self.mk(ExprKind::Const(Const::Float(-*f as f32)), Ty::Float, site), T::Float));
+                            return Ok((
+                                self.mk(ExprKind::Const(Const::Float(-*f as f32)), Ty::Float, site),
+                                T::Float,
+                            ));
                         }
                         _ => {}
                     }
@@ -366,7 +463,10 @@ impl<'n> Engine<'n> {
                 };
                 let ty = self.ty(t);
                 let e = self.coerce(v, t, site);
-                Ok((self.mk(ExprKind::Unary(UnOp::Neg, Box::new(e)), ty, site), t))
+                Ok((
+                    self.mk(ExprKind::Unary(UnOp::Neg, Box::new(e)), ty, site),
+                    t,
+                ))
             }
             ast::UnaryOp::UAdd => {
                 let v = self.expr(fx, &u.operand)?;
@@ -420,7 +520,10 @@ impl<'n> Engine<'n> {
             });
             left = r;
         }
-        Ok((acc.ok_or_else(|| self.error(site, "empty comparison"))?, T::Bool))
+        Ok((
+            acc.ok_or_else(|| self.error(site, "empty comparison"))?,
+            T::Bool,
+        ))
     }
 
     fn compare_one(&mut self, op: ast::CmpOp, l: V, r: V, site: Site) -> R<Expr> {
@@ -441,7 +544,11 @@ impl<'n> Engine<'n> {
         let konst = |e: &mut Self, b: bool| e.mk(ExprKind::Const(Const::Bool(b)), Ty::Bool, site);
         let (lt, rt) = (l.1.stored(), r.1.stored());
         if lt == T::Bottom || rt == T::Bottom {
-            return Ok(self.mk(ExprKind::Compare(cop, Box::new(l.0), Box::new(r.0)), Ty::Bool, site));
+            return Ok(self.mk(
+                ExprKind::Compare(cop, Box::new(l.0), Box::new(r.0)),
+                Ty::Bool,
+                site,
+            ));
         }
         // none, and values of different kinds: decided by the types alone.
         if lt == T::None || rt == T::None {
@@ -452,7 +559,11 @@ impl<'n> Engine<'n> {
             return Ok(konst(self, same == positive));
         }
         let t = if let Some(n) = Self::num_join(lt, rt) {
-            if lt == T::Bool && rt == T::Bool { T::Bool } else { n }
+            if lt == T::Bool && rt == T::Bool {
+                T::Bool
+            } else {
+                n
+            }
         } else if lt == T::Str && rt == T::Str {
             T::Str
         } else if equality && !matches!((lt, rt), (T::List(_), T::List(_))) {
@@ -462,7 +573,11 @@ impl<'n> Engine<'n> {
             return Err(self.error(site, format!("cannot compare {a} and {b}")));
         };
         let (a, b) = (self.coerce(l, t, site), self.coerce(r, t, site));
-        Ok(self.mk(ExprKind::Compare(cop, Box::new(a), Box::new(b)), Ty::Bool, site))
+        Ok(self.mk(
+            ExprKind::Compare(cop, Box::new(a), Box::new(b)),
+            Ty::Bool,
+            site,
+        ))
     }
 
     // ---- lists ---------------------------------------------------------------------------
@@ -476,13 +591,17 @@ impl<'n> Engine<'n> {
         let has_int = items.iter().any(|v| v.1.is_intlike());
         let has_float = items.iter().any(|v| v.1 == T::Float);
         if has_int && has_float {
-            self.lists.writes.entry(class).or_default().mixed_literal.get_or_insert(site);
+            self.lists
+                .writes
+                .entry(class)
+                .or_default()
+                .mixed_literal
+                .get_or_insert(site);
         }
         for v in &items {
             let is_const = matches!(v.0.kind, ExprKind::Const(Const::Int(_)));
             if let Err(why) = self.lists.write(class, v.1, is_const, site) {
                 let msg = format!("a list cannot hold {why} (a list of mixed kinds is dynamic)");
-                self.slots[fx.id.index()].dynamic.push(msg.clone());
                 return Err(self.error(site, msg));
             }
         }
@@ -492,7 +611,10 @@ impl<'n> Engine<'n> {
 
     fn coerce_items(&mut self, class: u32, items: Vec<V>, site: Site) -> Vec<Expr> {
         let elem = self.lists.class(class).elem;
-        items.into_iter().map(|v| self.coerce(v, elem, site)).collect()
+        items
+            .into_iter()
+            .map(|v| self.coerce(v, elem, site))
+            .collect()
     }
 
     fn list_lit(&mut self, fx: &mut Fx, l: &ast::ExprList, site: Site) -> R<V> {
@@ -503,17 +625,36 @@ impl<'n> Engine<'n> {
     }
 
     /// `[a, b] * n`: the literal repeated (no intermediate list).
-    fn list_repeat(&mut self, fx: &mut Fx, l: &ast::ExprList, count: &ast::Expr, site: Site) -> R<V> {
+    fn list_repeat(
+        &mut self,
+        fx: &mut Fx,
+        l: &ast::ExprList,
+        count: &ast::Expr,
+        site: Site,
+    ) -> R<V> {
         let (class, items) = self.list_items(fx, l, site)?;
         let count = self.expr(fx, count)?;
         let items = self.coerce_items(class, items, site);
         if !(count.1.is_intlike() || count.1 == T::Bool || count.1 == T::Bottom) {
             let n = self.tname(count.1);
-            return Err(self.error(site, format!("a list can only be repeated by an int, not {n}")));
+            return Err(self.error(
+                site,
+                format!("a list can only be repeated by an int, not {n}"),
+            ));
         }
         let count = self.coerce(count, T::Int, site);
         let ty = self.ty(T::List(class));
-        Ok((self.mk(ExprKind::ListRepeat { items, count: Box::new(count) }, ty, site), T::List(class)))
+        Ok((
+            self.mk(
+                ExprKind::ListRepeat {
+                    items,
+                    count: Box::new(count),
+                },
+                ty,
+                site,
+            ),
+            T::List(class),
+        ))
     }
 
     /// `a[i][j]...` as (list, its class, indices): one index per dimension.

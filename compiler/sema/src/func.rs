@@ -1,10 +1,12 @@
 //! Analysis of one specialisation: its scope (locals, definedness) and its statements.
 
 use crate::engine::{Engine, SpecFacts, SpecKey, State, Stop, VarFact, MAIN_DEF, R, V};
-use crate::names::{assigned_names, case_twin, DefId};
+use crate::names::{assigned_names, case_twin};
 use crate::ty::{Site, T};
 use epyc_syntax::ast;
-use epyc_tir::{self as tir, Block, Const, ExprKind, FuncId, LocalId, LocalOrGlobal, Place, Stmt, StmtKind, Ty};
+use epyc_tir::{
+    self as tir, Block, Const, ExprKind, FuncId, LocalId, LocalOrGlobal, Place, Stmt, StmtKind, Ty,
+};
 use rustpython_parser::ast::Ranged;
 use std::collections::{HashMap, HashSet};
 
@@ -14,9 +16,6 @@ pub fn site_of(file: u32, node: &impl Ranged) -> Site {
 
 /// The state of the function being analysed.
 pub struct Fx {
-    pub id: FuncId,
-    pub key: SpecKey,
-    pub def: Option<DefId>,
     /// Module whose names are in scope (changes while main runs an imported module's code).
     pub module: usize,
     pub file: u32,
@@ -52,17 +51,27 @@ impl<'n> Engine<'n> {
     pub fn analyse(&mut self, id: FuncId) {
         let key = self.slots[id.index()].key.clone();
         self.slots[id.index()].state = State::Busy;
+        self.current.push(id);
         let facts = self.facts.get(&key).cloned().unwrap_or_default();
         let (module, file, name, params, site) = if key.def == MAIN_DEF {
-            (0, self.n.modules.first().map_or(0, |m| m.file), "<module>".to_string(), vec![], (0, 0))
+            (
+                0,
+                self.n.modules.first().map_or(0, |m| m.file),
+                "<module>".to_string(),
+                vec![],
+                (0, 0),
+            )
         } else {
             let d = &self.n.defs[key.def as usize];
-            (d.module, d.file, d.name.clone(), d.params.clone(), (d.file, d.start))
+            (
+                d.module,
+                d.file,
+                d.name.clone(),
+                d.params.clone(),
+                (d.file, d.start),
+            )
         };
         let mut fx = Fx {
-            id,
-            key: key.clone(),
-            def: (key.def != MAIN_DEF).then_some(key.def),
             module,
             file,
             is_main: key.def == MAIN_DEF,
@@ -92,7 +101,11 @@ impl<'n> Engine<'n> {
         }
         let body_ast = if fx.is_main {
             self.modules_run.insert(0);
-            self.n.modules.first().map(|m| m.body.clone()).unwrap_or_default()
+            self.n
+                .modules
+                .first()
+                .map(|m| m.body.clone())
+                .unwrap_or_default()
         } else {
             self.n.defs[key.def as usize].body.clone()
         };
@@ -116,7 +129,6 @@ impl<'n> Engine<'n> {
                     self.line(at)
                 ));
                 self.push_error(d);
-                self.slots[id.index()].dynamic.push("returns a value on some paths only".into());
             } else {
                 fx.ret = self.join(fx.ret, T::None).unwrap_or(T::None);
                 body.push(Stmt {
@@ -164,6 +176,7 @@ impl<'n> Engine<'n> {
             pos: self.pos(site),
         });
         self.slots[id.index()].state = State::Done;
+        self.current.pop();
     }
 
     fn symbol(&mut self, name: &str, key: &SpecKey) -> String {
@@ -196,7 +209,11 @@ impl<'n> Engine<'n> {
             T::Str => "s".into(),
             T::List(c) => {
                 let cl = self.lists.class(c);
-                let e = if cl.elem == T::Bottom { "i".into() } else { self.mangle(cl.elem) };
+                let e = if cl.elem == T::Bottom {
+                    "i".into()
+                } else {
+                    self.mangle(cl.elem)
+                };
                 format!("l{}{e}", cl.ndim)
             }
             T::Fn(d) => format!("F{d}"),
@@ -302,14 +319,14 @@ impl<'n> Engine<'n> {
                     ));
                     let d = self.note(d, f.site, &format!("'{name}' is {a} here"));
                     self.push_error(d);
-                    self.slots[fx.id.index()]
-                        .dynamic
-                        .push(format!("variable '{name}' is {a} and {b}"));
                     f
                 }
             },
         };
-        let new = VarFact { t: self.lists.canon(new.t), ..new };
+        let new = VarFact {
+            t: self.lists.canon(new.t),
+            ..new
+        };
         match v {
             Var::Local(n) => {
                 fx.vars.insert(n.clone(), new);
@@ -343,7 +360,12 @@ impl<'n> Engine<'n> {
                     });
                     fx.reachable = false;
                 }
-                Err(Stop::Error) => {}
+                Err(Stop::Error) => {
+                    // A failed return or exit still ends the path (no cascade of errors).
+                    if matches!(s, ast::Stmt::Return(_)) {
+                        fx.reachable = false;
+                    }
+                }
             }
         }
         out
@@ -362,7 +384,9 @@ impl<'n> Engine<'n> {
             ast::Stmt::Expr(e) => self.expr_stmt(fx, &e.value, out),
             ast::Stmt::Assign(a) => {
                 if a.targets.len() != 1 {
-                    return Err(self.error(site, "chained assignment (a = b = ...) is not supported"));
+                    return Err(
+                        self.error(site, "chained assignment (a = b = ...) is not supported")
+                    );
                 }
                 let v = self.expr(fx, &a.value)?;
                 self.assign(fx, &a.targets[0], v, out)
@@ -385,7 +409,11 @@ impl<'n> Engine<'n> {
                 }
                 let (da0, ma0) = (fx.da.clone(), fx.ma.clone());
                 let then_body = self.block(fx, &i.body);
-                let (da1, ma1, r1) = (std::mem::replace(&mut fx.da, da0), std::mem::replace(&mut fx.ma, ma0), fx.reachable);
+                let (da1, ma1, r1) = (
+                    std::mem::replace(&mut fx.da, da0),
+                    std::mem::replace(&mut fx.ma, ma0),
+                    fx.reachable,
+                );
                 fx.reachable = true;
                 let else_body = self.block(fx, &i.orelse);
                 let r2 = fx.reachable;
@@ -396,7 +424,15 @@ impl<'n> Engine<'n> {
                 };
                 fx.ma.extend(ma1);
                 fx.reachable = r1 || r2;
-                self.push(out, StmtKind::If { cond, then_body, else_body }, site);
+                self.push(
+                    out,
+                    StmtKind::If {
+                        cond,
+                        then_body,
+                        else_body,
+                    },
+                    site,
+                );
                 Ok(())
             }
             ast::Stmt::While(w) => {
@@ -418,7 +454,11 @@ impl<'n> Engine<'n> {
                 if fx.loop_depth == 0 {
                     return Err(self.error(site, "`break`/`continue` outside a loop"));
                 }
-                let k = if matches!(s, ast::Stmt::Break(_)) { StmtKind::Break } else { StmtKind::Continue };
+                let k = if matches!(s, ast::Stmt::Break(_)) {
+                    StmtKind::Break
+                } else {
+                    StmtKind::Continue
+                };
                 self.push(out, k, site);
                 fx.reachable = false;
                 Ok(())
@@ -516,7 +556,6 @@ impl<'n> Engine<'n> {
                 ));
                 let d = self.note(d, first, &format!("returns {a} here"));
                 self.push_error(d);
-                self.slots[fx.id.index()].dynamic.push(format!("returns {a} and {b}"));
                 return;
             }
         }
@@ -570,16 +609,23 @@ impl<'n> Engine<'n> {
                 let (list, class, indices) = self.index_parts(fx, target)?;
                 let is_const = matches!(v.0.kind, ExprKind::Const(Const::Int(_)));
                 if let Err(why) = self.lists.write(class, v.1, is_const, site) {
-                    let msg = format!("a list cannot hold {why} (a list of mixed kinds is dynamic)");
-                    self.slots[fx.id.index()].dynamic.push(msg.clone());
+                    let msg =
+                        format!("a list cannot hold {why} (a list of mixed kinds is dynamic)");
                     return Err(self.error(site, msg));
                 }
                 let elem = self.lists.class(class).elem;
                 let e = self.coerce(v, elem, site);
-                self.push(out, StmtKind::Assign(Place::Index { list, indices }, e), site);
+                self.push(
+                    out,
+                    StmtKind::Assign(Place::Index { list, indices }, e),
+                    site,
+                );
                 Ok(())
             }
-            _ => Err(self.error(site, "only names and list elements can be assigned (no tuple assignment)")),
+            _ => Err(self.error(
+                site,
+                "only names and list elements can be assigned (no tuple assignment)",
+            )),
         }
     }
 
@@ -607,12 +653,29 @@ impl<'n> Engine<'n> {
                     // A step known only at run time: evaluate once, check it is not zero.
                     let t = self.temp(fx, Ty::Int);
                     let pos = step.pos;
-                    out.push(Stmt { kind: StmtKind::Assign(Place::Var(LocalOrGlobal::Local(t)), step), pos });
+                    out.push(Stmt {
+                        kind: StmtKind::Assign(Place::Var(LocalOrGlobal::Local(t)), step),
+                        pos,
+                    });
                     let var_t = self.mk(ExprKind::Var(LocalOrGlobal::Local(t)), Ty::Int, site);
                     let zero = self.mk(ExprKind::Const(Const::Int(0)), Ty::Int, site);
-                    let cond = self.mk(ExprKind::Compare(tir::CmpOp::Eq, Box::new(var_t.clone()), Box::new(zero)), Ty::Bool, site);
-                    let raise = Stmt { kind: StmtKind::Raise(tir::RtError::RangeStepZero, None), pos };
-                    out.push(Stmt { kind: StmtKind::If { cond, then_body: vec![raise], else_body: vec![] }, pos });
+                    let cond = self.mk(
+                        ExprKind::Compare(tir::CmpOp::Eq, Box::new(var_t.clone()), Box::new(zero)),
+                        Ty::Bool,
+                        site,
+                    );
+                    let raise = Stmt {
+                        kind: StmtKind::Raise(tir::RtError::RangeStepZero, None),
+                        pos,
+                    };
+                    out.push(Stmt {
+                        kind: StmtKind::If {
+                            cond,
+                            then_body: vec![raise],
+                            else_body: vec![],
+                        },
+                        pos,
+                    });
                     var_t
                 }
             };
@@ -620,7 +683,17 @@ impl<'n> Engine<'n> {
             fx.ma.insert(tname.clone());
             let body = self.loop_body(fx, &f.body);
             fx.da.remove(&tname);
-            self.push(out, StmtKind::ForRange { var: v, start, stop, step, body }, site);
+            self.push(
+                out,
+                StmtKind::ForRange {
+                    var: v,
+                    start,
+                    stop,
+                    step,
+                    body,
+                },
+                site,
+            );
             return Ok(());
         }
         let (list, lt) = self.expr(fx, &f.iter)?;

@@ -94,7 +94,12 @@ pub fn check(prog: &ParsedProgram) -> Checked {
     let names = match names::Names::build(prog) {
         Ok(n) => n,
         Err(e) => {
-            let d = Diagnostic::error(0, 0, 0, format!("internal compiler error (a compiler bug): {e}"));
+            let d = Diagnostic::error(
+                0,
+                0,
+                0,
+                format!("internal compiler error (a compiler bug): {e}"),
+            );
             return Checked {
                 program: None,
                 report: CheckReport::default(),
@@ -113,7 +118,11 @@ pub fn check(prog: &ParsedProgram) -> Checked {
             .zip(&out.program.funcs)
             .map(|(slot, f)| SpecReport {
                 name: f.name.clone(),
-                params: f.params.iter().map(|p| f.locals[p.index()].ty.to_string()).collect(),
+                params: f
+                    .params
+                    .iter()
+                    .map(|p| f.locals[p.index()].ty.to_string())
+                    .collect(),
                 ret: f.ret.to_string(),
                 dynamic: slot.dynamic.clone(),
             })

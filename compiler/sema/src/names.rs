@@ -22,7 +22,6 @@ pub struct Def {
     pub module: usize,
     pub file: u32,
     pub start: u32,
-    pub end: u32,
     pub params: Vec<String>,
     pub defaults: Vec<Option<ast::Expr>>,
     pub body: Vec<ast::Stmt>,
@@ -205,7 +204,6 @@ impl Collector<'_> {
             module: m,
             file: self.names.modules[m].file,
             start: r.start().to_u32(),
-            end: r.end().to_u32(),
             params,
             defaults: all.iter().map(|a| a.default.as_deref().cloned()).collect(),
             body: f.body.clone(),
@@ -307,11 +305,7 @@ pub fn assigned_names(body: &[ast::Stmt], out: &mut Vec<String>) {
 
 fn target_names(t: &ast::Expr, out: &mut Vec<String>) {
     match t {
-        ast::Expr::Name(n) => {
-            if !out.iter().any(|o| o == n.id.as_str()) {
-                out.push(n.id.to_string())
-            }
-        }
+        ast::Expr::Name(n) if !out.iter().any(|o| o == n.id.as_str()) => out.push(n.id.to_string()),
         ast::Expr::Tuple(tu) => tu.elts.iter().for_each(|e| target_names(e, out)),
         ast::Expr::List(l) => l.elts.iter().for_each(|e| target_names(e, out)),
         _ => {}

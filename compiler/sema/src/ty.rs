@@ -13,8 +13,9 @@ use std::collections::HashMap;
 /// the first assignment of a variable (for messages).
 pub type Site = (u32, u32);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum T {
+    #[default]
     Bottom,
     None,
     Bool,
@@ -114,7 +115,10 @@ impl Lists {
         if a == b {
             return Ok(false);
         }
-        let (ca, cb) = (self.classes[a as usize].clone(), self.classes[b as usize].clone());
+        let (ca, cb) = (
+            self.classes[a as usize].clone(),
+            self.classes[b as usize].clone(),
+        );
         if ca.ndim != cb.ndim {
             return Err(format!(
                 "a {}-dimensional and a {}-dimensional list",
@@ -148,10 +152,18 @@ impl Lists {
     pub fn write(&mut self, c: u32, t: T, is_const: bool, site: Site) -> Result<bool, String> {
         let root = self.find(c);
         if t.is_intlike() && !is_const {
-            self.writes.entry(root).or_default().nonconst_int.get_or_insert(site);
+            self.writes
+                .entry(root)
+                .or_default()
+                .nonconst_int
+                .get_or_insert(site);
         }
         if t == T::Float {
-            self.writes.entry(root).or_default().float.get_or_insert(site);
+            self.writes
+                .entry(root)
+                .or_default()
+                .float
+                .get_or_insert(site);
         }
         let old = self.classes[root as usize].elem;
         let new = self.join_elem(old, t)?;
@@ -162,7 +174,7 @@ impl Lists {
 
     /// Classes whose float element type came from widening although a non-constant int (or a
     /// literal mixing ints and floats) was written: those lists hold truly mixed numbers.
-    pub fn widening_conflicts(&self) -> Vec<(Site, Site)> {
+    pub fn widening_conflicts(&self) -> Vec<(Site, Site, bool)> {
         let mut by_root: HashMap<u32, Writes> = HashMap::new();
         for (&c, w) in &self.writes {
             let e = by_root.entry(self.find(c)).or_default();
@@ -175,8 +187,10 @@ impl Lists {
             if self.classes[root as usize].elem != T::Float {
                 continue;
             }
-            if let (Some(i), Some(f)) = (w.nonconst_int.or(w.mixed_literal), w.float) {
-                out.push((i, f));
+            if let Some(l) = w.mixed_literal {
+                out.push((l, w.float.unwrap_or(l), true));
+            } else if let (Some(i), Some(f)) = (w.nonconst_int, w.float) {
+                out.push((i, f, false));
             }
         }
         out.sort();

@@ -25,8 +25,9 @@ pub fn check_file(path: &Path) -> Checked {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let dir = std::env::temp_dir().join("epyc_sema_tests");
     std::fs::create_dir_all(&dir).unwrap();
-    let prog = epyc_syntax::parse_program_text(&dir.join(path.file_name().unwrap()), &text, &[libs()])
-        .unwrap_or_else(|e| panic!("{} does not parse: {e:?}", path.display()));
+    let prog =
+        epyc_syntax::parse_program_text(&dir.join(path.file_name().unwrap()), &text, &[libs()])
+            .unwrap_or_else(|e| panic!("{} does not parse: {e:?}", path.display()));
     check(&prog)
 }
 
@@ -42,7 +43,10 @@ pub fn error_lines(c: &Checked, text: &str) -> Vec<(u32, String)> {
     c.errors
         .iter()
         .map(|d| {
-            let line = text[..(d.start as usize).min(text.len())].matches('\n').count() as u32 + 1;
+            let line = text[..(d.start as usize).min(text.len())]
+                .matches('\n')
+                .count() as u32
+                + 1;
             (line, d.message.clone())
         })
         .collect()

@@ -16,7 +16,12 @@ fn native_programs() -> Vec<std::path::PathBuf> {
         files.sort();
         v.extend(files);
     }
-    for l in ["listing1_hello", "listing2_p2p", "listing4_virtual", "listing5_gauss_seidel"] {
+    for l in [
+        "listing1_hello",
+        "listing2_p2p",
+        "listing4_virtual",
+        "listing5_gauss_seidel",
+    ] {
         v.push(s.join("seed/listings").join(format!("{l}.py")));
     }
     v
@@ -30,8 +35,17 @@ fn golden_programs_type_native() {
     for p in &programs {
         let c = check_file(p);
         if !c.errors.is_empty() || c.program.is_none() {
-            let msgs: Vec<String> = c.errors.iter().map(|d| format!("{}..: {}", d.start, d.message)).collect();
-            failures.push(format!("{}:\n  {}\n{}", p.display(), msgs.join("\n  "), c.report));
+            let msgs: Vec<String> = c
+                .errors
+                .iter()
+                .map(|d| format!("{}..: {}", d.start, d.message))
+                .collect();
+            failures.push(format!(
+                "{}:\n  {}\n{}",
+                p.display(),
+                msgs.join("\n  "),
+                c.report
+            ));
             continue;
         }
         let prog = c.program.as_ref().unwrap();
@@ -42,7 +56,13 @@ fn golden_programs_type_native() {
             failures.push(format!("{}: not native:\n{}", p.display(), c.report));
         }
     }
-    assert!(failures.is_empty(), "{} of {} programs fail:\n{}", failures.len(), programs.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} programs fail:\n{}",
+        failures.len(),
+        programs.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -51,9 +71,18 @@ fn listing5_report_is_all_native() {
     assert!(c.errors.is_empty(), "{:?}", c.errors);
     let text = c.report.to_string();
     assert!(c.report.all_native(), "{text}");
-    assert!(text.contains("computeNorm(list[float], int, none) -> float  native"), "{text}");
-    assert!(text.contains("computeNorm(list[float], int, float) -> float  native"), "{text}");
-    assert!(text.contains("fillInitialConditions(list[float], int) -> none  native"), "{text}");
+    assert!(
+        text.contains("computeNorm(list[float], int, none) -> float  native"),
+        "{text}"
+    );
+    assert!(
+        text.contains("computeNorm(list[float], int, float) -> float  native"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fillInitialConditions(list[float], int) -> none  native"),
+        "{text}"
+    );
 }
 
 fn expect_compile_error(name: &str, line: u32, must_contain: &[&str]) {
@@ -63,7 +92,8 @@ fn expect_compile_error(name: &str, line: u32, must_contain: &[&str]) {
     assert!(c.program.is_none(), "{name} must not compile");
     let errs = error_lines(&c, &text);
     assert!(
-        errs.iter().any(|(l, m)| *l == line && must_contain.iter().all(|s| m.contains(s))),
+        errs.iter()
+            .any(|(l, m)| *l == line && must_contain.iter().all(|s| m.contains(s))),
         "{name}: expected an error at line {line} containing {must_contain:?}, got {errs:?}"
     );
 }
@@ -94,4 +124,3 @@ fn runtime_error_programs_compile() {
         assert!(c.errors.is_empty(), "{name}: {:?}", c.errors);
     }
 }
-
