@@ -307,6 +307,10 @@ fn many_live_values_force_spills() {
     for (k, &v) in vals.iter().enumerate().rev() {
         acc = (acc << 1) ^ v.wrapping_add(k as i32);
     }
+    // The allocator really had to spill: the code reloads from the stack.
+    let cf = epyc_epiphany::compile_function(&optimize(f.clone()), &Default::default()).unwrap();
+    let text = epyc_epiphany::disassemble(&cf);
+    assert!(text.lines().any(|l| l.contains("ldr") && l.contains("[sp,")), "{text}");
     assert_eq!(call_with(f, "spill", &[a0, a1]), acc);
 }
 

@@ -4,6 +4,8 @@
 //! simulator.
 #![allow(dead_code)]
 
+mod elf;
+
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::{
     types, AbiParam, ExtFuncData, ExternalName, FuncRef, Function, InstBuilder, Signature,
@@ -206,7 +208,7 @@ pub struct Outcome {
     pub output: Vec<u8>,
 }
 
-/// Run a linked program on one simulated core.
+/// Write a linked program as an ELF and run it on one simulated core.
 pub fn run(p: &Program) -> Outcome {
     let mut sim = epiphany_sim::Simulator::new(epiphany_sim::Config {
         rows: 1,
@@ -215,16 +217,7 @@ pub fn run(p: &Program) -> Outcome {
         ..Default::default()
     })
     .unwrap();
-    let image = epiphany_sim::elf::Image {
-        entry: 0,
-        segments: vec![epiphany_sim::elf::Segment {
-            vaddr: 0,
-            memsz: p.image.len() as u32,
-            data: p.image.clone(),
-        }],
-        ..Default::default()
-    };
-    sim.load_image(&image).unwrap();
+    sim.load_elf(&elf::write_elf(&p.image, &p.symbols)).unwrap();
     let r = sim.run();
     if let Some(f) = &r.fault {
         let dump: String = p
