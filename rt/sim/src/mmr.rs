@@ -185,7 +185,8 @@ fn dma_write(c: &mut Core, mem: &mut Mem, off: u32, v: u32) {
     match (off - DMA0) % 0x20 {
         0x00 => {
             ch.config = v;
-            if v & DMA_ENABLE != 0 {
+            // e-lib starts a descriptor with STARTUP alone (the descriptor holds ENABLE).
+            if v & (DMA_ENABLE | DMA_CFG_STARTUP) != 0 {
                 start_dma(c, mem, n);
             }
         }

@@ -302,3 +302,72 @@ fn wand_barrier_interrupts_every_core_once_all_arrive() {
         r.cores
     );
 }
+
+#[test]
+fn dma_descriptor_start_copies_to_another_core_and_interrupts() {
+    // e_dma_copy style: descriptor at 0x5000 {config, strides, count, outer strides, src, dst},
+    // started with DMA1CONFIG = (0x5000 << 16) | STARTUP; completion raises IVT 7.
+    let r = run_asm(
+        "b.l @main
+         .org 0x1c
+         b.l @dma1_done
+         .org 0x100
+         main:
+         movfs r0, coreid
+         mov r1, 0x808
+         sub r1, r0, r1
+         bne.l @other
+         mov r7, 0
+         mov r0, 0x6000
+         mov r1, 111
+         str r1, [r0]
+         mov r1, 222
+         str r1, [r0, 1]
+         mov r1, 333
+         str r1, [r0, 2]
+         mov r3, 0x5000
+         ; config: ENABLE | MASTER | IRQEN | word
+         mov r1, 0x53
+         str r1, [r3]
+         mov r1, 4
+         movt r1, 4
+         str r1, [r3, 1]
+         mov r1, 3
+         movt r1, 1
+         str r1, [r3, 2]
+         mov r1, 4
+         movt r1, 4
+         str r1, [r3, 3]
+         str r0, [r3, 4]
+         ; destination: core (32,9) at 0x6000
+         mov r1, 0x6000
+         movt r1, 0x8090
+         str r1, [r3, 5]
+         gie
+         mov r1, 0x8
+         movt r1, 0x5000
+         movts dma1config, r1
+         idle
+         ; read back remotely and sum
+         mov r1, 0x6000
+         movt r1, 0x8090
+         ldr r2, [r1]
+         ldr r3, [r1, 1]
+         add r2, r2, r3
+         ldr r3, [r1, 2]
+         add r2, r2, r3
+         add r0, r2, r7
+         trap 3
+         dma1_done:
+         mov r7, 1000
+         rti
+         other:
+         mov r0, 0
+         trap 3",
+        1,
+        2,
+        1_000_000,
+    );
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(exit_codes(&r), vec![Some(1666), Some(0)]);
+}
