@@ -33,6 +33,8 @@ pub struct SpecFacts {
     pub ret: T,
     pub ret_site: Option<Site>,
     pub vars: HashMap<String, VarFact>,
+    /// Names read where only some paths assigned them: they get a run-time definedness flag.
+    pub checked: BTreeSet<String>,
 }
 
 #[derive(PartialEq, Eq, Clone, Copy)]

@@ -86,8 +86,11 @@ impl<'n> Engine<'n> {
             ast::Expr::Compare(c) => self.compare(fx, c, site),
             ast::Expr::IfExp(i) => {
                 let cond = self.cond(fx, &i.test)?;
-                let a = self.expr(fx, &i.body)?;
-                let b = self.expr(fx, &i.orelse)?;
+                fx.guarded += 1;
+                let a = self.expr(fx, &i.body);
+                let b = self.expr(fx, &i.orelse);
+                fx.guarded -= 1;
+                let (a, b) = (a?, b?);
                 let t =
                     self.same_type(a.1, b.1, site, "the two values of a conditional expression")?;
                 let ty = self.ty(t);
@@ -216,6 +219,13 @@ impl<'n> Engine<'n> {
                     }
                     let id = self.string(name);
                     return Err(Stop::Raise(RtError::NameNotDefined, Some(id)));
+                }
+                if tracked && !fx.da.contains(name) {
+                    // Assigned on some paths only: checked at run time (D21).
+                    fx.need_check.insert(name.to_string());
+                    if fx.guarded == 0 {
+                        fx.pending.push((name.to_string(), site));
+                    }
                 }
                 let t = self.var_t(fx, &v);
                 let r = self.var_ref(fx, &v);
@@ -483,12 +493,15 @@ impl<'n> Engine<'n> {
     /// as a value the operands must share one type (Python returns an operand).
     pub fn boolop(&mut self, fx: &mut Fx, b: &ast::ExprBoolOp, site: Site, in_cond: bool) -> R<V> {
         let mut acc: Option<V> = None;
-        for item in &b.values {
+        for (k, item) in b.values.iter().enumerate() {
+            fx.guarded += u32::from(k > 0);
             let v = if in_cond {
-                (self.cond(fx, item)?, T::Bool)
+                self.cond(fx, item).map(|c| (c, T::Bool))
             } else {
-                self.expr(fx, item)?
+                self.expr(fx, item)
             };
+            fx.guarded -= u32::from(k > 0);
+            let v = v?;
             acc = Some(match acc {
                 None => v,
                 Some(a) => {
@@ -511,8 +524,11 @@ impl<'n> Engine<'n> {
     fn compare(&mut self, fx: &mut Fx, c: &ast::ExprCompare, site: Site) -> R<V> {
         let mut left = self.expr(fx, &c.left)?;
         let mut acc: Option<Expr> = None;
-        for (op, right) in c.ops.iter().zip(&c.comparators) {
-            let r = self.expr(fx, right)?;
+        for (k, (op, right)) in c.ops.iter().zip(&c.comparators).enumerate() {
+            fx.guarded += u32::from(k > 0);
+            let r = self.expr(fx, right);
+            fx.guarded -= u32::from(k > 0);
+            let r = r?;
             let one = self.compare_one(*op, left, r.clone(), site)?;
             acc = Some(match acc {
                 None => one,

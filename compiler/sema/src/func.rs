@@ -8,7 +8,7 @@ use epyc_tir::{
     self as tir, Block, Const, ExprKind, FuncId, LocalId, LocalOrGlobal, Place, Stmt, StmtKind, Ty,
 };
 use rustpython_parser::ast::Ranged;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 pub fn site_of(file: u32, node: &impl Ranged) -> Site {
     (file, node.range().start().to_u32())
@@ -32,6 +32,16 @@ pub struct Fx {
     pub reachable: bool,
     pub loop_depth: u32,
     pub temps: u32,
+    /// Names with a definedness flag in this round (from the facts) and their flag locals.
+    pub checked: BTreeSet<String>,
+    pub flags: HashMap<String, LocalId>,
+    /// Names found this round to need a flag.
+    pub need_check: BTreeSet<String>,
+    /// Flag checks the current statement needs before it runs.
+    pub pending: Vec<(String, Site)>,
+    /// Depth of operands that may not be evaluated (`and`/`or` right sides, conditional
+    /// expression branches): reads there are not hoisted into a check.
+    pub guarded: u32,
 }
 
 impl Fx {
@@ -90,7 +100,24 @@ impl<'n> Engine<'n> {
             reachable: true,
             loop_depth: 0,
             temps: 0,
+            checked: facts.checked.clone(),
+            flags: HashMap::new(),
+            need_check: BTreeSet::new(),
+            pending: vec![],
+            guarded: 0,
         };
+        // Definedness flags (D21) start false.
+        let mut prologue = vec![];
+        for n in fx.checked.clone() {
+            let l = self.temp(&mut fx, Ty::Bool);
+            fx.locals[l.index()].0 = format!("$defined_{n}");
+            fx.flags.insert(n, l);
+            let f = self.mk(ExprKind::Const(Const::Bool(false)), Ty::Bool, site);
+            prologue.push(Stmt {
+                kind: StmtKind::Assign(Place::Var(LocalOrGlobal::Local(l)), f),
+                pos: self.pos(site),
+            });
+        }
         let mut param_ids = vec![];
         for (p, t) in params.iter().zip(&key.args) {
             let l = self.local(&mut fx, p);
@@ -109,7 +136,7 @@ impl<'n> Engine<'n> {
         } else {
             self.n.defs[key.def as usize].body.clone()
         };
-        let mut body = if key.args.contains(&T::Bottom) {
+        let body = if key.args.contains(&T::Bottom) {
             // A function value never called with known argument types (or a call whose
             // argument types are not known yet in this round): nothing to type.
             let id = self.string("function called with arguments of unknown type");
@@ -121,6 +148,7 @@ impl<'n> Engine<'n> {
         } else {
             self.block(&mut fx, &body_ast)
         };
+        let mut body = [prologue, body].concat();
         if fx.reachable && !fx.is_main {
             if let Err(why) = self.join(fx.ret, T::None) {
                 let at = fx.ret_site.unwrap_or(site);
@@ -160,6 +188,7 @@ impl<'n> Engine<'n> {
             ret: fx.ret,
             ret_site: fx.ret_site,
             vars: fx.vars.clone(),
+            checked: fx.checked.union(&fx.need_check).cloned().collect(),
         };
         if self.facts.get(&key) != Some(&new_facts) {
             self.facts.insert(key.clone(), new_facts);
@@ -346,12 +375,18 @@ impl<'n> Engine<'n> {
 
     pub fn block(&mut self, fx: &mut Fx, body: &[ast::Stmt]) -> Block {
         let mut out = Vec::new();
+        let outer_pending = std::mem::take(&mut fx.pending);
         for s in body {
             if !fx.reachable {
                 break;
             }
             let site = fx.site(s);
-            match self.stmt(fx, s, &mut out) {
+            fx.pending.clear();
+            let at = out.len();
+            let result = self.stmt(fx, s, &mut out);
+            let checks = self.definedness_checks(fx);
+            out.splice(at..at, checks);
+            match result {
                 Ok(()) => {}
                 Err(Stop::Raise(err, detail)) => {
                     out.push(Stmt {
@@ -368,7 +403,45 @@ impl<'n> Engine<'n> {
                 }
             }
         }
+        fx.pending = outer_pending;
         out
+    }
+
+    /// `if not $defined_x: raise NameError` for the flagged names the statement reads.
+    fn definedness_checks(&mut self, fx: &mut Fx) -> Block {
+        let mut out = vec![];
+        let mut done = HashSet::new();
+        for (name, site) in std::mem::take(&mut fx.pending) {
+            let Some(&flag) = fx.flags.get(&name) else { continue };
+            if !done.insert(name.clone()) {
+                continue;
+            }
+            let v = self.mk(ExprKind::Var(LocalOrGlobal::Local(flag)), Ty::Bool, site);
+            let cond = self.mk(ExprKind::Unary(tir::UnOp::Not, Box::new(v)), Ty::Bool, site);
+            let detail = self.string(&name);
+            let raise = Stmt {
+                kind: StmtKind::Raise(tir::RtError::NameNotDefined, Some(detail)),
+                pos: self.pos(site),
+            };
+            out.push(Stmt {
+                kind: StmtKind::If { cond, then_body: vec![raise], else_body: vec![] },
+                pos: self.pos(site),
+            });
+        }
+        out
+    }
+
+    /// Records that `name` is assigned here; sets its definedness flag if it has one.
+    pub fn mark_assigned(&mut self, fx: &mut Fx, name: &str, site: Site, out: &mut Block) {
+        fx.da.insert(name.to_string());
+        fx.ma.insert(name.to_string());
+        if let Some(&flag) = fx.flags.get(name) {
+            let t = self.mk(ExprKind::Const(Const::Bool(true)), Ty::Bool, site);
+            out.push(Stmt {
+                kind: StmtKind::Assign(Place::Var(LocalOrGlobal::Local(flag)), t),
+                pos: self.pos(site),
+            });
+        }
     }
 
     fn push(&self, out: &mut Block, kind: StmtKind, site: Site) {
@@ -600,9 +673,8 @@ impl<'n> Engine<'n> {
                 let t = self.assign_var_type(fx, &var, v.1, site);
                 let place = self.var_ref(fx, &var);
                 let e = self.coerce(v, t, site);
-                fx.da.insert(n.id.to_string());
-                fx.ma.insert(n.id.to_string());
                 self.push(out, StmtKind::Assign(Place::Var(place), e), site);
+                self.mark_assigned(fx, n.id.as_str(), site, out);
                 Ok(())
             }
             ast::Expr::Subscript(_) => {
@@ -708,9 +780,9 @@ impl<'n> Engine<'n> {
         let elem = if elem == T::Bottom { T::Int } else { elem };
         self.assign_var_type(fx, &var, elem, site);
         let v = self.var_ref(fx, &var);
-        fx.da.insert(tname.clone());
-        fx.ma.insert(tname.clone());
-        let body = self.loop_body(fx, &f.body);
+        let mut set_flag = vec![];
+        self.mark_assigned(fx, &tname, site, &mut set_flag);
+        let body = [set_flag, self.loop_body(fx, &f.body)].concat();
         fx.da.remove(&tname);
         self.push(out, StmtKind::ForList { var: v, list, body }, site);
         Ok(())

@@ -18,7 +18,9 @@
 //!   decided condition types and emits only its live branch.
 //! * Definedness is flow-sensitive (D21): a read of a name no path has assigned raises
 //!   `name 'x' is not defined` at run time (`StmtKind::Raise`); a name assigned nowhere is a
-//!   compile error. A name assigned on only some paths is read without a check (a limit).
+//!   compile error. A name assigned on only some paths gets a hidden `$defined_x` flag, set
+//!   by its assignments and checked before each statement that reads it (reads in a right
+//!   operand of `and`/`or` or a branch of `a if c else b` are not checked: a limit).
 //! * `int ** int` is an int when the exponent is a non-negative constant (or a parameter
 //!   specialised for one, as `pow(2, 10)`), else float ** float (D8/D34).
 //!
