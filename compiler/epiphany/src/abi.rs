@@ -52,15 +52,16 @@ pub fn caller_saved() -> Vec<u8> {
 }
 
 /// The register environment for regalloc2: one class (Int) holds both i32 and f32 values.
-/// Preferred registers first: r0–r7 (the only ones 16-bit instructions can name), then the
-/// caller-saved r12/r16–r27; callee-saved and high caller-saved registers after that.
+/// Preferred are the caller-saved registers, as in GCC's `REG_ALLOC_ORDER` (0–3, 12, 16…):
+/// using them costs no save/restore. Then the callee-saved ones (r4–r11, r15, r32–r43: these
+/// keep values across calls) and last the high caller-saved r44–r61.
 pub fn machine_env() -> MachineEnv {
     let mut preferred = PRegSet::empty();
-    for r in (0..=7).chain([12]).chain(16..=27) {
+    for r in (0..=3).chain([12]).chain(16..=27) {
         preferred.add(preg(r));
     }
     let mut non_preferred = PRegSet::empty();
-    for r in (8..=11).chain([15]).chain(32..=43).chain(44..=61) {
+    for r in (4..=11).chain([15]).chain(32..=43).chain(44..=61) {
         non_preferred.add(preg(r));
     }
     MachineEnv {

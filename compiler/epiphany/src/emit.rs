@@ -51,6 +51,8 @@ pub struct CompiledFunction {
     pub srclocs: Vec<(u32, SourceLoc)>,
     /// Bytes of stack the function allocates.
     pub frame_size: u32,
+    /// Spill slots (words) the register allocator needed.
+    pub spill_slots: u32,
 }
 
 enum Item {
@@ -224,7 +226,9 @@ pub fn emit(mf: &MFunction, alloc: &Allocated) -> Result<CompiledFunction> {
             }
         }
     }
-    finish(e, frame.size)
+    let mut cf = finish(e, frame.size)?;
+    cf.spill_slots = alloc.num_spillslots;
+    Ok(cf)
 }
 
 fn emit_inst(

@@ -49,6 +49,10 @@ struct Lowerer<'a> {
     srcloc: cranelift_codegen::ir::SourceLoc,
     /// Blocks placed after all others (trap paths).
     cold: Vec<MBlock>,
+    /// Constants that take two instructions (mov + movt), loaded once in the entry block so
+    /// that loops do not rebuild them (the mid-end places constants next to their uses).
+    hoisted: HashMap<u32, Reg>,
+    hoisted_insts: Vec<MInst>,
 }
 
 fn is_supported_type(ty: Type) -> bool {
@@ -91,6 +95,8 @@ impl<'a> Lowerer<'a> {
             preds,
             srcloc: Default::default(),
             cold: Vec::new(),
+            hoisted: HashMap::new(),
+            hoisted_insts: Vec::new(),
         })
     }
 
@@ -169,9 +175,26 @@ impl<'a> Lowerer<'a> {
     }
 
     fn imm(&mut self, value: u32) -> Reg {
+        if value >> 16 != 0 {
+            if let Some(&r) = self.hoisted.get(&value) {
+                return r;
+            }
+        }
         let rd = self.new_vreg();
-        self.emit(MInst::LoadImm { rd, imm: value });
+        self.load_imm(rd, value);
         rd
+    }
+
+    /// rd = value: in place when one `mov` does it, else from the entry block's copy.
+    fn load_imm(&mut self, rd: Reg, value: u32) {
+        if value >> 16 == 0 {
+            self.emit(MInst::LoadImm { rd, imm: value });
+        } else if let Some(&h) = self.hoisted.get(&value) {
+            self.emit(MInst::Mov { rd, rn: h });
+        } else {
+            self.hoisted.insert(value, rd);
+            self.hoisted_insts.push(MInst::LoadImm { rd, imm: value });
+        }
     }
 
     fn alu(&mut self, op: AluOp, rn: Reg, rm: Reg) -> Reg {
@@ -268,6 +291,14 @@ impl<'a> Lowerer<'a> {
         }
         let cold = std::mem::take(&mut self.cold);
         self.mf.layout.extend(cold);
+        // The entry block starts with `Args`; the hoisted constants follow it.
+        let hoisted = std::mem::take(&mut self.hoisted_insts);
+        let entry = &mut self.mf.blocks[0];
+        let n = hoisted.len();
+        entry.insts.splice(1..1, hoisted);
+        entry
+            .srclocs
+            .splice(1..1, std::iter::repeat_n(Default::default(), n));
         Ok(())
     }
 
@@ -510,17 +541,14 @@ impl<'a> Lowerer<'a> {
             Opcode::Iconst => {
                 let c = self.iconst(res.unwrap()).unwrap_or(0);
                 let rd = rd!();
-                self.emit(MInst::LoadImm { rd, imm: c as u32 });
+                self.load_imm(rd, c as u32);
             }
             Opcode::F32const => {
                 let InstructionData::UnaryIeee32 { imm, .. } = data else {
                     unreachable!()
                 };
                 let rd = rd!();
-                self.emit(MInst::LoadImm {
-                    rd,
-                    imm: imm.bits(),
-                });
+                self.load_imm(rd, imm.bits());
             }
             Opcode::Iadd | Opcode::Isub => {
                 let rd = rd!();

@@ -17,8 +17,10 @@ pub fn write_elf(image: &[u8], symbols: &BTreeMap<String, u32>) -> Vec<u8> {
     let text_name = w.add_section_name(b".text");
     let text_index = w.reserve_section_index();
     w.reserve_null_symbol_index();
-    let names: Vec<(StringId, u32)> =
-        symbols.iter().map(|(n, &a)| (w.add_string(n.as_bytes()), a)).collect();
+    let names: Vec<(StringId, u32)> = symbols
+        .iter()
+        .map(|(n, &a)| (w.add_string(n.as_bytes()), a))
+        .collect();
     for _ in &names {
         w.reserve_symbol_index(Some(text_index));
     }
