@@ -63,8 +63,10 @@ pub fn compile(prog: &Program, symbols: &[(&str, *const u8)]) -> Result<Compiled
         .finish(settings::Flags::new(flags))
         .map_err(|e| anyhow!("host ISA: {e}"))?;
     let target = Target::new(isa.pointer_type(), isa.default_call_conv());
-    let lowered = epyc_lower::lower_program(prog, &target)?;
+    let mut lowered = epyc_lower::lower_program(prog, &target)?;
     let clif = lowered.clif_text();
+    // The mid-end itself runs in `define_function` (opt_level = speed).
+    lowered.inline_small_functions()?;
 
     let mut jb = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
     let known: HashMap<&str, *const u8> = symbols.iter().copied().collect();

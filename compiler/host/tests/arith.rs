@@ -208,3 +208,26 @@ fn comparisons_and_truthiness() {
         ]
     );
 }
+
+#[test]
+fn float_power_with_run_time_exponents() {
+    let mut p = Prog::new();
+    let mut m = Func::new("main", Ty::None);
+    let x = m.local("x", Ty::Float);
+    let y = m.local("y", Ty::Float);
+    m.push(x.set(flt(1.5)));
+    for e in [2.0, 3.0, 0.5, -1.0] {
+        m.push(y.set(flt(e)));
+        m.push(print(bin(BinOp::Pow, x.get(), y.get())));
+    }
+    m.push(print(intr(
+        Intrinsic::PowF,
+        vec![x.get(), y.get()],
+        Ty::Float,
+    )));
+    p.add(m);
+    assert_eq!(
+        output(&p.p),
+        ["2.250000", "3.375000", "1.224745", "0.666667", "0.666667"]
+    );
+}

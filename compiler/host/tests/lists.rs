@@ -184,7 +184,10 @@ fn a_list_variable_read_before_assignment_is_empty_not_a_crash() {
     let mut m = Func::new("main", Ty::None);
     let a = m.local("a", list_ty(Ty::Int));
     m.push(print(intr(Intrinsic::Len, vec![a.get()], Ty::Int)));
-    m.push(st_at(2, StmtKind::Print(at(2, index(a.get(), vec![int(0)])))));
+    m.push(st_at(
+        2,
+        StmtKind::Print(at(2, index(a.get(), vec![int(0)]))),
+    ));
     p.add(m);
     let o = run(&p.p);
     assert_eq!(o.lines(), ["0"]);

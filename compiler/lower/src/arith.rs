@@ -4,9 +4,22 @@
 
 use crate::function::FnLowerer;
 use anyhow::{bail, Result};
-use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, Value};
+use cranelift_codegen::ir::{
+    condcodes::{FloatCC, IntCC},
+    types, InstBuilder, Value,
+};
 use epyc_rt_abi::{RtError, RtFn};
 use epyc_tir::{BinOp, Const, Expr, ExprKind, Pos, Ty};
+
+/// A float constant, also through an int -> float conversion (`x ** 2` after the
+/// specialiser made the exponent float).
+fn float_const(e: &Expr) -> Option<f32> {
+    match &e.kind {
+        ExprKind::Const(Const::Float(f)) => Some(*f),
+        ExprKind::Convert(inner) => int_const(inner).map(|i| i as f32),
+        _ => None,
+    }
+}
 
 fn int_const(e: &Expr) -> Option<i32> {
     match e.kind {
@@ -27,6 +40,7 @@ impl FnLowerer<'_, '_> {
                 Ok(self.call_rt(RtFn::StrRepeat, &[x, y]).expect("returns"))
             }
             (_, Ty::Int) => self.int_binary(op, x, y, int_const(b), pos),
+            (BinOp::Pow, Ty::Float) => Ok(self.float_pow(x, y, float_const(b))),
             (_, Ty::Float) => self.float_binary(op, x, y),
             (op, t) => bail!("internal error: line {}: {op:?} on {t}", pos.line),
         }
@@ -79,9 +93,35 @@ impl FnLowerer<'_, '_> {
                 let m = self.b.ins().fmul(y, f);
                 self.b.ins().fsub(x, m)
             }
-            BinOp::Pow => self.call_rt(RtFn::PowF, &[x, y]).expect("returns"),
-            BinOp::Concat | BinOp::Repeat => bail!("internal error: {op:?} on float"),
+            BinOp::Pow | BinOp::Concat | BinOp::Repeat => {
+                bail!("internal error: {op:?} on float")
+            }
         })
+    }
+
+    /// `x ** y` on floats through the runtime, except `x ** 2.0`, which is `x * x` (the
+    /// correctly rounded square, as ePython's repeated multiplication gives): decided here
+    /// for a constant exponent, by a test otherwise (`pow(x, 2)` through a library function).
+    pub fn float_pow(&mut self, x: Value, y: Value, y_const: Option<f32>) -> Value {
+        match y_const {
+            Some(c) if c == 2.0 => return self.b.ins().fmul(x, x),
+            Some(_) => return self.call_rt(RtFn::PowF, &[x, y]).expect("returns"),
+            None => {}
+        }
+        let square = self.b.create_block();
+        let general = self.b.create_block();
+        let merge = self.b.create_block();
+        let two = self.b.ins().f32const(2.0);
+        let is_two = self.b.ins().fcmp(FloatCC::Equal, y, two);
+        self.b.ins().brif(is_two, square, &[], general, &[]);
+        self.b.switch_to_block(square);
+        let sq = self.b.ins().fmul(x, x);
+        self.b.ins().jump(merge, &[sq.into()]);
+        self.b.switch_to_block(general);
+        let r = self.call_rt(RtFn::PowF, &[x, y]).expect("returns");
+        self.b.ins().jump(merge, &[r.into()]);
+        self.b.switch_to_block(merge);
+        self.b.append_block_param(merge, types::F32)
     }
 
     /// Division by zero stops the core (a known non-zero constant needs no test).

@@ -127,7 +127,7 @@ impl FnLowerer<'_, '_> {
             I::PowF => {
                 let x = self.value(arg(0)?)?;
                 let y = self.value(arg(1)?)?;
-                self.call_rt(RtFn::PowF, &[x, y])
+                Some(self.float_pow(x, y, None))
             }
             I::Len => {
                 let l = self.value(arg(0)?)?;

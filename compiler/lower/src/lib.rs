@@ -16,6 +16,7 @@ mod convert;
 mod exprs;
 mod function;
 mod globals;
+mod inline;
 mod intrinsics;
 mod lists;
 mod loops;
@@ -35,6 +36,7 @@ use epyc_rt_abi::RtFn;
 use epyc_tir::Program;
 
 pub use globals::GlobalsLayout;
+pub use inline::INLINE_MAX_INSTS;
 pub use optimize::{optimize, optimizer_flags, verify};
 pub use statics::StaticData;
 
@@ -94,6 +96,8 @@ pub struct LoweredProgram {
     pub data: Vec<StaticData>,
     /// The per-core globals block.
     pub globals: GlobalsLayout,
+    /// Per function: whether it can call itself (those count call depth, are never inlined).
+    pub recursive: Vec<bool>,
 }
 
 /// Lowers every function of `prog` to CLIF for `target`.
@@ -134,6 +138,7 @@ pub fn lower_program(prog: &Program, target: &Target) -> Result<LoweredProgram> 
         imports: used.into_list(),
         data: statics.into_data(),
         globals,
+        recursive,
     })
 }
 
@@ -153,6 +158,12 @@ impl LoweredProgram {
             verify(&f.func, flags).with_context(|| format!("verifying {}", f.symbol))?;
         }
         Ok(())
+    }
+
+    /// Inlines small non-recursive functions into their callers (before `optimize`);
+    /// returns how many functions changed.
+    pub fn inline_small_functions(&mut self) -> Result<usize> {
+        inline::inline_small_functions(self)
     }
 
     /// Runs the mid-end on every function.

@@ -398,3 +398,45 @@ fn list_length_loads_are_hoisted_out_of_loops() {
         assert_eq!(loads_in_loop, 1, "{}", f.display());
     }
 }
+
+#[test]
+fn small_functions_are_inlined_recursive_ones_are_not() {
+    let mut p = Prog::new();
+    let mut f = Func::new("square", Ty::Float);
+    let x = f.param("x", Ty::Float);
+    f.push(ret(bin(BinOp::Pow, x.get(), conv(int(2), Ty::Float))));
+    let square = p.add(f);
+    let fact = p.reserve("fact", Ty::Int);
+    let mut f = Func::new("fact", Ty::Int);
+    let n = f.param("n", Ty::Int);
+    f.push(if_(
+        cmp(CmpOp::Le, n.get(), int(1)),
+        vec![ret(int(1))],
+        vec![],
+    ));
+    f.push(ret(mul(n.get(), p.call(fact, vec![sub(n.get(), int(1))]))));
+    p.define(fact, f);
+    let mut m = Func::new("main", Ty::None);
+    m.push(print(p.call(square, vec![flt(1.5)])));
+    m.push(print(p.call(fact, vec![int(5)])));
+    let main = p.add(m);
+    p.p.main = main;
+    let flags = optimizer_flags();
+    for target in targets() {
+        let mut lowered = lower_program(&p.p, &target).unwrap();
+        assert!(lowered.inline_small_functions().unwrap() >= 1);
+        lowered.verify(&flags).unwrap();
+        lowered.optimize(&flags).unwrap();
+        lowered.verify(&flags).unwrap();
+        let m = &lowered.funcs[main.index()].func;
+        // square inlined, and `x ** 2` is a multiply (folded to 2.25 here, no runtime
+        // pow); fact is still called
+        assert_eq!(
+            count(m, Opcode::Call),
+            3,
+            "fact, print_float, print_int:\n{}",
+            m.display()
+        );
+        assert!(m.display().to_string().contains("f32const 0x1.200000p1"));
+    }
+}
