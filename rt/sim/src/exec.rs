@@ -408,6 +408,109 @@ fn run_traced(c: &mut Core, mem: &mut Mem, io: &mut Io, horizon: u64) -> Result<
     Ok(Stop::Yield)
 }
 
+/// Addressing modes of loads and stores, as const parameters so each form compiles to its own
+/// straight-line code.
+const DISP: u8 = 0;
+const INDEX: u8 = 1;
+const POST_REG: u8 = 2;
+const POST_IMM: u8 = 3;
+
+#[inline(always)]
+fn load_op<const MODE: u8>(c: &mut Core, mem: &mut Mem, u: &Uop, pc: u32) -> Result<(), FaultKind> {
+    let (rd, rn, rm) = (u.rd as usize, u.rn as usize, u.rm as usize);
+    let ready = if MODE == INDEX || MODE == POST_REG {
+        c.ready[rn].max(c.ready[rm])
+    } else {
+        c.ready[rn]
+    };
+    let t = issue(c, ready, IALU);
+    c.ctr.ialu_insns += 1;
+    let base = c.r[rn];
+    let off = if MODE == DISP || MODE == POST_IMM {
+        u.imm as u32
+    } else if u.c & SUB_RM != 0 {
+        c.r[rm].wrapping_neg()
+    } else {
+        c.r[rm]
+    };
+    let addr = if MODE == DISP || MODE == INDEX {
+        base.wrapping_add(off)
+    } else {
+        base
+    };
+    let size = u.size();
+    let v = match load(c, mem, addr, size) {
+        Ok(v) => v,
+        Err(e) => {
+            c.pc = pc;
+            return Err(e);
+        }
+    };
+    let done = c.cycle.max(t + 1) - 1;
+    if size == 3 {
+        c.r[rd] = v as u32;
+        c.r[(rd + 1) & 63] = (v >> 32) as u32;
+        set_ready_load(c, (rd + 1) & 63, done + LOAD_LATENCY);
+    } else {
+        c.r[rd] = v as u32;
+    }
+    set_ready_load(c, rd, done + LOAD_LATENCY);
+    if MODE == POST_REG || MODE == POST_IMM {
+        c.r[rn] = base.wrapping_add(off);
+        set_ready(c, u.rn, t + IALU_LATENCY);
+    }
+    Ok(())
+}
+
+#[inline(always)]
+fn store_op<const MODE: u8>(
+    c: &mut Core,
+    mem: &mut Mem,
+    u: &Uop,
+    pc: u32,
+) -> Result<(), FaultKind> {
+    let (rd, rn, rm) = (u.rd as usize, u.rn as usize, u.rm as usize);
+    let size = u.size();
+    let mut ready = if MODE == INDEX || MODE == POST_REG {
+        c.ready[rn].max(c.ready[rm])
+    } else {
+        c.ready[rn]
+    };
+    ready = ready.max(ready_for_store(c, rd));
+    if size == 3 {
+        ready = ready.max(ready_for_store(c, (rd + 1) & 63));
+    }
+    let t = issue(c, ready, IALU);
+    c.ctr.ialu_insns += 1;
+    let base = c.r[rn];
+    let off = if MODE == DISP || MODE == POST_IMM {
+        u.imm as u32
+    } else if u.c & SUB_RM != 0 {
+        c.r[rm].wrapping_neg()
+    } else {
+        c.r[rm]
+    };
+    let addr = if MODE == DISP || MODE == INDEX {
+        base.wrapping_add(off)
+    } else {
+        base
+    };
+    let v = if size == 3 {
+        c.r[rd] as u64 | (c.r[(rd + 1) & 63] as u64) << 32
+    } else {
+        c.r[rd] as u64
+    };
+    if let Err(e) = store(c, mem, addr, size, v) {
+        c.pc = pc;
+        return Err(e);
+    }
+    if MODE == POST_REG || MODE == POST_IMM {
+        c.r[rn] = base.wrapping_add(off);
+        set_ready(c, u.rn, t + IALU_LATENCY);
+    }
+    Ok(())
+}
+
 #[inline(always)]
 fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKind> {
     let pc = c.pc;
@@ -537,81 +640,14 @@ fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKin
             }
             set_ready_fpu(c, u.rd, t + FPU_LATENCY);
         }
-        Kind::LoadDisp | Kind::LoadIdx | Kind::LoadPostReg | Kind::LoadPostImm => {
-            let ready = match u.kind {
-                Kind::LoadIdx | Kind::LoadPostReg => c.ready[rn].max(c.ready[rm]),
-                _ => c.ready[rn],
-            };
-            let t = issue(c, ready, IALU);
-            c.ctr.ialu_insns += 1;
-            let base = c.r[rn];
-            let off = match u.kind {
-                Kind::LoadDisp | Kind::LoadPostImm => u.imm as u32,
-                _ if u.c & SUB_RM != 0 => c.r[rm].wrapping_neg(),
-                _ => c.r[rm],
-            };
-            let addr = match u.kind {
-                Kind::LoadDisp | Kind::LoadIdx => base.wrapping_add(off),
-                _ => base,
-            };
-            let size = u.size();
-            let v = match load(c, mem, addr, size) {
-                Ok(v) => v,
-                Err(e) => {
-                    c.pc = pc;
-                    return Err(e);
-                }
-            };
-            let done = c.cycle.max(t + 1) - 1;
-            if size == 3 {
-                c.r[rd] = v as u32;
-                c.r[(rd + 1) & 63] = (v >> 32) as u32;
-                set_ready_load(c, (rd + 1) & 63, done + LOAD_LATENCY);
-            } else {
-                c.r[rd] = v as u32;
-            }
-            set_ready_load(c, rd, done + LOAD_LATENCY);
-            if matches!(u.kind, Kind::LoadPostReg | Kind::LoadPostImm) {
-                c.r[rn] = base.wrapping_add(off);
-                set_ready(c, u.rn, t + IALU_LATENCY);
-            }
-        }
-        Kind::StoreDisp | Kind::StoreIdx | Kind::StorePostReg | Kind::StorePostImm => {
-            let size = u.size();
-            let mut ready = match u.kind {
-                Kind::StoreIdx | Kind::StorePostReg => c.ready[rn].max(c.ready[rm]),
-                _ => c.ready[rn],
-            };
-            ready = ready.max(ready_for_store(c, rd));
-            if size == 3 {
-                ready = ready.max(ready_for_store(c, (rd + 1) & 63));
-            }
-            let t = issue(c, ready, IALU);
-            c.ctr.ialu_insns += 1;
-            let base = c.r[rn];
-            let off = match u.kind {
-                Kind::StoreDisp | Kind::StorePostImm => u.imm as u32,
-                _ if u.c & SUB_RM != 0 => c.r[rm].wrapping_neg(),
-                _ => c.r[rm],
-            };
-            let addr = match u.kind {
-                Kind::StoreDisp | Kind::StoreIdx => base.wrapping_add(off),
-                _ => base,
-            };
-            let v = if size == 3 {
-                c.r[rd] as u64 | (c.r[(rd + 1) & 63] as u64) << 32
-            } else {
-                c.r[rd] as u64
-            };
-            if let Err(e) = store(c, mem, addr, size, v) {
-                c.pc = pc;
-                return Err(e);
-            }
-            if matches!(u.kind, Kind::StorePostReg | Kind::StorePostImm) {
-                c.r[rn] = base.wrapping_add(off);
-                set_ready(c, u.rn, t + IALU_LATENCY);
-            }
-        }
+        Kind::LoadDisp => load_op::<DISP>(c, mem, &u, pc)?,
+        Kind::LoadIdx => load_op::<INDEX>(c, mem, &u, pc)?,
+        Kind::LoadPostReg => load_op::<POST_REG>(c, mem, &u, pc)?,
+        Kind::LoadPostImm => load_op::<POST_IMM>(c, mem, &u, pc)?,
+        Kind::StoreDisp => store_op::<DISP>(c, mem, &u, pc)?,
+        Kind::StoreIdx => store_op::<INDEX>(c, mem, &u, pc)?,
+        Kind::StorePostReg => store_op::<POST_REG>(c, mem, &u, pc)?,
+        Kind::StorePostImm => store_op::<POST_IMM>(c, mem, &u, pc)?,
         Kind::Branch => {
             let t = issue(c, 0, ALONE);
             c.ctr.ialu_insns += 1;

@@ -81,13 +81,16 @@ fn to_f32_toward_zero(x: f64) -> f32 {
 /// FADD/FSUB/FMUL/FMADD/FMSUB in float mode. `acc` is rd's old value (for MADD/MSUB).
 #[inline]
 pub fn fcal(op: FpOp, acc: u32, rn: u32, rm: u32, truncate: bool) -> FpResult {
-    // Fast path: normal operands, round-to-nearest, FADD/FSUB/FMUL with a normal (or exactly
-    // cancelling) result. Then the procedure below equals the host's correctly rounded f32
+    // Fast path: normal or zero operands, round-to-nearest, FADD/FSUB/FMUL with a normal or an
+    // exact zero result. Then the procedure below equals the host's correctly rounded f32
     // operation: a product of two floats is exact in double, and a sum whose exact value needs
     // more than 53 bits has its small operand far below half an ulp, so the toward-zero double
-    // rounding cannot move it across a rounding midpoint.
-    let normal = |x: u32| (x >> 23).wrapping_sub(1) & 0xff < 254;
-    if !truncate && normal(rn) && normal(rm) && !matches!(op, FpOp::Madd | FpOp::Msub) {
+    // rounding cannot move it across a rounding midpoint; exact zeros keep IEEE signs.
+    let plain = |x: u32| {
+        let e = (x >> 23) & 0xff;
+        e != 0xff && (e != 0 || x & 0x7f_ffff == 0)
+    };
+    if !truncate && plain(rn) && plain(rm) && !matches!(op, FpOp::Madd | FpOp::Msub) {
         let (a, b) = (f32::from_bits(rn), f32::from_bits(rm));
         let r = match op {
             FpOp::Add => a + b,
@@ -96,7 +99,9 @@ pub fn fcal(op: FpOp, acc: u32, rn: u32, rm: u32, truncate: bool) -> FpResult {
         };
         let bits = r.to_bits();
         let e = (bits >> 23) & 0xff;
-        if (e != 0 && e != 255) || (bits == 0 && op != FpOp::Mul) {
+        let exact_zero = bits & 0x7fff_ffff == 0
+            && (op != FpOp::Mul || rn & 0x7fff_ffff == 0 || rm & 0x7fff_ffff == 0);
+        if (e != 0 && e != 255) || exact_zero {
             return FpResult {
                 bits,
                 overflow: false,
@@ -116,7 +121,8 @@ fn fcal_exact(op: FpOp, acc: u32, rn: u32, rm: u32, truncate: bool) -> FpResult 
     let (a, b) = match op {
         FpOp::Add => (d2, d3),
         FpOp::Sub => (d2, -d3),
-        FpOp::Mul => (d2 * d3, 0.0),
+        // Adding -0 keeps the product (including the sign of a zero product).
+        FpOp::Mul => (d2 * d3, -0.0),
         FpOp::Madd => (d1, d2 * d3),
         FpOp::Msub => (d1, -(d2 * d3)),
     };
@@ -280,9 +286,15 @@ mod tests {
         };
         for _ in 0..200_000 {
             let (mut a, mut b) = (next(), next());
-            // Bias exponents together so sums cancel and round often.
+            // Bias exponents together so sums cancel and round often; some zeros.
             if a & 1 == 0 {
                 b = (b & 0x807f_ffff) | (a & 0x7f80_0000);
+            }
+            if a & 0x1c == 0 {
+                b &= 0x8000_0000;
+            }
+            if a & 0xe0 == 0 {
+                b = a;
             }
             if a & 2 == 0 {
                 a &= 0xbfff_ffff;
