@@ -21,7 +21,9 @@ use epyc_epiphany::{
 };
 use std::collections::{BTreeMap, HashMap};
 
+#[allow(unused_imports)]
 pub use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+#[allow(unused_imports)]
 pub use cranelift_codegen::ir::types::{F32, I32};
 
 pub fn sig(params: &[types::Type], rets: &[types::Type]) -> Signature {
