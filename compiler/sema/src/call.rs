@@ -204,7 +204,11 @@ impl<'n> Engine<'n> {
         let ret = self.ret_of(&key);
         let ty = self.ty(ret);
         let args = args.into_iter().map(|a| a.0).collect();
-        Ok((self.mk(ExprKind::Call { func: id, args }, ty, site), ret))
+        let call = self.mk(ExprKind::Call { func: id, args }, ty, site);
+        if ret == T::Bottom && self.final_rounds {
+            return Err(Stop::Diverge(call));
+        }
+        Ok((call, ret))
     }
 
     /// A call through a variable: a statically known function, a function known only at run
@@ -284,18 +288,19 @@ impl<'n> Engine<'n> {
         let callee = self.coerce(callee, T::AnyFunc, site);
         let ty = self.ty(ret);
         let args = args.into_iter().map(|a| a.0).collect();
-        Ok((
-            self.mk(
-                ExprKind::CallIndirect {
-                    callee: Box::new(callee),
-                    candidates,
-                    args,
-                },
-                ty,
-                site,
-            ),
-            ret,
-        ))
+        let call = self.mk(
+            ExprKind::CallIndirect {
+                callee: Box::new(callee),
+                candidates,
+                args,
+            },
+            ty,
+            site,
+        );
+        if ret == T::Bottom && self.final_rounds {
+            return Err(Stop::Diverge(call));
+        }
+        Ok((call, ret))
     }
 
     /// `for v in range(...)`: the range call's arguments, if the iterable is the builtin.

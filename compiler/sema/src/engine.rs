@@ -57,6 +57,9 @@ pub struct Slot {
 #[derive(Debug)]
 pub enum Stop {
     Raise(tir::RtError, Option<StrId>),
+    /// A call that never returns (its function has no return type once facts are final):
+    /// evaluated for its effect, then the path ends.
+    Diverge(Expr),
     Error,
 }
 pub type R<X> = Result<X, Stop>;
@@ -77,6 +80,9 @@ pub struct Engine<'n> {
     pub fn_pool: BTreeSet<DefId>,
     pub value_keys: HashMap<DefId, (SpecKey, bool)>,
     pub changed: bool,
+    /// Set once the facts are stable: what is still unknown is then known never to happen
+    /// (a variable never given a value, a call that never returns, list cells never written).
+    pub final_rounds: bool,
     // Per round.
     pub slots: Vec<Slot>,
     pub slot_ix: HashMap<SpecKey, FuncId>,
@@ -114,6 +120,7 @@ impl<'n> Engine<'n> {
             fn_pool: BTreeSet::new(),
             value_keys: HashMap::new(),
             changed: false,
+            final_rounds: false,
             slots: Vec::new(),
             slot_ix: HashMap::new(),
             strings: Vec::new(),
@@ -137,6 +144,10 @@ impl<'n> Engine<'n> {
             });
             self.drain_pending();
             if !self.changed {
+                if !self.final_rounds {
+                    self.final_rounds = true;
+                    continue;
+                }
                 converged = true;
                 self.finish_round(main);
                 break;

@@ -105,7 +105,10 @@ impl<'n> Engine<'n> {
             ast::Expr::Call(c) => self.call(fx, c),
             ast::Expr::Subscript(_) => {
                 let (list, class, indices) = self.index_parts(fx, e)?;
-                let elem = self.lists.class(class).elem;
+                let mut elem = self.lists.class(class).elem;
+                if elem == T::Bottom && self.final_rounds {
+                    elem = T::Int; // never written: the zeros of a new list
+                }
                 let ty = self.elem_ty(elem);
                 Ok((
                     self.mk(
@@ -228,6 +231,12 @@ impl<'n> Engine<'n> {
                     }
                 }
                 let t = self.var_t(fx, &v);
+                if t == T::Bottom && self.final_rounds {
+                    // No assignment ever gives it a value: reading it is reading an
+                    // unassigned name.
+                    let id = self.string(name);
+                    return Err(Stop::Raise(RtError::NameNotDefined, Some(id)));
+                }
                 let r = self.var_ref(fx, &v);
                 if let T::Fn(d) = t {
                     let id = self.value_func(d);

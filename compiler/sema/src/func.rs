@@ -395,6 +395,13 @@ impl<'n> Engine<'n> {
                     });
                     fx.reachable = false;
                 }
+                Err(Stop::Diverge(call)) => {
+                    out.push(Stmt {
+                        kind: StmtKind::Expr(call),
+                        pos: self.pos(site),
+                    });
+                    fx.reachable = false;
+                }
                 Err(Stop::Error) => {
                     // A failed return or exit still ends the path (no cascade of errors).
                     if matches!(s, ast::Stmt::Return(_)) {
@@ -412,7 +419,9 @@ impl<'n> Engine<'n> {
         let mut out = vec![];
         let mut done = HashSet::new();
         for (name, site) in std::mem::take(&mut fx.pending) {
-            let Some(&flag) = fx.flags.get(&name) else { continue };
+            let Some(&flag) = fx.flags.get(&name) else {
+                continue;
+            };
             if !done.insert(name.clone()) {
                 continue;
             }
@@ -424,7 +433,11 @@ impl<'n> Engine<'n> {
                 pos: self.pos(site),
             };
             out.push(Stmt {
-                kind: StmtKind::If { cond, then_body: vec![raise], else_body: vec![] },
+                kind: StmtKind::If {
+                    cond,
+                    then_body: vec![raise],
+                    else_body: vec![],
+                },
                 pos: self.pos(site),
             });
         }

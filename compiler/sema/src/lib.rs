@@ -110,8 +110,32 @@ pub fn check(prog: &ParsedProgram) -> Checked {
             };
         }
     };
-    let engine = engine::Engine::new(&names, prog.files.len());
-    let out = engine.run();
+    // A bug must not take the compiler down: a panic becomes a diagnostic.
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        engine::Engine::new(&names, prog.files.len()).run()
+    }));
+    let out = match run {
+        Ok(out) => out,
+        Err(p) => {
+            let what = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            let d = Diagnostic::error(
+                0,
+                0,
+                0,
+                format!("internal compiler error (a compiler bug): {what}"),
+            );
+            return Checked {
+                program: None,
+                report: CheckReport::default(),
+                errors: vec![d],
+                warnings: vec![],
+            };
+        }
+    };
     let mut errors = out.errors;
     let report = CheckReport {
         specs: out

@@ -464,12 +464,21 @@ fn library_modules_type() {
 fn read_after_assignment_on_some_paths_is_checked_at_run_time() {
     let p = program("def f(c):\n    if c:\n        y = 1\n    return y\nprint f(1)\nprint f(0)\n");
     let f = p.funcs.iter().find(|f| f.name == "f").unwrap();
-    assert!(f.locals.iter().any(|l| l.name == "$defined_y" && l.ty == epyc_tir::Ty::Bool));
+    assert!(f
+        .locals
+        .iter()
+        .any(|l| l.name == "$defined_y" && l.ty == epyc_tir::Ty::Bool));
     let checks: Vec<_> = all_stmts(&p)
         .into_iter()
         .filter(|s| match &s.kind {
             StmtKind::If { then_body, .. } => {
-                matches!(then_body[..], [Stmt { kind: StmtKind::Raise(epyc_tir::RtError::NameNotDefined, Some(_)), .. }])
+                matches!(
+                    then_body[..],
+                    [Stmt {
+                        kind: StmtKind::Raise(epyc_tir::RtError::NameNotDefined, Some(_)),
+                        ..
+                    }]
+                )
             }
             _ => false,
         })
@@ -478,5 +487,8 @@ fn read_after_assignment_on_some_paths_is_checked_at_run_time() {
     assert_eq!(checks[0].pos.line, 4);
     // Definitely assigned: no flag.
     let p = program("def g(c):\n    y = 0\n    if c:\n        y = 1\n    return y\nprint g(1)\n");
-    assert!(p.funcs.iter().all(|f| f.locals.iter().all(|l| !l.name.starts_with("$defined"))));
+    assert!(p
+        .funcs
+        .iter()
+        .all(|f| f.locals.iter().all(|l| !l.name.starts_with("$defined"))));
 }
