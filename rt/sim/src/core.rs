@@ -84,6 +84,8 @@ pub struct Core {
     pub lc: u32,
     pub ls: u32,
     pub le: u32,
+    /// LE while a hardware loop is active (LC != 0), else an odd address no PC can have.
+    pub loop_end: u32,
     pub memstatus: u32,
     pub memprotect: u32,
     pub memconfig: u32,
@@ -145,6 +147,7 @@ impl Core {
             lc: 0,
             ls: 0,
             le: 0,
+            loop_end: u32::MAX,
             memstatus: 0,
             memprotect: 0,
             memconfig: 0,
@@ -163,6 +166,10 @@ impl Core {
             pair_with: 0xFF,
             ctr: Counters::default(),
         }
+    }
+
+    pub fn update_loop_end(&mut self) {
+        self.loop_end = if self.lc != 0 { self.le } else { u32::MAX };
     }
 
     pub fn coreid(&self) -> u32 {

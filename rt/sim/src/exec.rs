@@ -786,11 +786,12 @@ fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKin
     }
     // Hardware loop: after the instruction at LE, loop back to LS while LC counts down
     // (ARCH §7.9; not used by GCC).
-    if pc == c.le && c.lc != 0 && c.pc == next {
+    if pc == c.loop_end && c.pc == next {
         c.lc -= 1;
         if c.lc != 0 {
             c.pc = c.ls;
         }
+        c.update_loop_end();
     }
     Ok(())
 }
@@ -799,6 +800,13 @@ fn fp_flags(c: &mut Core, v: u32, overflow: bool, underflow: bool, invalid: bool
     c.bz = v & 0x7fff_ffff == 0;
     c.bn = v >> 31 != 0;
     c.bv = overflow;
+    if overflow | underflow | invalid {
+        fp_exceptions(c, overflow, underflow, invalid);
+    }
+}
+
+#[cold]
+fn fp_exceptions(c: &mut Core, overflow: bool, underflow: bool, invalid: bool) {
     c.bvs |= overflow;
     c.bus |= underflow;
     c.bis |= invalid;

@@ -115,9 +115,15 @@ pub fn write(c: &mut Core, mem: &mut Mem, off: u32, v: u32) -> bool {
         FSTATUS => c.set_status(v, true),
         PC => c.pc = v,
         DEBUGSTATUS | IAB | MEMRESERVE | COREID | RESETCORE | DEBUGCMD => {}
-        LC => c.lc = v,
+        LC => {
+            c.lc = v;
+            c.update_loop_end();
+        }
         LS => c.ls = v,
-        LE => c.le = v,
+        LE => {
+            c.le = v;
+            c.update_loop_end();
+        }
         IRET => c.iret = v,
         IMASK => {
             c.imask = v & 0x3FF;

@@ -371,3 +371,29 @@ fn dma_descriptor_start_copies_to_another_core_and_interrupts() {
     assert!(r.fault.is_none(), "{:?}", r.fault);
     assert_eq!(exit_codes(&r), vec![Some(1666), Some(0)]);
 }
+
+#[test]
+fn hardware_loop_repeats_ls_to_le_lc_times() {
+    // Assumed semantics (crate docs): after the instruction at LE, LC counts down and the core
+    // jumps back to LS while LC is not zero.
+    let r = run_asm(
+        "mov r0, 0
+         mov r1, 5
+         movts lc, r1
+         mov r2, 0x200
+         movts ls, r2
+         mov r3, 0x202
+         movts le, r3
+         b.l @start
+         .org 0x200
+         start:
+         add r0, r0, 1
+         add r0, r0, 2
+         trap 3",
+        1,
+        1,
+        10_000,
+    );
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(r.exit_status(), 15);
+}
