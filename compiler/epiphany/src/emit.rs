@@ -143,6 +143,9 @@ impl Emitter {
     }
 }
 
+/// CONFIG.ARITHMODE = 100 (signed integer mode of the FPU opcodes).
+const INT_MODE: u32 = 1 << 19;
+
 fn r(x: Reg) -> u8 {
     x.0 as u8
 }
@@ -301,6 +304,15 @@ fn emit_inst(
             e.fixed(inst(Op::Orr, SCRATCH1, SCRATCH0, SCRATCH1, 0));
             e.fixed(inst(Op::Movts, SCRATCH1, 0, 0, 0));
             e.fixed(inst(Op::Fix, r(*rd), r(*rn), 0, 0));
+            e.fixed(inst(Op::Movts, SCRATCH0, 0, 0, 0));
+        }
+        MInst::IMul { rd, rn, rm } => {
+            // CONFIG bits 19:17 = 100 selects integer arithmetic for the FPU opcodes.
+            e.fixed(inst(Op::Movfs, SCRATCH0, 0, 0, 0));
+            e.mov_imm(SCRATCH1, INT_MODE);
+            e.fixed(inst(Op::Orr, SCRATCH1, SCRATCH0, SCRATCH1, 0));
+            e.fixed(inst(Op::Movts, SCRATCH1, 0, 0, 0));
+            e.fixed(inst(Op::Fmul, r(*rd), r(*rn), r(*rm), 0));
             e.fixed(inst(Op::Movts, SCRATCH0, 0, 0, 0));
         }
         MInst::LoadImm { rd, imm } => e.mov_imm(r(*rd), *imm),

@@ -128,6 +128,13 @@ pub enum MInst {
         rd: Reg,
         rn: Reg,
     },
+    /// 32-bit integer multiply (low word): the FPU's `fmul` in integer mode (CONFIG.ARITHMODE
+    /// = 100, GCC's IMUL), switching CONFIG around it.
+    IMul {
+        rd: Reg,
+        rn: Reg,
+        rm: Reg,
+    },
     /// rd = 32-bit constant (`mov`, plus `movt` when the high half is not zero).
     LoadImm {
         rd: Reg,
@@ -262,7 +269,9 @@ impl MInst {
         use OpKind::*;
         match self {
             MInst::Args { defs } => defs.iter_mut().for_each(|(r, p)| f(r, FixedDef(*p))),
-            MInst::Alu { rd, rn, rm, .. } | MInst::Fpu { rd, rn, rm, .. } => {
+            MInst::Alu { rd, rn, rm, .. }
+            | MInst::Fpu { rd, rn, rm, .. }
+            | MInst::IMul { rd, rn, rm } => {
                 f(rn, Use);
                 f(rm, Use);
                 f(rd, Def);
@@ -369,6 +378,7 @@ impl MInst {
                 | MInst::FpuMac { .. }
                 | MInst::Unary { .. }
                 | MInst::FixTrunc { .. }
+                | MInst::IMul { .. }
                 | MInst::LoadImm { .. }
                 | MInst::LoadSym { .. }
                 | MInst::Mov { .. }

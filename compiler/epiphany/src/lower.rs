@@ -661,8 +661,13 @@ impl<'a> Lowerer<'a> {
                     rm: right,
                 });
             }
-            Opcode::Imul
-            | Opcode::Udiv
+            Opcode::Imul => {
+                // Low bits of the product do not depend on the upper bits of narrow operands.
+                let (rn, rm) = (self.reg(args[0]), self.reg(args[1]));
+                let rd = rd!();
+                self.emit(MInst::IMul { rd, rn, rm });
+            }
+            Opcode::Udiv
             | Opcode::Sdiv
             | Opcode::Urem
             | Opcode::Srem
@@ -670,7 +675,7 @@ impl<'a> Lowerer<'a> {
             | Opcode::Smulhi => {
                 let signed = matches!(op, Opcode::Sdiv | Opcode::Srem | Opcode::Smulhi);
                 let (mut a, mut b) = (self.reg(args[0]), self.reg(args[1]));
-                if bits < 32 && op != Opcode::Imul {
+                if bits < 32 {
                     if matches!(op, Opcode::Umulhi | Opcode::Smulhi) {
                         bail!("multiply-high of {bits}-bit values is not supported");
                     }
@@ -683,7 +688,6 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 let routine = match op {
-                    Opcode::Imul => Routine::MulSi3,
                     Opcode::Udiv => Routine::UDivSi3,
                     Opcode::Sdiv => Routine::DivSi3,
                     Opcode::Urem => Routine::UModSi3,

@@ -7,8 +7,8 @@
 /// A routine called by generated code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Routine {
-    /// i32 × i32 → low 32 bits (the IALU has no multiplier; GCC calls the same routine when not
-    /// using the FPU's integer mode).
+    /// i32 × i32 → low 32 bits. Generated code multiplies inline with the FPU's integer mode
+    /// (as GCC does), so only runtime code that wants a plain call uses this routine.
     MulSi3,
     /// signed / unsigned division and remainder (the chip has no divider).
     DivSi3,
