@@ -855,7 +855,7 @@ impl<'a> Lowerer<'a> {
                 else {
                     bail!("unexpected stack_addr form")
                 };
-                self.ensure_stack_slots();
+                self.ensure_stack_slots()?;
                 let rd = rd!();
                 self.emit(MInst::StackAddr {
                     rd,
@@ -1129,13 +1129,17 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    fn ensure_stack_slots(&mut self) {
+    fn ensure_stack_slots(&mut self) -> Result<()> {
         if self.mf.stack_slots.is_empty() {
-            for (_, data) in self.func.sized_stack_slots.iter() {
+            for (slot, data) in self.func.sized_stack_slots.iter() {
                 let align = 1u32 << data.align_shift;
+                if align > crate::abi::STACK_ALIGN {
+                    bail!("{slot} wants {align}-byte alignment; the stack is only 8-byte aligned");
+                }
                 self.mf.stack_slots.push((data.size, align));
             }
         }
+        Ok(())
     }
 
     fn emit_trap(&mut self, code: u32) {

@@ -438,3 +438,33 @@ fn float_loop_cycle_count() {
         );
     }
 }
+
+#[test]
+fn large_frames_use_long_offsets() {
+    // A 12 KB stack array pushes the saved registers and stack arguments beyond the 8 KB reach
+    // of a word displacement; a call inside needs lr saved and restored from there.
+    let id = build("id7", &[I32; 7], &[I32], |b, a| {
+        let r = b.ins().isub(a[6], a[0]);
+        b.ins().return_(&[r]);
+    });
+    let main = build("main", &[], &[I32], |b, _| {
+        let slot =
+            b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 12000, 3));
+        let callee = import(b, "id7", &[I32; 7], &[I32]);
+        let base = b.ins().stack_addr(I32, slot, 0);
+        let flags = MemFlagsData::trusted();
+        let v = b.ins().iconst(I32, 4321);
+        b.ins().store(flags, v, base, 11996);
+        let w = b.ins().iconst(I32, 99);
+        b.ins().store(flags, w, base, 0);
+        let args: Vec<_> = (0..7).map(|k| b.ins().iconst(I32, k * 1000)).collect();
+        let c = b.ins().call(callee, &args);
+        let r = b.inst_results(c)[0];
+        let x = b.ins().load(I32, flags, base, 11996);
+        let y = b.ins().load(I32, flags, base, 0);
+        let t = b.ins().iadd(r, x);
+        let t = b.ins().iadd(t, y);
+        b.ins().return_(&[t]);
+    });
+    assert_eq!(run_main(vec![main, id]), 6000 + 4321 + 99);
+}
