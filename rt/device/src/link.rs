@@ -1,0 +1,111 @@
+//! A minimal image linker: the runtime's `.ivt` at 0, its `.text` from `CODE_BASE`, then the
+//! program's sections, then one core's globals block; relocations resolved through the ISA
+//! crate (decode, replace the immediate, re-encode in the same size). Used by the tests and
+//! by tools until the image builder of `epyc build` takes over; it writes no ELF.
+
+use crate::memmap;
+use crate::object::{RelocKind, RuntimeObject, Section, GLOBALS_SYMBOL, HEAP_START_SYMBOL};
+use anyhow::{anyhow, bail, Result};
+use std::collections::HashMap;
+
+/// Bytes to load at local addresses of every core.
+#[derive(Clone, Debug, Default)]
+pub struct Image {
+    /// (local address, bytes), in address order.
+    pub segments: Vec<(u32, Vec<u8>)>,
+    pub symbols: HashMap<String, u32>,
+    /// First free byte after the image (the local heap starts here).
+    pub end: u32,
+}
+
+impl Image {
+    /// The symbol at or before `addr` (for reports).
+    pub fn locate(&self, addr: u32) -> Option<(&str, u32)> {
+        self.symbols
+            .iter()
+            .filter(|(_, &a)| a <= addr)
+            .max_by_key(|(_, &a)| a)
+            .map(|(n, &a)| (n.as_str(), addr - a))
+    }
+}
+
+/// Patches the instruction at `offset` of `code` (placed at `place`) to refer to `value`.
+pub fn apply_reloc(code: &mut [u8], offset: u32, kind: RelocKind, value: u32, place: u32) -> Result<()> {
+    let o = offset as usize;
+    let bytes = code
+        .get(o..o + 4)
+        .ok_or_else(|| anyhow!("relocation at {offset:#x} outside the section"))?;
+    let word = u32::from_le_bytes(bytes.try_into().expect("4 bytes"));
+    let mut inst = epiphany_isa::decode(word)
+        .ok_or_else(|| anyhow!("no instruction at relocation {offset:#x}"))?;
+    if inst.size != 4 {
+        bail!("relocation at {offset:#x} is not on a 32-bit instruction");
+    }
+    inst.imm = match kind {
+        RelocKind::Simm24 => {
+            let disp = value as i64 - place as i64;
+            if !(-(1 << 24)..(1 << 24)).contains(&disp) {
+                bail!("branch target {value:#x} out of range of {place:#x}");
+            }
+            disp as i32
+        }
+        RelocKind::Low => (value & 0xffff) as i32,
+        RelocKind::High => (value >> 16) as i32,
+    };
+    let w = epiphany_isa::encode(&inst).map_err(|e| anyhow!("re-encoding a relocation: {e}"))?;
+    code[o..o + 4].copy_from_slice(&w.to_le_bytes());
+    Ok(())
+}
+
+/// Lays out the runtime and `program` sections and resolves every relocation.
+pub fn link(runtime: &RuntimeObject, program: &[Section], globals_size: u32) -> Result<Image> {
+    let mut placed: Vec<(u32, Section)> = Vec::new();
+    let mut next = memmap::CODE_BASE;
+    for sec in runtime.sections.iter().chain(program) {
+        let addr = match sec.fixed_address {
+            Some(a) => a,
+            None => {
+                let a = next.next_multiple_of(sec.align.max(2));
+                next = a + sec.data.len() as u32;
+                a
+            }
+        };
+        placed.push((addr, sec.clone()));
+    }
+    let globals = next.next_multiple_of(16);
+    let end = (globals + globals_size).next_multiple_of(8);
+    if end > memmap::HEAP_LOCAL_END {
+        bail!(
+            "the image ends at {end:#x}, past the local heap limit {:#x}",
+            memmap::HEAP_LOCAL_END
+        );
+    }
+    let mut symbols = HashMap::new();
+    symbols.insert(GLOBALS_SYMBOL.to_string(), globals);
+    symbols.insert(HEAP_START_SYMBOL.to_string(), end);
+    for (addr, sec) in &placed {
+        for s in &sec.symbols {
+            let prev = symbols.insert(s.name.clone(), addr + s.offset);
+            if prev.is_some() && s.global {
+                bail!("symbol `{}` defined twice", s.name);
+            }
+        }
+    }
+    let mut segments = Vec::new();
+    for (addr, mut sec) in placed {
+        for r in &sec.relocs {
+            let target = symbols
+                .get(&r.symbol)
+                .ok_or_else(|| anyhow!("undefined symbol `{}` in {}", r.symbol, sec.name))?;
+            let value = target.wrapping_add(r.addend as u32);
+            apply_reloc(&mut sec.data, r.offset, r.kind, value, addr + r.offset)?;
+        }
+        segments.push((addr, sec.data));
+    }
+    segments.sort_by_key(|s| s.0);
+    Ok(Image {
+        segments,
+        symbols,
+        end,
+    })
+}

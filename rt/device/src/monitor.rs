@@ -1,0 +1,435 @@
+//! The host side of the device runtime: drives a [`Device`] in slices of cycles and services
+//! every core's mailbox slot (see `protocol` and `PROTOCOL.md`): prints `[device N] text`
+//! lines (whole lines, each core's in order), reads input, ends cores on exit, reports
+//! runtime errors as `Error from core N: MSG` and `  at FILE:LINE`, and finds deadlocks (every
+//! live core blocked in message passing with nothing changing for a whole slice: each core's
+//! operation, partner and line are reported, status 3). It never hangs: a cycle limit ends the
+//! run too.
+
+use crate::memmap;
+use crate::protocol::{self, header, slot, BlockOp, Request};
+use crate::remote_text;
+use anyhow::{anyhow, Result};
+use epyc_rt_abi::{pos, RtError, Tag};
+use epyc_rt_host::MonitorIo;
+
+/// What the monitor needs of a device (the simulator, or a board through e-hal).
+pub trait Device {
+    /// Number of cores in the workgroup (core indices `0..cores()`).
+    fn cores(&self) -> u32;
+    /// (first row, first column, rows, columns) of the workgroup on the mesh.
+    fn shape(&self) -> (u32, u32, u32, u32);
+    /// Runs every live core for about `cycles` cycles; Err on a fault of the device.
+    fn run(&mut self, cycles: u64) -> Result<()>;
+    fn read_dram(&self, addr: u32, buf: &mut [u8]) -> Result<()>;
+    fn write_dram(&mut self, addr: u32, data: &[u8]) -> Result<()>;
+    /// Reads local memory `addr..` of core `core`.
+    fn read_core(&self, core: u32, addr: u32, buf: &mut [u8]) -> Result<()>;
+    /// Stops a core for good (it has exited or failed).
+    fn halt(&mut self, core: u32);
+    /// Cycles run so far (the slowest core).
+    fn cycles(&self) -> u64;
+
+    /// Index of the core at mesh (row, col), if it is in the workgroup.
+    fn core_index(&self, row: u32, col: u32) -> Option<u32> {
+        let (r0, c0, rows, cols) = self.shape();
+        (row >= r0 && row < r0 + rows && col >= c0 && col < c0 + cols)
+            .then(|| (row - r0) * cols + (col - c0))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct MonitorConfig {
+    /// Source paths, indexed by the file part of a `pos`.
+    pub files: Vec<String>,
+    /// Cycles per slice between mailbox polls.
+    pub slice: u64,
+    /// The run ends with an error after this many cycles.
+    pub max_cycles: u64,
+}
+
+impl Default for MonitorConfig {
+    fn default() -> Self {
+        MonitorConfig {
+            files: Vec::new(),
+            slice: 20_000,
+            max_cycles: 20_000_000_000,
+        }
+    }
+}
+
+/// Exit statuses as the host runtime's.
+pub const STATUS_OK: i32 = 0;
+pub const STATUS_RUNTIME_ERROR: i32 = 3;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Life {
+    Running,
+    Ended,
+}
+
+struct Slot {
+    req_seq: u32,
+    ack_seq: u32,
+    req: u32,
+    a: [u32; 3],
+    block_op: u32,
+    block_partner: u32,
+    block_pos: u32,
+    block_count: u32,
+}
+
+fn word(b: &[u8], off: u32) -> u32 {
+    let o = off as usize;
+    u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]])
+}
+
+fn read_slot(dev: &dyn Device, core: u32) -> Result<Slot> {
+    let mut b = vec![0u8; protocol::SLOT_BYTES as usize];
+    dev.read_dram(protocol::slot_address(core), &mut b)?;
+    Ok(Slot {
+        req_seq: word(&b, slot::REQ_SEQ),
+        ack_seq: word(&b, slot::ACK_SEQ),
+        req: word(&b, slot::REQ),
+        a: [word(&b, slot::A0), word(&b, slot::A1), word(&b, slot::A2)],
+        block_op: word(&b, slot::BLOCK_OP),
+        block_partner: word(&b, slot::BLOCK_PARTNER),
+        block_pos: word(&b, slot::BLOCK_POS),
+        block_count: word(&b, slot::BLOCK_COUNT),
+    })
+}
+
+fn write_u32(dev: &mut dyn Device, addr: u32, v: u32) -> Result<()> {
+    dev.write_dram(addr, &v.to_le_bytes())
+}
+
+/// Writes the group header and clears the slots; sets GO last.
+pub fn prepare(dev: &mut dyn Device) -> Result<()> {
+    let n = dev.cores();
+    if n > memmap::MAX_CORES {
+        return Err(anyhow!(
+            "{n} cores requested; the device runtime supports at most {}",
+            memmap::MAX_CORES
+        ));
+    }
+    let (r0, c0, rows, cols) = dev.shape();
+    let base = memmap::MAILBOX_BASE;
+    dev.write_dram(
+        protocol::slot_address(0),
+        &vec![0u8; (n * protocol::SLOT_BYTES) as usize],
+    )?;
+    for (off, v) in [
+        (header::MAGIC, protocol::MAGIC),
+        (header::VERSION, protocol::VERSION),
+        (header::NCORES, n),
+        (header::FIRST_ROW, r0),
+        (header::FIRST_COL, c0),
+        (header::ROWS, rows),
+        (header::COLS, cols),
+        (header::GO, 1),
+    ] {
+        write_u32(dev, base + off, v)?;
+    }
+    Ok(())
+}
+
+/// The per-core random generator, the host runtime's (xorshift64*, SplitMix64 seeding).
+fn seed_state(seed: i32) -> u64 {
+    let mut z = (seed as i64 as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    if z == 0 {
+        0x9E37_79B9_7F4A_7C15
+    } else {
+        z
+    }
+}
+
+fn next_random(state: &mut u64) -> u64 {
+    let mut x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+}
+
+/// `rtl_math` as the host runtime computes it (float32 through the C library's functions).
+fn math(op: i32, x: f32, rng: &mut u64) -> Result<f32, RtError> {
+    let domain = |ok: bool| {
+        if ok || x.is_nan() {
+            Ok(())
+        } else {
+            Err(RtError::MathDomain)
+        }
+    };
+    Ok(match op {
+        0 => {
+            domain(x >= 0.0)?;
+            x.sqrt()
+        }
+        1 => x.sin(),
+        2 => x.cos(),
+        3 => x.tan(),
+        4 => {
+            domain((-1.0..=1.0).contains(&x))?;
+            x.asin()
+        }
+        5 => {
+            domain((-1.0..=1.0).contains(&x))?;
+            x.acos()
+        }
+        6 => x.atan(),
+        7 => x.sinh(),
+        8 => x.cosh(),
+        9 => x.tanh(),
+        10 => x.floor(),
+        11 => x.ceil(),
+        12 => {
+            domain(x > 0.0)?;
+            x.ln()
+        }
+        13 => {
+            domain(x > 0.0)?;
+            x.log10()
+        }
+        14 => (next_random(rng) >> 33) as i32 as f32,
+        15 => x.exp(),
+        16 => x.abs(),
+        _ => return Err(RtError::TypeError),
+    })
+}
+
+struct Run<'a> {
+    dev: &'a mut dyn Device,
+    io: &'a dyn MonitorIo,
+    cfg: &'a MonitorConfig,
+    life: Vec<Life>,
+    rng: Vec<u64>,
+    status: i32,
+}
+
+impl Run<'_> {
+    fn position(&self, p: u32) -> Option<String> {
+        let (file, line) = pos::decode(p as i32);
+        if line == 0 {
+            return None;
+        }
+        let name = self
+            .cfg
+            .files
+            .get(file as usize)
+            .map_or("<unknown file>", |f| f.as_str());
+        Some(format!("{name}:{line}"))
+    }
+
+    fn print(&self, core: u32, text: &[u8]) {
+        let mut line = format!("[device {core}] ").into_bytes();
+        line.extend_from_slice(text);
+        line.push(b'\n');
+        self.io.out(&line);
+    }
+
+    fn fail(&mut self, core: u32, message: &str, p: u32) {
+        let mut text = format!("Error from core {core}: {message}\n");
+        if let Some(at) = self.position(p) {
+            text.push_str(&format!("  at {at}\n"));
+        }
+        self.io.err(text.as_bytes());
+        self.end(core);
+        self.status = STATUS_RUNTIME_ERROR;
+    }
+
+    fn end(&mut self, core: u32) {
+        self.life[core as usize] = Life::Ended;
+        self.dev.halt(core);
+    }
+
+    fn reply_text(&mut self, core: u32, text: &[u8]) -> Result<u32> {
+        let max = (memmap::REPLY_STRIDE - 4) as usize;
+        let text = &text[..text.len().min(max)];
+        let mut obj = (text.len() as u32).to_le_bytes().to_vec();
+        obj.extend_from_slice(text);
+        self.dev.write_dram(memmap::reply_buffer(core), &obj)?;
+        Ok(text.len() as u32)
+    }
+
+    fn acknowledge(&mut self, core: u32, seq: u32, result: u32) -> Result<()> {
+        let s = protocol::slot_address(core);
+        write_u32(self.dev, s + slot::RESULT, result)?;
+        write_u32(self.dev, s + slot::ACK_SEQ, seq)
+    }
+
+    /// Services one request of `core`; Ok(true) if the core goes on.
+    fn service(&mut self, core: u32, s: &Slot) -> Result<()> {
+        let dev: &dyn Device = self.dev;
+        let Some(req) = Request::from_u32(s.req) else {
+            self.fail(core, &format!("unknown monitor request {}", s.req), 0);
+            return Ok(());
+        };
+        let [a0, a1, a2] = s.a;
+        let tag = |t: u32| Tag::from_u32(t).unwrap_or(Tag::Int);
+        let result = match req {
+            Request::PrintScalar => {
+                self.print(core, remote_text::scalar(a0, tag(a1)).as_bytes());
+                0
+            }
+            Request::PrintStr => {
+                let bytes = remote_text::str_bytes(dev, core, a0)?;
+                self.print(core, &bytes);
+                0
+            }
+            Request::Exit => {
+                self.end(core);
+                return Ok(());
+            }
+            Request::Error => {
+                let err = RtError::from_u32(a0);
+                let detail = if a1 != 0 {
+                    String::from_utf8_lossy(&remote_text::str_bytes(dev, core, a1)?).into_owned()
+                } else {
+                    String::new()
+                };
+                let msg = match err {
+                    Some(e) => e.message(&detail),
+                    None => format!("unknown runtime error {a0}"),
+                };
+                self.fail(core, &msg, a2);
+                return Ok(());
+            }
+            Request::MessageTypeError => {
+                let detail = format!("expected {}, got {}", tag(a0).name(), tag(a1).name());
+                self.fail(core, &RtError::MessageType.message(&detail), a2);
+                return Ok(());
+            }
+            Request::Input => {
+                let shown = if a0 != 0 {
+                    let mut s = format!("[device {core}] ").into_bytes();
+                    s.extend_from_slice(&remote_text::str_bytes(dev, core, a0)?);
+                    s
+                } else {
+                    format!("device {core}> ").into_bytes()
+                };
+                self.io.out(&shown);
+                let line = self.io.read_line().unwrap_or_default();
+                self.reply_text(core, &line)?
+            }
+            Request::FormatScalar => {
+                let text = remote_text::scalar(a0, tag(a1));
+                self.reply_text(core, text.as_bytes())?
+            }
+            Request::FormatList => {
+                let text = remote_text::list(dev, core, a0, a1)?;
+                self.reply_text(core, text.as_bytes())?
+            }
+            Request::Math => match math(a0 as i32, f32::from_bits(a1), &mut self.rng[core as usize]) {
+                Ok(y) => y.to_bits(),
+                Err(RtError::TypeError) => {
+                    let msg = RtError::TypeError.message(&format!("unknown math operation code {}", a0 as i32));
+                    self.fail(core, &msg, 0);
+                    return Ok(());
+                }
+                Err(e) => {
+                    self.fail(core, &e.message(""), 0);
+                    return Ok(());
+                }
+            },
+            Request::PowF => f32::from_bits(a0).powf(f32::from_bits(a1)).to_bits(),
+            Request::Random => {
+                let v = next_random(&mut self.rng[core as usize]);
+                ((v >> 40) as f32 / (1u32 << 24) as f32).to_bits()
+            }
+            Request::RandInt => (next_random(&mut self.rng[core as usize]) >> 33) as u32,
+            Request::Seed => {
+                self.rng[core as usize] = seed_state(a0 as i32);
+                0
+            }
+        };
+        self.acknowledge(core, s.req_seq, result)
+    }
+
+    fn deadlock_report(&self, blocked: &[(u32, Slot)]) -> String {
+        let mut text = String::from("Deadlock: every running core is blocked in message passing\n");
+        for (core, s) in blocked {
+            let what = BlockOp::from_u32(s.block_op).map_or("blocked in", |o| o.describe());
+            let partner = s.block_partner;
+            let note = match self.life.get(partner as usize) {
+                Some(Life::Ended) => " (finished)",
+                _ => "",
+            };
+            let at = self
+                .position(s.block_pos)
+                .map(|p| format!(" at {p}"))
+                .unwrap_or_default();
+            text.push_str(&format!("  core {core}: {what} core {partner}{note}{at}\n"));
+        }
+        text
+    }
+}
+
+/// Runs the program loaded on `dev` to the end; returns the exit status (0, or 3 after a
+/// runtime error, a deadlock, a device fault or the cycle limit).
+pub fn run(dev: &mut dyn Device, io: &dyn MonitorIo, cfg: &MonitorConfig) -> Result<i32> {
+    prepare(dev)?;
+    let n = dev.cores();
+    let mut run = Run {
+        dev,
+        io,
+        cfg,
+        life: vec![Life::Running; n as usize],
+        rng: (0..n).map(|i| seed_state(i as i32)).collect(),
+        status: STATUS_OK,
+    };
+    let mut last_blocked: Option<Vec<(u32, u32, u32, u32)>> = None;
+    loop {
+        if let Err(e) = run.dev.run(cfg.slice.max(1)) {
+            run.io
+                .err(format!("Error on the device: {e:#}\n").as_bytes());
+            return Ok(STATUS_RUNTIME_ERROR);
+        }
+        let mut blocked = Vec::new();
+        let mut all_blocked = true;
+        for core in 0..n {
+            if run.life[core as usize] == Life::Ended {
+                continue;
+            }
+            let s = read_slot(run.dev, core)?;
+            if s.req_seq != s.ack_seq {
+                run.service(core, &s)?;
+                all_blocked = false;
+            } else if s.block_op == 0 {
+                all_blocked = false;
+            } else {
+                blocked.push((core, s));
+            }
+        }
+        if run.life.iter().all(|l| *l == Life::Ended) {
+            return Ok(run.status);
+        }
+        if all_blocked && !blocked.is_empty() {
+            let sig: Vec<_> = blocked
+                .iter()
+                .map(|(c, s)| (*c, s.block_op, s.block_partner, s.block_count))
+                .collect();
+            if last_blocked.as_ref() == Some(&sig) {
+                let text = run.deadlock_report(&blocked);
+                run.io.err(text.as_bytes());
+                return Ok(STATUS_RUNTIME_ERROR);
+            }
+            last_blocked = Some(sig);
+        } else {
+            last_blocked = None;
+        }
+        if run.dev.cycles() > cfg.max_cycles {
+            run.io.err(
+                format!(
+                    "Error: the device ran past the cycle limit of {}\n",
+                    cfg.max_cycles
+                )
+                .as_bytes(),
+            );
+            return Ok(STATUS_RUNTIME_ERROR);
+        }
+    }
+}
