@@ -205,7 +205,7 @@ impl Simulator {
         'run: loop {
             horizon = horizon.saturating_add(QUANTUM).min(limit.saturating_add(1));
             // Writes arriving in (about) this quantum become visible at its start.
-            self.mem.deliver(horizon - QUANTUM / 2);
+            self.mem.deliver(horizon.saturating_sub(QUANTUM / 2));
             let mut live = 0;
             let mut progress = !self.mem.in_flight.is_empty();
             let mut wake: Option<u64> = None;

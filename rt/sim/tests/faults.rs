@@ -41,3 +41,13 @@ fn disassembly_names_symbols() {
     assert!(text.contains("<_main>:"), "{text}");
     assert!(text.contains("<_start>:"));
 }
+
+#[test]
+fn tiny_cycle_limits_end_cleanly() {
+    for limit in [0, 1, 2, 31, 33] {
+        let r = run(&oracle_elf("calls-O2.elf"), 1, 1, Some(limit));
+        let f = r.fault.clone().expect("fault");
+        assert_eq!(f.kind, FaultKind::MaxCycles { limit });
+        assert!(r.cores[0].cycles <= limit);
+    }
+}
