@@ -125,7 +125,9 @@ pub fn assemble(name: &str, src: &str) -> Result<Section> {
             }
             Item::Global(_) => {}
             Item::Inst(t) => pc += asm(t, pc)?.1 as u32,
-            Item::Branch { .. } | Item::La { .. } => pc += if matches!(it, Item::La { .. }) { 8 } else { 4 },
+            Item::Branch { .. } | Item::La { .. } => {
+                pc += if matches!(it, Item::La { .. }) { 8 } else { 4 }
+            }
             Item::Li { rd, value } => {
                 for l in li_lines(rd, *value) {
                     pc += asm(&l, pc)?.1 as u32;
@@ -199,7 +201,7 @@ pub fn assemble(name: &str, src: &str) -> Result<Section> {
             }
             Item::Word(v) => emit(&mut sec, *v, 4),
             Item::Align(n) => {
-                while sec.data.len() % *n as usize != 0 {
+                while !sec.data.len().is_multiple_of(*n as usize) {
                     sec.data.push(0);
                 }
             }
@@ -239,10 +241,8 @@ mod tests {
         assert_eq!(s.relocs[0].kind, RelocKind::Simm24);
         assert_eq!(s.relocs[1].kind, RelocKind::Low);
         assert_eq!(s.relocs[2].kind, RelocKind::High);
-        let (text, _) = epiphany_isa::disasm_word(
-            u32::from_le_bytes(s.data[8..12].try_into().unwrap()),
-            8,
-        );
+        let (text, _) =
+            epiphany_isa::disasm_word(u32::from_le_bytes(s.data[8..12].try_into().unwrap()), 8);
         assert!(text.starts_with("beq"), "{text}");
     }
 }

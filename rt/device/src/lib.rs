@@ -19,5 +19,5 @@ mod remote_text;
 mod runtime;
 pub mod sim_device;
 
-pub use object::{RelocKind, Reloc, RuntimeObject, Section, Symbol};
+pub use object::{Reloc, RelocKind, RuntimeObject, Section, Symbol};
 pub use runtime::runtime_object;

@@ -30,7 +30,13 @@ impl Image {
 }
 
 /// Patches the instruction at `offset` of `code` (placed at `place`) to refer to `value`.
-pub fn apply_reloc(code: &mut [u8], offset: u32, kind: RelocKind, value: u32, place: u32) -> Result<()> {
+pub fn apply_reloc(
+    code: &mut [u8],
+    offset: u32,
+    kind: RelocKind,
+    value: u32,
+    place: u32,
+) -> Result<()> {
     let o = offset as usize;
     let bytes = code
         .get(o..o + 4)

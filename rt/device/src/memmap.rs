@@ -121,15 +121,18 @@ pub const fn reply_buffer(index: u32) -> u32 {
     REPLY_BASE + index * REPLY_STRIDE
 }
 
+// The regions are in order and inside the local memory.
+const _: () = assert!(IVT_BASE + IVT_SIZE <= CODE_BASE);
+const _: () =
+    assert!(STATE_END <= STACK_LIMIT && STACK_LIMIT < STACK_TOP && STACK_TOP <= LOCAL_SIZE);
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn regions_do_not_overlap() {
-        assert!(IVT_BASE + IVT_SIZE <= CODE_BASE);
         assert_eq!(STATE_BASE + state::END, STATE_END);
-        assert!(STATE_END <= STACK_LIMIT && STACK_LIMIT < STACK_TOP && STACK_TOP <= LOCAL_SIZE);
         assert_eq!(state::postbox(CHANNELS, 0), state::ACK);
         assert_eq!(state::ack(CHANNELS, 0), state::SEEN);
         assert_eq!(state::seen(CHANNELS, 0), state::SENT);

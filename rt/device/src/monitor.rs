@@ -323,18 +323,21 @@ impl Run<'_> {
                 let text = remote_text::list(dev, core, a0, a1)?;
                 self.reply_text(core, text.as_bytes())?
             }
-            Request::Math => match math(a0 as i32, f32::from_bits(a1), &mut self.rng[core as usize]) {
-                Ok(y) => y.to_bits(),
-                Err(RtError::TypeError) => {
-                    let msg = RtError::TypeError.message(&format!("unknown math operation code {}", a0 as i32));
-                    self.fail(core, &msg, 0);
-                    return Ok(());
+            Request::Math => {
+                match math(a0 as i32, f32::from_bits(a1), &mut self.rng[core as usize]) {
+                    Ok(y) => y.to_bits(),
+                    Err(RtError::TypeError) => {
+                        let msg = RtError::TypeError
+                            .message(&format!("unknown math operation code {}", a0 as i32));
+                        self.fail(core, &msg, 0);
+                        return Ok(());
+                    }
+                    Err(e) => {
+                        self.fail(core, &e.message(""), 0);
+                        return Ok(());
+                    }
                 }
-                Err(e) => {
-                    self.fail(core, &e.message(""), 0);
-                    return Ok(());
-                }
-            },
+            }
             Request::PowF => f32::from_bits(a0).powf(f32::from_bits(a1)).to_bits(),
             Request::Random => {
                 let v = next_random(&mut self.rng[core as usize]);

@@ -173,6 +173,8 @@ impl BlockOp {
     }
 }
 
+const _: () = assert!(slot::BLOCK_COUNT + 4 <= SLOT_BYTES);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,7 +183,6 @@ mod tests {
     #[test]
     fn slots_fit_before_the_reply_buffers() {
         assert!(slot_address(MAX_CORES) <= REPLY_BASE);
-        assert!(slot::BLOCK_COUNT + 4 <= SLOT_BYTES);
         for v in 1..=13 {
             assert_eq!(Request::from_u32(v).map(|r| r as u32), Some(v));
         }

@@ -62,7 +62,14 @@ pub fn list(dev: &dyn Device, core: u32, l: u32, path: u32) -> Result<String> {
     Ok(out)
 }
 
-fn write_list(dev: &dyn Device, core: u32, out: &mut String, l: u32, path: u32, depth: u32) -> Result<()> {
+fn write_list(
+    dev: &dyn Device,
+    core: u32,
+    out: &mut String,
+    l: u32,
+    path: u32,
+    depth: u32,
+) -> Result<()> {
     if l == 0 {
         out.push_str("[]");
         return Ok(());
@@ -83,9 +90,19 @@ fn write_list(dev: &dyn Device, core: u32, out: &mut String, l: u32, path: u32, 
             .collect::<Result<_>>()?
     };
     let data = l + layout::list_data(dims.len() as u32, 4);
-    let cells = read(dev, core, data, len.checked_mul(4).unwrap_or(u32::MAX).min(DRAM_SIZE))?;
+    let cells = read(dev, core, data, len.saturating_mul(4).min(DRAM_SIZE))?;
     let mut index = 0usize;
-    write_dims(dev, core, out, &dims, &cells, tag, path >> 4, &mut index, depth)
+    write_dims(
+        dev,
+        core,
+        out,
+        &dims,
+        &cells,
+        tag,
+        path >> 4,
+        &mut index,
+        depth,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]

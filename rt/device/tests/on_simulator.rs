@@ -180,9 +180,24 @@ fn deadlock_is_reported() {
         2,
     );
     assert_eq!(o.status, 3);
-    assert!(o.stderr.starts_with("Deadlock: every running core is blocked in message passing\n"), "{}", o.stderr);
-    assert!(o.stderr.contains("  core 0: recv from core 1 at prog.py:4\n"), "{}", o.stderr);
-    assert!(o.stderr.contains("  core 1: recv from core 0 at prog.py:4\n"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .starts_with("Deadlock: every running core is blocked in message passing\n"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("  core 0: recv from core 1 at prog.py:4\n"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("  core 1: recv from core 0 at prog.py:4\n"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]

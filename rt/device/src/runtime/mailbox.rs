@@ -71,7 +71,8 @@ __epyc_copy_reply:
         ("epyc_print_bool", "TAG_BOOL"),
     ] {
         s += &entry(name);
-        s += &format!(" mov r1,r0\n mov r2,#{{{tag}}}\n mov r0,#{{R_PrintScalar}}\n b __epyc_req\n");
+        s +=
+            &format!(" mov r1,r0\n mov r2,#{{{tag}}}\n mov r0,#{{R_PrintScalar}}\n b __epyc_req\n");
     }
     s += &entry("epyc_print_none");
     s += " mov r1,#0\n mov r2,#{TAG_NONE}\n mov r0,#{R_PrintScalar}\n b __epyc_req\n";

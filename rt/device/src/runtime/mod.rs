@@ -76,7 +76,10 @@ fn constants() -> Vec<(String, u32)> {
         ("TAG_STR", Tag::Str as u32),
         ("E_SEND_MISSING", RtError::SendToMissingCore as u32),
         ("E_RECV_MISSING", RtError::RecvFromMissingCore as u32),
-        ("E_SENDRECV_MISSING", RtError::SendrecvWithMissingCore as u32),
+        (
+            "E_SENDRECV_MISSING",
+            RtError::SendrecvWithMissingCore as u32,
+        ),
         ("E_OUT_OF_MEMORY", RtError::OutOfMemory as u32),
         ("E_TYPE", RtError::TypeError as u32),
         ("OP_SEND", BlockOp::Send as u32),
