@@ -31,6 +31,10 @@ pub struct Image {
     pub segments: Vec<Segment>,
     pub code: Vec<CodeSection>,
     pub symbols: Symbols,
+    /// Address of the `workgroup_cfg` section (e-lib's `e_group_config`), if the image has one.
+    pub workgroup_cfg: Option<u32>,
+    /// Address of the `ext_mem_cfg` section (e-lib's `e_emem_config`), if the image has one.
+    pub ext_mem_cfg: Option<u32>,
 }
 
 /// Symbols sorted by address, for `symbol+offset` in reports.
@@ -108,6 +112,13 @@ pub fn parse(bytes: &[u8]) -> Result<Image> {
     // Sections and symbols are optional extras: a stripped image still runs.
     if let Ok(sections) = header.sections(e, bytes) {
         for s in sections.iter() {
+            if let Ok(name) = sections.section_name(e, s) {
+                match name {
+                    b"workgroup_cfg" => image.workgroup_cfg = Some(s.sh_addr(e)),
+                    b"ext_mem_cfg" => image.ext_mem_cfg = Some(s.sh_addr(e)),
+                    _ => {}
+                }
+            }
             let flags = s.sh_flags(e);
             if s.sh_type(e) == object::elf::SHT_PROGBITS && flags & object::elf::SHF_EXECINSTR != 0
             {

@@ -157,8 +157,48 @@ impl Simulator {
                 self.copy_in(0, seg)?;
             }
         }
+        self.write_loader_config(image);
         self.symbols = image.symbols.clone();
         Ok(())
+    }
+
+    /// What e-hal's loader writes into each core for e-lib (spec §6.1 step 5), when the image
+    /// has the sections: `e_group_config_t` {objtype E_EPI_GROUP, chiptype E16G301, group id,
+    /// group row/col, rows/cols, this core's row/col in the group, padding} and
+    /// `e_emem_config_t` {objtype E_EXT_MEM, base}.
+    fn write_loader_config(&mut self, image: &Image) {
+        const E_EPI_GROUP: u32 = 3;
+        const E_EXT_MEM: u32 = 5;
+        let group_id = (self.cfg.first_row << 6) | self.cfg.first_col;
+        for idx in 0..self.mem.ncores() {
+            let (row, col) = self.mem.coords(idx);
+            let put = |mem: &mut Mem, addr: u32, words: &[u32]| {
+                for (k, w) in words.iter().enumerate() {
+                    let a = addr.wrapping_add(4 * k as u32);
+                    if a & 3 == 0 && a < SRAM_SIZE - 3 {
+                        mem.write_sram(idx, a, 4, *w as u64);
+                    }
+                }
+            };
+            if let Some(a) = image.workgroup_cfg {
+                let words = [
+                    E_EPI_GROUP,
+                    0,
+                    group_id,
+                    self.cfg.first_row,
+                    self.cfg.first_col,
+                    self.cfg.rows,
+                    self.cfg.cols,
+                    row - self.cfg.first_row,
+                    col - self.cfg.first_col,
+                    0xdead_beef,
+                ];
+                put(&mut self.mem, a, &words);
+            }
+            if let Some(a) = image.ext_mem_cfg {
+                put(&mut self.mem, a, &[E_EXT_MEM, crate::mem::DRAM_BASE]);
+            }
+        }
     }
 
     fn copy_in(&mut self, me: usize, seg: &elf::Segment) -> Result<()> {

@@ -74,6 +74,63 @@ fn substitute(line: &str, pc: u32, label: &dyn Fn(&str) -> Option<u32>) -> Strin
 
 /// A minimal little-endian ELF32 for Epiphany with one PT_LOAD of `image` at address 0.
 pub fn elf(image: &[u8]) -> Vec<u8> {
+    elf_with_sections(image, &[])
+}
+
+/// Like [`elf`], plus NOBITS section headers `(name, address, size)` (and a .shstrtab).
+pub fn elf_with_sections(image: &[u8], sections: &[(&str, u32, u32)]) -> Vec<u8> {
+    let mut f = elf_segment_only(image);
+    if sections.is_empty() {
+        return f;
+    }
+    let mut names = vec![0u8];
+    let mut offsets = Vec::new();
+    for (name, _, _) in sections {
+        offsets.push(names.len() as u32);
+        names.extend_from_slice(name.as_bytes());
+        names.push(0);
+    }
+    let shstr_name = names.len() as u32;
+    names.extend_from_slice(b".shstrtab\0");
+    let names_off = f.len() as u32;
+    f.extend_from_slice(&names);
+    while f.len() % 4 != 0 {
+        f.push(0);
+    }
+    let shoff = f.len() as u32;
+    let sh = |f: &mut Vec<u8>, w: [u32; 10]| {
+        for x in w {
+            f.extend_from_slice(&x.to_le_bytes());
+        }
+    };
+    sh(&mut f, [0; 10]);
+    for ((_, addr, size), name) in sections.iter().zip(&offsets) {
+        // SHT_NOBITS, SHF_ALLOC | SHF_WRITE
+        sh(&mut f, [*name, 8, 3, *addr, 0, *size, 0, 0, 4, 0]);
+    }
+    sh(
+        &mut f,
+        [
+            shstr_name,
+            3,
+            0,
+            0,
+            names_off,
+            names.len() as u32,
+            0,
+            0,
+            1,
+            0,
+        ],
+    );
+    let shnum = sections.len() as u16 + 2;
+    f[32..36].copy_from_slice(&shoff.to_le_bytes());
+    f[48..50].copy_from_slice(&shnum.to_le_bytes());
+    f[50..52].copy_from_slice(&(shnum - 1).to_le_bytes());
+    f
+}
+
+fn elf_segment_only(image: &[u8]) -> Vec<u8> {
     let mut f = Vec::new();
     let ehsize = 52u32;
     let phoff = ehsize;

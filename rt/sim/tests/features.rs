@@ -397,3 +397,35 @@ fn hardware_loop_repeats_ls_to_le_lc_times() {
     assert!(r.fault.is_none(), "{:?}", r.fault);
     assert_eq!(r.exit_status(), 15);
 }
+
+#[test]
+fn loader_writes_e_group_config_when_the_image_has_the_section() {
+    // Each core exits with core_row * 16 + core_col + group_rows * 256 read from 0x28.. .
+    let code = asm_util::assemble(
+        "mov r0, 0x28
+         ldr r1, [r0, 7]
+         ldr r2, [r0, 8]
+         ldr r3, [r0, 5]
+         lsl r1, r1, 4
+         add r1, r1, r2
+         lsl r3, r3, 8
+         add r0, r1, r3
+         trap 3",
+    );
+    let img = asm_util::elf_with_sections(
+        &code,
+        &[("workgroup_cfg", 0x28, 40), ("ext_mem_cfg", 0x50, 8)],
+    );
+    let cfg = epiphany_sim::Config {
+        rows: 2,
+        cols: 3,
+        max_cycles: Some(10_000),
+        ..Default::default()
+    };
+    let mut sim = epiphany_sim::Simulator::new(cfg).unwrap();
+    sim.load_elf(&img).unwrap();
+    let r = sim.run();
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    let want: Vec<Option<i32>> = (0..6).map(|i| Some((i / 3) * 16 + i % 3 + 512)).collect();
+    assert_eq!(exit_codes(&r), want);
+}
