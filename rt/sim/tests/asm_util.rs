@@ -94,7 +94,7 @@ pub fn elf_with_sections(image: &[u8], sections: &[(&str, u32, u32)]) -> Vec<u8>
     names.extend_from_slice(b".shstrtab\0");
     let names_off = f.len() as u32;
     f.extend_from_slice(&names);
-    while f.len() % 4 != 0 {
+    while !f.len().is_multiple_of(4) {
         f.push(0);
     }
     let shoff = f.len() as u32;
