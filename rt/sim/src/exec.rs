@@ -308,10 +308,11 @@ fn store_slow(c: &mut Core, mem: &mut Mem, addr: u32, n: u32, v: u64) -> Result<
             }
         }
         Target::Mmr { idx, off } => {
-            // Other cores' registers: raising their interrupts is what programs do.
-            if n == 4 && off == mmr::ILATST {
+            // Another core's registers (raising its interrupts, e_irq_set): a posted write that
+            // takes effect when it arrives.
+            if n == 4 && mmr::writable(off) {
                 let arrival = c.cycle + remote_write_latency(hops((c.row, c.col), mem.coords(idx)));
-                mem.post(arrival, idx, crate::mem::ILATST_OFFSET, 4, v);
+                mem.post(arrival, idx, off, 4, v);
                 Ok(())
             } else {
                 Err(FaultKind::UnsupportedRegister { addr, write: true })

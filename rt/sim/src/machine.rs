@@ -246,6 +246,12 @@ impl Simulator {
             horizon = horizon.saturating_add(QUANTUM).min(limit.saturating_add(1));
             // Writes arriving in (about) this quantum become visible at its start.
             self.mem.deliver(horizon.saturating_sub(QUANTUM / 2));
+            for (dst, off, v) in std::mem::take(&mut self.mem.arrived_mmr) {
+                let c = &mut self.cores[dst];
+                if !matches!(c.state, State::Exited(_) | State::Halted) {
+                    mmr::write(c, &mut self.mem, off, v);
+                }
+            }
             let mut live = 0;
             let mut progress = !self.mem.in_flight.is_empty();
             let mut wake: Option<u64> = None;
@@ -255,11 +261,6 @@ impl Simulator {
                     continue;
                 }
                 live += 1;
-                let posted = std::mem::take(&mut self.mem.posted_ilat[i]);
-                if posted != 0 {
-                    c.ilat |= posted;
-                    c.irq_check = true;
-                }
                 mmr::tick(c);
                 if c.state == State::Idle && c.irq_check {
                     exec::service_interrupts(c);
@@ -285,7 +286,7 @@ impl Simulator {
                 break;
             }
             self.wand_barrier();
-            if !progress && self.mem.posted_ilat.iter().all(|&p| p == 0) {
+            if !progress {
                 match wake {
                     // Every live core waits for its own timer or DMA: skip ahead to it.
                     Some(t) => {

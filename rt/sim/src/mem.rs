@@ -37,8 +37,9 @@ pub struct Mem {
     /// Per core: one past the highest SRAM byte that holds a decoded instruction, so data
     /// stores above the code skip invalidation.
     pub code_hi: Vec<u32>,
-    /// Per core: ILAT bits set by other cores (applied by the owner at its next quantum).
-    pub posted_ilat: Vec<u32>,
+    /// Register-page writes from other cores that have arrived: (core, offset, value), applied
+    /// by the run loop in this order before the next quantum.
+    pub arrived_mmr: Vec<(usize, u32, u32)>,
     /// Remote writes travelling on the mesh, delivered when they arrive.
     pub in_flight: Vec<Posted>,
     /// Sequence number of the next posted write (keeps delivery order deterministic).
@@ -51,14 +52,11 @@ pub struct Posted {
     pub arrival: u64,
     pub seq: u64,
     pub dst: usize,
-    /// SRAM offset, or `ILATST_OFFSET` for an interrupt request.
+    /// SRAM offset, or register-page offset (>= `MMR_BASE`).
     pub off: u32,
     pub n: u32,
     pub v: u64,
 }
-
-/// `Posted::off` of a write to the destination's ILATST register.
-pub const ILATST_OFFSET: u32 = 0xF042C;
 
 impl Mem {
     pub fn new(rows: u32, cols: u32, first_row: u32, first_col: u32) -> Mem {
@@ -72,7 +70,7 @@ impl Mem {
             dram: vec![0; DRAM_SIZE as usize],
             cache: vec![Vec::new(); n],
             code_hi: vec![0; n],
-            posted_ilat: vec![0; n],
+            arrived_mmr: Vec::new(),
             in_flight: Vec::new(),
             next_seq: 0,
         }
@@ -197,8 +195,8 @@ impl Mem {
         });
         due.sort_by_key(|p| (p.arrival, p.seq));
         for p in due {
-            if p.off == ILATST_OFFSET {
-                self.posted_ilat[p.dst] |= p.v as u32 & 0x3FF;
+            if p.off >= MMR_BASE {
+                self.arrived_mmr.push((p.dst, p.off, p.v as u32));
             } else {
                 self.write_sram(p.dst, p.off, p.n, p.v);
             }

@@ -99,6 +99,17 @@ pub fn read(c: &Core, off: u32) -> Option<u32> {
     })
 }
 
+/// Whether `write` models the register at `off`.
+pub fn writable(off: u32) -> bool {
+    off & 3 == 0
+        && ((0xF0000..0xF0100).contains(&off)
+            || (CONFIG..=FSTATUS).contains(&off)
+            || off == DEBUGCMD
+            || (0xF0500..=0xF053C).contains(&off)
+            || (MEMCONFIG..=MEMRESERVE).contains(&off)
+            || (MESHCONFIG..=RESETCORE).contains(&off))
+}
+
 /// Write a register; returns false if it is not modelled.
 pub fn write(c: &mut Core, mem: &mut Mem, off: u32, v: u32) -> bool {
     if (0xF0000..0xF0100).contains(&off) && off & 3 == 0 {
