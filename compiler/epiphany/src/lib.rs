@@ -1,7 +1,7 @@
 //! epyc's Epiphany backend: optimised CLIF with i32 pointers -> Epiphany machine code.
 //!
 //! Pipeline (one file per job, like Cranelift's `isa/<arch>/`): [`lower`] selects `MInst`s
-//! over virtual registers ([`inst`]), [`regalloc`] runs regalloc2 on them, [`emit`] lays out the
+//! over virtual registers ([`inst`]), [`sched`] orders them for the pipeline, [`regalloc`] runs regalloc2 on them, [`emit`] lays out the
 //! frame ([`abi`]: GCC's calling convention), encodes through `epiphany-isa` and records
 //! relocations and source locations. Operations the chip has no instruction for call the
 //! routines named in [`runtime`]. [`link::apply_reloc`] resolves relocations for image builders.
@@ -13,6 +13,7 @@ pub mod link;
 pub mod lower;
 pub mod regalloc;
 pub mod runtime;
+pub mod sched;
 
 pub use emit::{CompiledFunction, Reloc, RelocKind};
 pub use inst::RelocTarget;
@@ -27,11 +28,16 @@ pub struct Flags {
     /// Allow contracting `fmul` + `fadd`/`fsub` into `fmadd`/`fmsub` (one rounding instead of
     /// two, so results may differ in the last bit): `--fast-math`.
     pub fast_math: bool,
+    /// Keep the instruction order of the CLIF (skip the list scheduler), for comparisons.
+    pub no_schedule: bool,
 }
 
 /// Compile one function.
 pub fn compile_function(func: &Function, flags: &Flags) -> Result<CompiledFunction> {
-    let mf = lower::lower(func, flags)?;
+    let mut mf = lower::lower(func, flags)?;
+    if !flags.no_schedule {
+        sched::schedule(&mut mf);
+    }
     let alloc = regalloc::allocate(&mf)?;
     emit::emit(&mf, &alloc)
 }

@@ -278,25 +278,22 @@ fn division_and_remainder_through_runtime_routines() {
 
 #[test]
 fn many_live_values_force_spills() {
-    // 80 words stored to a stack array, then all 80 loaded (loads stay in order, so all are
-    // live at once) and combined in reverse: more values than allocatable registers.
+    // 80 values each returned by a call, all live until combined in reverse after the last
+    // call: far more than the 21 callee-saved registers that survive calls.
     const N: i64 = 80;
+    let g = build("g", &[I32, I32], &[I32], |b, a| {
+        let t = b.ins().imul_imm_s(a[0], 3);
+        let r = b.ins().bxor(t, a[1]);
+        b.ins().return_(&[r]);
+    });
     let f = build("spill", &[I32, I32], &[I32], |b, a| {
-        let slot = b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            4 * N as u32,
-            3,
-        ));
-        let base = b.ins().stack_addr(I32, slot, 0);
-        let flags = MemFlagsData::trusted();
+        let callee = import(b, "g", &[I32, I32], &[I32]);
+        let mut vals = Vec::new();
         for k in 0..N {
             let x = b.ins().iadd_imm_s(a[0], k * 3 + 1);
-            let y = b.ins().bxor(x, a[1]);
-            b.ins().store(flags, y, base, (4 * k) as i32);
+            let c = b.ins().call(callee, &[x, a[1]]);
+            vals.push(b.inst_results(c)[0]);
         }
-        let vals: Vec<_> = (0..N)
-            .map(|k| b.ins().load(I32, flags, base, (4 * k) as i32))
-            .collect();
         let mut acc = b.ins().iconst(I32, 0);
         for (k, &v) in vals.iter().enumerate().rev() {
             let t = b.ins().ishl_imm_s(acc, 1);
@@ -307,7 +304,7 @@ fn many_live_values_force_spills() {
     });
     let (a0, a1) = (12i32, 0x5a5a);
     let vals: Vec<i32> = (0..N as i32)
-        .map(|k| a0.wrapping_add(k * 3 + 1) ^ a1)
+        .map(|k| a0.wrapping_add(k * 3 + 1).wrapping_mul(3) ^ a1)
         .collect();
     let mut acc: i32 = 0;
     for (k, &v) in vals.iter().enumerate().rev() {
@@ -316,7 +313,15 @@ fn many_live_values_force_spills() {
     // The allocator really had to spill.
     let cf = epyc_epiphany::compile_function(&optimize(f.clone()), &Default::default()).unwrap();
     assert!(cf.spill_slots > 0, "{}", epyc_epiphany::disassemble(&cf));
-    assert_eq!(call_with(f, "spill", &[a0, a1]), acc);
+    let main = build("main", &[], &[I32], move |b, _| {
+        let callee = import(b, "spill", &[I32, I32], &[I32]);
+        let x = b.ins().iconst(I32, a0 as i64);
+        let y = b.ins().iconst(I32, a1 as i64);
+        let c = b.ins().call(callee, &[x, y]);
+        let r = b.inst_results(c)[0];
+        b.ins().return_(&[r]);
+    });
+    assert_eq!(run_main(vec![main, f, g]), acc);
 }
 
 #[test]
@@ -421,17 +426,17 @@ fn float_loop_cycle_count() {
         b.ins().return_(&[r]);
     });
     let want = (0..64).map(|i| i as f32 * 0.25).sum::<f32>() as i32;
-    for fast_math in [false, true] {
-        let p = link(
-            vec![main.clone()],
-            "main",
-            &epyc_epiphany::Flags { fast_math },
-        );
+    for (fast_math, no_schedule) in [(false, true), (false, false), (true, false)] {
+        let flags = epyc_epiphany::Flags {
+            fast_math,
+            no_schedule,
+        };
+        let p = link(vec![main.clone()], "main", &flags);
         let out = run(&p);
         assert_eq!(out.exit, want);
         let code: usize = p.compiled.iter().map(|(_, c)| c.code.len()).sum();
         eprintln!(
-            "float loop (64 iterations init + 64 multiply-add), fast_math={fast_math}: {} cycles, {} bytes of code\n{}",
+            "float loop (64 iterations init + 64 multiply-add), {flags:?}: {} cycles, {} bytes of code\n{}",
             out.cycles,
             code,
             epyc_epiphany::disassemble(&p.compiled[0].1)
@@ -467,4 +472,90 @@ fn large_frames_use_long_offsets() {
         b.ins().return_(&[t]);
     });
     assert_eq!(run_main(vec![main, id]), 6000 + 4321 + 99);
+}
+
+#[test]
+fn unrolled_float_kernel_scheduling() {
+    // Four independent multiply-add chains per iteration (an unrolled dot product over 64
+    // floats): room for the scheduler to hide FPU latency and pair IALU with FPU instructions.
+    let main = build("main", &[], &[I32], |b, _| {
+        let slot =
+            b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 256, 3));
+        let base = b.ins().stack_addr(I32, slot, 0);
+        let flags = MemFlagsData::trusted();
+        let init = b.create_block();
+        let body = b.create_block();
+        let done = b.create_block();
+        b.append_block_param(init, I32);
+        b.append_block_param(body, I32);
+        for _ in 0..4 {
+            b.append_block_param(body, F32);
+        }
+        b.append_block_param(done, F32);
+        let zero = b.ins().iconst(I32, 0);
+        b.ins().jump(init, &[zero.into()]);
+        b.switch_to_block(init);
+        let i = b.block_params(init)[0];
+        let fi = b.ins().fcvt_from_sint(F32, i);
+        let off = b.ins().ishl_imm_s(i, 2);
+        let p = b.ins().iadd(base, off);
+        b.ins().store(flags, fi, p, 0);
+        let i2 = b.ins().iadd_imm_s(i, 1);
+        let more = b.ins().icmp_imm_s(IntCC::SignedLessThan, i2, 64);
+        let fz = b.ins().f32const(0.0);
+        b.ins().brif(
+            more,
+            init,
+            &[i2.into()],
+            body,
+            &[zero.into(), fz.into(), fz.into(), fz.into(), fz.into()],
+        );
+        b.switch_to_block(body);
+        let ps = b.block_params(body).to_vec();
+        let off = b.ins().ishl_imm_s(ps[0], 2);
+        let p = b.ins().iadd(base, off);
+        let k = b.ins().f32const(0.5);
+        let mut next = vec![];
+        for j in 0..4 {
+            let x = b.ins().load(F32, flags, p, 4 * j as i32);
+            let m = b.ins().fmul(x, k);
+            next.push(b.ins().fadd(ps[1 + j], m));
+        }
+        let i2 = b.ins().iadd_imm_s(ps[0], 4);
+        let more = b.ins().icmp_imm_s(IntCC::SignedLessThan, i2, 64);
+        let mut args: Vec<cranelift_codegen::ir::BlockArg> = vec![i2.into()];
+        args.extend(
+            next.iter()
+                .map(|&v| cranelift_codegen::ir::BlockArg::from(v)),
+        );
+        let s01 = b.ins().fadd(next[0], next[1]);
+        let s23 = b.ins().fadd(next[2], next[3]);
+        let s = b.ins().fadd(s01, s23);
+        b.ins().brif(more, body, &args, done, &[s.into()]);
+        b.switch_to_block(done);
+        let s = b.block_params(done)[0];
+        let r = b.ins().fcvt_to_sint(I32, s);
+        b.ins().return_(&[r]);
+    });
+    let want = (0..64).map(|i| i as f32 * 0.5).sum::<f32>() as i32;
+    let mut cycles = Vec::new();
+    for no_schedule in [true, false] {
+        let flags = epyc_epiphany::Flags {
+            fast_math: false,
+            no_schedule,
+        };
+        let p = link(vec![main.clone()], "main", &flags);
+        let out = run(&p);
+        assert_eq!(out.exit, want);
+        eprintln!(
+            "unrolled kernel, {flags:?}: {} cycles\n{}",
+            out.cycles,
+            epyc_epiphany::disassemble(&p.compiled[0].1)
+        );
+        cycles.push(out.cycles);
+    }
+    assert!(
+        cycles[1] <= cycles[0],
+        "scheduling made it slower: {cycles:?}"
+    );
 }
