@@ -344,6 +344,14 @@ impl Run<'_> {
                 ((v >> 40) as f32 / (1u32 << 24) as f32).to_bits()
             }
             Request::RandInt => (next_random(&mut self.rng[core as usize]) >> 33) as u32,
+            Request::Trap => {
+                self.fail(
+                    core,
+                    &format!("Internal error: trap {a0} in compiled code"),
+                    0,
+                );
+                return Ok(());
+            }
             Request::Seed => {
                 self.rng[core as usize] = seed_state(a0 as i32);
                 0

@@ -106,6 +106,8 @@ pub enum Request {
     RandInt = 12,
     /// A0 = seed.
     Seed = 13,
+    /// Compiled code reached a CLIF `trap` (A0 = trap code). Not acknowledged.
+    Trap = 14,
 }
 
 impl Request {
@@ -125,6 +127,7 @@ impl Request {
             11 => Random,
             12 => RandInt,
             13 => Seed,
+            14 => Trap,
             _ => return None,
         })
     }
@@ -183,7 +186,7 @@ mod tests {
     #[test]
     fn slots_fit_before_the_reply_buffers() {
         assert!(slot_address(MAX_CORES) <= REPLY_BASE);
-        for v in 1..=13 {
+        for v in 1..=14 {
             assert_eq!(Request::from_u32(v).map(|r| r as u32), Some(v));
         }
         for v in 1..=6 {

@@ -1,7 +1,8 @@
 //! [`Device`] for the `epiphany-sim` simulator. The simulator's `Simulator::run` runs to the
 //! end in one call and keeps its memories private, so this drives the simulator's public
 //! parts (cores, memories, `exec::run`) with the same round-robin of cycle quanta as
-//! `Simulator::run`, in slices, with DRAM and core-memory access in between. When the
+//! `Simulator::run`, in slices, with DRAM and core-memory access in between (the WAND
+//! hardware barrier, which the runtime does not use, is not modelled here). When the
 //! simulator offers `run_for(cycles)` and memory access itself, this becomes a thin wrapper.
 
 use crate::link::Image;
@@ -89,14 +90,16 @@ impl Device for SimDevice {
             self.horizon += QUANTUM;
             let horizon = self.horizon;
             self.mem.deliver(horizon - QUANTUM / 2);
-            for (i, c) in self.cores.iter_mut().enumerate() {
+            // Register writes of other cores (ILATST and the like) that arrived.
+            for (dst, off, v) in std::mem::take(&mut self.mem.arrived_mmr) {
+                let c = &mut self.cores[dst];
+                if !matches!(c.state, State::Exited(_) | State::Halted) {
+                    mmr::write(c, &mut self.mem, off, v);
+                }
+            }
+            for c in self.cores.iter_mut() {
                 if matches!(c.state, State::Exited(_) | State::Halted) {
                     continue;
-                }
-                let posted = std::mem::take(&mut self.mem.posted_ilat[i]);
-                if posted != 0 {
-                    c.ilat |= posted;
-                    c.irq_check = true;
                 }
                 mmr::tick(c);
                 if c.state == State::Idle && c.irq_check {

@@ -2,45 +2,8 @@
 //! assembly (so nothing of the compiler's front end is involved) call the runtime's `RtFn`
 //! symbols exactly as compiled code does.
 
-use epyc_rt_device::{asm, link, monitor, runtime_object, sim_device::SimDevice};
-use epyc_rt_host::CapturedIo;
-
-struct Outcome {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `body` as the program's entry (`_epyc_main`, lr saved around it) on rows x cols cores.
-fn run(body: &str, rows: u32, cols: u32) -> Outcome {
-    let src = format!(
-        ".global _epyc_main\n_epyc_main:\n sub sp,sp,#16\n str lr,[sp,#2]\n str r4,[sp,#3]\n\
-         {body}\n ldr lr,[sp,#2]\n ldr r4,[sp,#3]\n add sp,sp,#16\n rts\n"
-    );
-    let prog = asm::assemble(".prog", &src).expect("test program assembles");
-    let image = link::link(&runtime_object(), &[prog], 64).expect("links");
-    let mut dev = SimDevice::new(rows, cols).unwrap();
-    dev.load(&image).unwrap();
-    let io = CapturedIo::default();
-    let cfg = monitor::MonitorConfig {
-        files: vec!["prog.py".into()],
-        max_cycles: 200_000_000,
-        ..Default::default()
-    };
-    let status = monitor::run(&mut dev, &io, &cfg).unwrap();
-    Outcome {
-        status,
-        stdout: io.stdout(),
-        stderr: io.stderr(),
-    }
-}
-
-fn lines_of(out: &str, core: u32) -> Vec<String> {
-    let p = format!("[device {core}] ");
-    out.lines()
-        .filter_map(|l| l.strip_prefix(&p).map(str::to_string))
-        .collect()
-}
+mod common;
+use common::{lines_of, run};
 
 #[test]
 fn prints_every_type() {

@@ -126,6 +126,10 @@ __epyc_copy_reply:
     s += &entry("epyc_seed");
     s += " mov r1,r0\n mov r0,#{R_Seed}\n b __epyc_req\n";
 
+    // CLIF `trap` in compiled code (the backend's `Routine::Trap`): code in r0.
+    s +=
+        ".global ___epyc_trap\n___epyc_trap:\n mov r1,r0\n mov r0,#{R_Trap}\n b __epyc_req_final\n";
+
     // Identity.
     s += &entry("epyc_coreid");
     s += " li r16,{STATE}\n ldr r0,[r16,#{ST_MY_INDEX}]\n rts\n";

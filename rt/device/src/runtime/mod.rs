@@ -106,6 +106,7 @@ fn constants() -> Vec<(String, u32)> {
         Request::Random,
         Request::RandInt,
         Request::Seed,
+        Request::Trap,
     ] {
         c.push((format!("R_{r:?}"), r as u32));
     }
@@ -162,7 +163,9 @@ fn source() -> String {
         messaging::text(),
         collective::text(),
         intmath::text(),
+        intmath::bits_text(),
         floatmath::text(),
+        floatmath::rounding_text(),
     ]
     .join("\n")
 }
