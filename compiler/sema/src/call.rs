@@ -186,13 +186,13 @@ impl<'n> Engine<'n> {
         let key_args = args
             .iter()
             .zip(&def.params)
-            .map(|(a, p)| {
-                if def.exponent_params.contains(p) {
-                    a.1
-                } else {
-                    a.1.stored()
-                }
-            })
+            .map(
+                |(a, p)| match (&a.0.kind, def.exponent_params.contains(p)) {
+                    (ExprKind::Const(Const::Int(k)), true) if *k >= 0 => T::IntK(*k),
+                    (_, true) => a.1,
+                    (_, false) => a.1.stored(),
+                },
+            )
             .collect();
         let key = SpecKey {
             def: d,
@@ -227,7 +227,7 @@ impl<'n> Engine<'n> {
                 let args = self.args(fx, args)?;
                 self.indirect_call(callee, args, site)
             }
-            T::Float | T::Int | T::IntNN if args.is_empty() => Ok(callee),
+            T::Float | T::Int | T::IntNN | T::IntK(_) if args.is_empty() => Ok(callee),
             T::Bottom => Err(Stop::Error),
             t => {
                 let n = self.tname(t);
@@ -398,7 +398,7 @@ impl<'n> Engine<'n> {
                 let v = self.one_arg(fx, b, args, site)?;
                 match v.1 {
                     T::Float | T::Bool => Ok((self.convert(v.0, Ty::Int), T::Int)),
-                    T::Int | T::IntNN | T::Bottom => Ok(v),
+                    T::Int | T::IntNN | T::IntK(_) | T::Bottom => Ok(v),
                     t => {
                         let n = self.tname(t);
                         Err(self.error(site, format!("int() of a {n} is not supported")))
@@ -653,7 +653,7 @@ impl<'n> Engine<'n> {
                 Ok(self.coerce(v, T::AnyFunc, site))
             }
             T::AnyFunc => Ok(v.0),
-            T::Bool | T::Int | T::IntNN | T::Float | T::Str | T::Bottom => {
+            T::Bool | T::Int | T::IntNN | T::IntK(_) | T::Float | T::Str | T::Bottom => {
                 if join && v.1 != T::Bottom {
                     let at = self.user_site(site);
                     self.join_message(v.1.stored(), at);

@@ -310,7 +310,7 @@ impl<'n> Engine<'n> {
         match t {
             T::Bottom | T::None => Ty::None,
             T::Bool => Ty::Bool,
-            T::Int | T::IntNN => Ty::Int,
+            T::Int | T::IntNN | T::IntK(_) => Ty::Int,
             T::Float => Ty::Float,
             T::Str => Ty::Str,
             T::List(c) => {

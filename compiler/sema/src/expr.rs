@@ -237,6 +237,13 @@ impl<'n> Engine<'n> {
                     let id = self.string(name);
                     return Err(Stop::Raise(RtError::NameNotDefined, Some(id)));
                 }
+                if let T::IntK(k) = t {
+                    // A parameter specialised for a constant: use the constant.
+                    return Ok((
+                        self.mk(ExprKind::Const(Const::Int(k)), Ty::Int, site),
+                        T::IntNN,
+                    ));
+                }
                 let r = self.var_ref(fx, &v);
                 if let T::Fn(d) = t {
                     let id = self.value_func(d);
@@ -270,13 +277,13 @@ impl<'n> Engine<'n> {
             return e;
         }
         match (t, to) {
-            (T::Int | T::IntNN | T::Bool, T::Float) => {
+            (T::Int | T::IntNN | T::IntK(_) | T::Bool, T::Float) => {
                 if let ExprKind::Const(Const::Int(i)) = e.kind {
                     return self.mk(ExprKind::Const(Const::Float(i as f32)), Ty::Float, site);
                 }
                 self.convert(e, Ty::Float)
             }
-            (T::Bool, T::Int | T::IntNN) => self.convert(e, Ty::Int),
+            (T::Bool, T::Int | T::IntNN | T::IntK(_)) => self.convert(e, Ty::Int),
             (T::Fn(d), T::AnyFunc) => {
                 let id = self.value_func(d);
                 self.mk(ExprKind::FuncRef(id), Ty::AnyFunc, site)
@@ -412,7 +419,7 @@ impl<'n> Engine<'n> {
             O::Mod => BinOp::Mod,
             O::Pow => {
                 // int ** int is an int only when the exponent is known non-negative (D8).
-                if t == T::Int && rt != T::IntNN {
+                if t == T::Int && !rt.is_nonneg() {
                     t = T::Float;
                 }
                 BinOp::Pow

@@ -234,6 +234,7 @@ impl<'n> Engine<'n> {
             T::None => "n".into(),
             T::Bool => "b".into(),
             T::Int | T::IntNN => "i".into(),
+            T::IntK(k) => format!("k{k}"),
             T::Float => "f".into(),
             T::Str => "s".into(),
             T::List(c) => {

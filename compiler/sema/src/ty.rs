@@ -22,6 +22,9 @@ pub enum T {
     Int,
     /// An int constant known to be >= 0 (literals); joins with `Int` to `Int`.
     IntNN,
+    /// A parameter specialised for this non-negative constant (only parameters used as an
+    /// exponent: `pow(x, 2)` becomes `x ** 2`, which lowering turns into a multiply).
+    IntK(i32),
     Float,
     Str,
     /// A list of the element class with this id (canonicalise with [`Lists::find`]).
@@ -34,14 +37,18 @@ pub enum T {
 
 impl T {
     pub fn is_intlike(self) -> bool {
-        matches!(self, T::Int | T::IntNN)
+        matches!(self, T::Int | T::IntNN | T::IntK(_))
     }
     pub fn is_numeric(self) -> bool {
-        matches!(self, T::Int | T::IntNN | T::Float | T::Bool)
+        self.is_intlike() || matches!(self, T::Float | T::Bool)
+    }
+    /// Known non-negative (decides `int ** int`).
+    pub fn is_nonneg(self) -> bool {
+        matches!(self, T::IntNN | T::IntK(_))
     }
     /// Forget facts that are about one value, not about a storage place.
     pub fn stored(self) -> T {
-        if self == T::IntNN {
+        if self.is_intlike() {
             T::Int
         } else {
             self
@@ -203,7 +210,8 @@ pub fn join(lists: &mut Lists, a: T, b: T) -> Result<T, String> {
     Ok(match (a, b) {
         (T::Bottom, x) | (x, T::Bottom) => x,
         (x, y) if x == y => x,
-        (T::IntNN, T::Int) | (T::Int, T::IntNN) => T::Int,
+        (T::IntK(_) | T::IntNN, T::IntK(_) | T::IntNN) => T::IntNN,
+        (x, y) if x.is_intlike() && y.is_intlike() => T::Int,
         (T::List(x), T::List(y)) => {
             lists.union(x, y)?;
             T::List(lists.find(x))
@@ -219,7 +227,7 @@ pub fn name(lists: &Lists, t: T) -> String {
         T::Bottom => "unknown".into(),
         T::None => "none".into(),
         T::Bool => "bool".into(),
-        T::Int | T::IntNN => "int".into(),
+        T::Int | T::IntNN | T::IntK(_) => "int".into(),
         T::Float => "float".into(),
         T::Str => "str".into(),
         T::List(c) => {

@@ -492,3 +492,17 @@ fn read_after_assignment_on_some_paths_is_checked_at_run_time() {
         .iter()
         .all(|f| f.locals.iter().all(|l| !l.name.starts_with("$defined"))));
 }
+
+#[test]
+fn constant_exponents_are_specialised_into_the_body() {
+    // pow(x, 2) becomes x ** 2.0 in its specialisation, which lowering turns into a multiply.
+    let p = program("from math import *\nx = 1.5\nprint pow(x, 2)\nprint pow(x, 3)\n");
+    let pows: Vec<_> = p.funcs.iter().filter(|f| f.name == "pow").collect();
+    assert_eq!(pows.len(), 2);
+    assert!(
+        pows.iter().any(|f| f.symbol == "pow$f_k2"),
+        "{:?}",
+        pows.iter().map(|f| &f.symbol).collect::<Vec<_>>()
+    );
+    assert!(format!("{:?}", pows[0].body).contains("Const(Float(2.0))"));
+}
