@@ -302,22 +302,20 @@ _array_bytes:
  sub r1,r4,#1
  blte _array_done
  str r5,[r0,#2]
+ str r6,[r0,#3]
  sub r1,r4,#2
  blte _array_done
- str r6,[r0,#3]
+ str r7,[r0,#4]
  sub r1,r4,#3
  blte _array_done
- str r7,[r0,#4]
+ str r8,[r0,#5]
  sub r1,r4,#4
  blte _array_done
- str r8,[r0,#5]
+ str r9,[r0,#6]
  sub r1,r4,#5
  blte _array_done
- str r9,[r0,#6]
- sub r1,r4,#6
- blte _array_done
  str r10,[r0,#7]
- sub r1,r4,#7
+ sub r1,r4,#6
  blte _array_done
  str r11,[r0,#8]
 _array_done:

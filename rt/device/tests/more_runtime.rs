@@ -1,0 +1,197 @@
+//! More of the runtime on the simulator: strings in messages, probe and non-blocking sends,
+//! input, arrays and nested lists, string functions, maths and random through the monitor,
+//! message type checks, collectives on 16 cores, and the errors of bad partners.
+
+mod common;
+use common::{lines_of, run, run_with, str_data};
+
+#[test]
+fn strings_travel_in_messages() {
+    let o = run(
+        " bl _epyc_coreid\n add r0,r0,#0\n bne receiver\n \
+         li r0,12345\n bl _epyc_str_from_int\n mov r1,#1\n mov r2,#3\n bl _epyc_send_str\n b done\n \
+         receiver:\n mov r0,#0\n mov r1,#4\n bl _epyc_recv_str\n mov r4,r0\n mov r1,r0\n bl _epyc_str_concat\n bl _epyc_print_str\n \
+         mov r0,r4\n bl _epyc_print_str\n done:\n",
+        1,
+        2,
+    );
+    assert_eq!(o.status, 0, "{}", o.stderr);
+    assert_eq!(lines_of(&o.stdout, 1), ["1234512345", "12345"]);
+    assert!(lines_of(&o.stdout, 0).is_empty());
+}
+
+#[test]
+fn probe_and_non_blocking_sends() {
+    // core 0: send_nb 5 to core 1, wait_sent, then test_sent; core 1: probe until a message
+    // is there, then recv it.
+    let o = run(
+        " bl _epyc_coreid\n add r0,r0,#0\n bne receiver\n \
+         mov r0,#5\n mov r1,#2\n mov r2,#1\n mov r3,#3\n bl _epyc_send_nb\n \
+         mov r0,#1\n mov r1,#4\n bl _epyc_wait_sent\n bl _epyc_print_int\n \
+         mov r0,#1\n mov r1,#5\n bl _epyc_test_sent\n bl _epyc_print_int\n b done\n \
+         receiver:\n mov r4,#0\n probe_loop:\n add r4,r4,#1\n mov r0,#0\n mov r1,#6\n bl _epyc_probe\n add r0,r0,#0\n beq probe_loop\n \
+         bl _epyc_print_int\n mov r0,#0\n mov r1,#2\n mov r2,#7\n bl _epyc_recv\n bl _epyc_print_int\n \
+         mov r0,#0\n mov r1,#8\n bl _epyc_probe\n bl _epyc_print_int\n done:\n",
+        1,
+        2,
+    );
+    assert_eq!(o.status, 0, "{}", o.stderr);
+    assert_eq!(lines_of(&o.stdout, 0), ["1", "1"]);
+    assert_eq!(lines_of(&o.stdout, 1), ["1", "5", "0"]);
+}
+
+#[test]
+fn input_with_and_without_prompt() {
+    let o = run_with(
+        " la r0,prompt\n bl _epyc_input\n bl _epyc_print_str\n mov r0,#0\n bl _epyc_input\n bl _epyc_print_str\n",
+        &str_data("prompt", "name? "),
+        1,
+        1,
+        &["Ada", "Bob"],
+    );
+    assert_eq!(o.status, 0, "{}", o.stderr);
+    assert_eq!(
+        o.stdout,
+        "[device 0] name? [device 0] Ada\ndevice 0> [device 0] Bob\n"
+    );
+}
+
+#[test]
+fn arrays_and_lists_of_strings_print() {
+    // array_new(2, 2, 3, 1, 1, 1, 1, 1, 4, pos): five words on the stack at sp+8.
+    let o = run_with(
+        " sub sp,sp,#32\n mov r0,#1\n str r0,[sp,#2]\n str r0,[sp,#3]\n str r0,[sp,#4]\n str r0,[sp,#5]\n mov r0,#4\n str r0,[sp,#6]\n mov r0,#9\n str r0,[sp,#7]\n \
+         mov r0,#2\n mov r1,#2\n mov r2,#3\n mov r3,#1\n bl _epyc_array_new\n add sp,sp,#32\n mov r4,r0\n \
+         mov r1,#0\n fill:\n add r2,r1,#4\n lsl r3,r1,#2\n add r3,r3,r4\n str r1,[r3,#4]\n add r1,r1,#1\n sub r2,r1,#6\n bne fill\n \
+         mov r0,r4\n mov r1,#2\n bl _epyc_str_from_list\n bl _epyc_print_str\n \
+         mov r0,#2\n mov r1,#4\n mov r2,#0\n bl _epyc_list_new\n mov r4,r0\n la r1,ab\n str r1,[r4,#2]\n la r1,quote\n str r1,[r4,#3]\n \
+         mov r0,r4\n mov r1,#4\n bl _epyc_str_from_list\n bl _epyc_print_str\n",
+        &(str_data("ab", "ab") + &str_data("quote", "it's")),
+        1,
+        1,
+        &[],
+    );
+    assert_eq!(o.status, 0, "{}", o.stderr);
+    assert_eq!(
+        lines_of(&o.stdout, 0),
+        ["[[0, 1, 2], [3, 4, 5]]", "['ab', \"it's\"]"]
+    );
+}
+
+#[test]
+fn string_functions() {
+    let o = run_with(
+        " la r0,s12\n la r1,s13\n bl _epyc_str_cmp\n bl _epyc_print_int\n \
+         la r0,s13\n la r1,s12\n bl _epyc_str_cmp\n bl _epyc_print_int\n \
+         la r0,s12\n la r1,s12\n bl _epyc_str_cmp\n bl _epyc_print_int\n \
+         la r0,s12\n la r1,s1\n bl _epyc_str_cmp\n bl _epyc_print_int\n \
+         la r0,s12\n mov r1,#3\n bl _epyc_str_repeat\n bl _epyc_print_str\n \
+         la r0,s12\n mov r1,#0\n sub r1,r1,#1\n bl _epyc_str_repeat\n bl _epyc_print_str\n \
+         mov r0,#1\n bl _epyc_str_from_bool\n bl _epyc_print_str\n \
+         bl _epyc_isdevice\n bl _epyc_print_int\n bl _epyc_ishost\n bl _epyc_print_int\n bl _epyc_numcores\n bl _epyc_print_int\n",
+        &(str_data("s12", "12") + &str_data("s13", "13") + &str_data("s1", "1")),
+        1,
+        1,
+        &[],
+    );
+    assert_eq!(o.status, 0, "{}", o.stderr);
+    assert_eq!(
+        lines_of(&o.stdout, 0),
+        ["-1", "1", "0", "1", "121212", "", "true", "1", "0", "1"]
+    );
+}
+
+#[test]
+fn maths_and_random_through_the_monitor() {
+    let o = run(
+        &format!(
+            " mov r0,#0\n li r1,{two}\n bl _epyc_math\n bl _epyc_print_float\n \
+             li r0,{two}\n li r1,{ten}\n bl _epyc_powf\n bl _epyc_print_float\n \
+             mov r0,#5\n bl _epyc_seed\n bl _epyc_randint\n mov r4,r0\n mov r0,#5\n bl _epyc_seed\n bl _epyc_randint\n sub r0,r0,r4\n bl _epyc_print_int\n \
+             bl _epyc_random\n bl _epyc_print_float\n \
+             mov r0,#12\n li r1,{neg}\n bl _epyc_math\n",
+            two = 2.0f32.to_bits(),
+            ten = 10.0f32.to_bits(),
+            neg = (-1.0f32).to_bits()
+        ),
+        1,
+        1,
+    );
+    assert_eq!(o.status, 3);
+    let lines = lines_of(&o.stdout, 0);
+    assert_eq!(lines[..3], ["1.414214", "1024.000000", "0"]);
+    let r: f32 = lines[3].parse().unwrap();
+    assert!((0.0..1.0).contains(&r), "{}", lines[3]);
+    assert_eq!(o.stderr, "Error from core 0: math domain error\n");
+}
+
+#[test]
+fn message_types_are_checked_and_converted() {
+    // core 0 sends int 3 then float 2.5; core 1 expects float (converted) then int (error).
+    let o = run(
+        &format!(
+            " bl _epyc_coreid\n add r0,r0,#0\n bne receiver\n \
+             mov r0,#3\n mov r1,#2\n mov r2,#1\n mov r3,#3\n bl _epyc_send\n \
+             li r0,{f}\n mov r1,#3\n mov r2,#1\n mov r3,#4\n bl _epyc_send\n b done\n \
+             receiver:\n mov r0,#0\n mov r1,#3\n mov r2,#5\n bl _epyc_recv\n bl _epyc_print_float\n \
+             mov r0,#0\n mov r1,#2\n mov r2,#6\n bl _epyc_recv\n done:\n",
+            f = 2.5f32.to_bits()
+        ),
+        1,
+        2,
+    );
+    assert_eq!(o.status, 3);
+    assert_eq!(lines_of(&o.stdout, 1), ["3.000000"]);
+    assert_eq!(
+        o.stderr,
+        "Error from core 1: Message of the wrong type: expected int, got float\n  at prog.py:6\n"
+    );
+}
+
+#[test]
+fn collectives_on_16_cores() {
+    let o = run(
+        " bl _epyc_coreid\n mov r4,r0\n mov r1,#2\n mov r2,#0\n mov r3,#3\n bl _epyc_reduce\n bl _epyc_print_int\n \
+         mov r0,#4\n bl _epyc_sync\n mov r0,#5\n bl _epyc_sync\n \
+         mov r0,r4\n mov r1,#2\n mov r2,#2\n mov r3,#6\n bl _epyc_reduce\n bl _epyc_print_int\n \
+         mov r0,r4\n mov r1,#2\n mov r2,#15\n mov r3,#2\n sub sp,sp,#8\n mov r12,#7\n str r12,[sp,#2]\n bl _epyc_bcast\n add sp,sp,#8\n bl _epyc_print_int\n",
+        4,
+        4,
+    );
+    assert_eq!(o.status, 0, "{}", o.stderr);
+    for core in 0..16 {
+        assert_eq!(
+            lines_of(&o.stdout, core),
+            ["120", "15", "15"],
+            "core {core}"
+        );
+    }
+}
+
+#[test]
+fn waiting_for_a_finished_core_is_a_deadlock() {
+    let o = run(
+        " bl _epyc_coreid\n add r0,r0,#0\n beq done\n mov r0,#0\n mov r1,#2\n mov r2,#3\n bl _epyc_recv\n done:\n",
+        1,
+        2,
+    );
+    assert_eq!(o.status, 3);
+    assert_eq!(
+        o.stderr,
+        "Deadlock: every running core is blocked in message passing\n  core 1: recv from core 0 (finished) at prog.py:3\n"
+    );
+}
+
+#[test]
+fn messages_to_missing_cores_are_errors() {
+    let o = run(
+        " mov r0,#1\n mov r1,#2\n mov r2,#99\n mov r3,#3\n bl _epyc_send\n",
+        1,
+        1,
+    );
+    assert_eq!(o.status, 3);
+    assert_eq!(
+        o.stderr,
+        "Error from core 0: Attempting to send to non-existent or inactive process\n  at prog.py:3\n"
+    );
+}
