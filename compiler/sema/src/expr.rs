@@ -448,6 +448,13 @@ impl<'n> Engine<'n> {
         }
         let ty = self.ty(t);
         let (a, b) = (self.coerce(l, t, site), self.coerce(r, t, site));
+        if let (ExprKind::Const(Const::Int(x)), ExprKind::Const(Const::Int(y))) = (&a.kind, &b.kind)
+        {
+            if let Some(v) = fold_int(bop, *x, *y) {
+                // Folded, so `2 ** 3 ** 2` knows its exponent 9 is non-negative.
+                return Ok(self.int_const(v as i64, site));
+            }
+        }
         Ok((
             self.mk(ExprKind::Binary(bop, Box::new(a), Box::new(b)), ty, site),
             t,
@@ -728,6 +735,34 @@ impl<'n> Engine<'n> {
         }
         Ok((list.0, self.lists.find(class), indices))
     }
+}
+
+/// Int arithmetic on constants with the run-time semantics (32-bit wrap, floor division and
+/// Python modulo); `None` where the operation must happen at run time (division by zero).
+fn fold_int(op: BinOp, x: i32, y: i32) -> Option<i32> {
+    Some(match op {
+        BinOp::Add => x.wrapping_add(y),
+        BinOp::Sub => x.wrapping_sub(y),
+        BinOp::Mul => x.wrapping_mul(y),
+        BinOp::Div | BinOp::FloorDiv if y != 0 => {
+            let q = x.wrapping_div(y);
+            if (x % y != 0) && ((x < 0) != (y < 0)) {
+                q.wrapping_sub(1)
+            } else {
+                q
+            }
+        }
+        BinOp::Mod if y != 0 => {
+            let r = x.wrapping_rem(y);
+            if r != 0 && ((r < 0) != (y < 0)) {
+                r.wrapping_add(y)
+            } else {
+                r
+            }
+        }
+        BinOp::Pow if y >= 0 => x.wrapping_pow(y as u32),
+        _ => return None,
+    })
 }
 
 fn op_name(op: ast::Operator) -> &'static str {

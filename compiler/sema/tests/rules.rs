@@ -506,3 +506,20 @@ fn constant_exponents_are_specialised_into_the_body() {
     );
     assert!(format!("{:?}", pows[0].body).contains("Const(Float(2.0))"));
 }
+
+#[test]
+fn int_constants_fold_with_run_time_semantics() {
+    let p = program("a = 2 ** 3 ** 2\nb = 0 - 7 // 2\nc = -7 % 3\nd = 7 % -3\ne = 2147483647 + 1\nf = -7 / 2\n");
+    let consts: Vec<String> = p.funcs[0]
+        .body
+        .iter()
+        .map(|s| match &s.kind {
+            StmtKind::Assign(_, e) => format!("{:?}", e.kind),
+            _ => String::new(),
+        })
+        .collect();
+    assert_eq!(
+        consts,
+        ["Const(Int(512))", "Const(Int(-3))", "Const(Int(2))", "Const(Int(-2))", "Const(Int(-2147483648))", "Const(Int(-4))"]
+    );
+}
