@@ -56,7 +56,7 @@ pub mod timing;
 pub mod uop;
 
 pub use fault::{Fault, FaultKind};
-pub use machine::{Config, CoreResult, RunResult, Simulator};
+pub use machine::{Config, CoreResult, RunResult, Simulator, Status};
 
 use std::path::{Path, PathBuf};
 

@@ -97,6 +97,24 @@ pub struct Simulator {
     cores: Vec<Core>,
     mem: Mem,
     symbols: Symbols,
+    io: Io,
+    /// End of the last quantum run: the workgroup's simulated time.
+    horizon: u64,
+    /// How the run ended, once it has.
+    ended: Option<Status>,
+    fault: Option<Fault>,
+    host_seconds: f64,
+}
+
+/// Where a run stands after [`Simulator::run_for`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Cores are still running (or waiting).
+    Running,
+    /// Every core exited (or halted).
+    Finished,
+    /// The run stopped on a fault (see [`Simulator::fault`]).
+    Faulted,
 }
 
 impl Simulator {
@@ -119,17 +137,23 @@ impl Simulator {
             );
         }
         let mem = Mem::new(cfg.rows, cfg.cols, cfg.first_row, cfg.first_col);
-        let cores = (0..mem.ncores())
+        let cores: Vec<Core> = (0..mem.ncores())
             .map(|i| {
                 let (r, c) = mem.coords(i);
                 Core::new(i, r, c)
             })
             .collect();
+        let io = Io::new(cores.len(), cfg.echo_stdout, cfg.trace);
         Ok(Simulator {
             cfg,
             cores,
             mem,
             symbols: Symbols::default(),
+            io,
+            horizon: 0,
+            ended: None,
+            fault: None,
+            host_seconds: 0.0,
         })
     }
 
@@ -236,92 +260,138 @@ impl Simulator {
 
     /// Run every core from PC 0 (the reset vector, as after e-hal's SYNC) to the end.
     pub fn run(&mut self) -> RunResult {
+        while self.run_for(u64::MAX) == Status::Running {}
+        self.result()
+    }
+
+    /// Run about `cycles` more cycles (whole quanta) of every core, or until the run ends.
+    /// Between calls a host may read and write the memories (`read_dram`, `write_core`, ...).
+    pub fn run_for(&mut self, cycles: u64) -> Status {
+        if let Some(s) = self.ended {
+            return s;
+        }
         let start = std::time::Instant::now();
+        let end = self.horizon.saturating_add(cycles);
+        let status = loop {
+            if self.horizon >= end {
+                break Status::Running;
+            }
+            if let Some(s) = self.round() {
+                self.ended = Some(s);
+                break s;
+            }
+        };
+        self.host_seconds += start.elapsed().as_secs_f64();
+        status
+    }
+
+    /// One quantum of every core. `Some` when the run has ended.
+    fn round(&mut self) -> Option<Status> {
+        let limit = self.limit();
         let n = self.cores.len();
-        let mut io = Io::new(n, self.cfg.echo_stdout, self.cfg.trace);
-        let limit = self.cfg.max_cycles.unwrap_or(DEFAULT_MAX_CYCLES);
-        let mut horizon = 0u64;
-        let mut fault: Option<(usize, FaultKind)> = None;
-        'run: loop {
-            horizon = horizon.saturating_add(QUANTUM).min(limit.saturating_add(1));
-            // Writes arriving in (about) this quantum become visible at its start.
-            self.mem.deliver(horizon.saturating_sub(QUANTUM / 2));
-            for (dst, off, v) in std::mem::take(&mut self.mem.arrived_mmr) {
-                let c = &mut self.cores[dst];
-                if !matches!(c.state, State::Exited(_) | State::Halted) {
-                    mmr::write(c, &mut self.mem, off, v);
-                }
-            }
-            let mut live = 0;
-            let mut progress = !self.mem.in_flight.is_empty();
-            let mut wake: Option<u64> = None;
-            for i in 0..n {
-                let c = &mut self.cores[i];
-                if matches!(c.state, State::Exited(_) | State::Halted) {
-                    continue;
-                }
-                live += 1;
-                mmr::tick(c);
-                if c.state == State::Idle && c.irq_check {
-                    exec::service_interrupts(c);
-                }
-                if c.state == State::Running {
-                    progress = true;
-                    if let Err(k) = exec::run(c, &mut self.mem, &mut io, horizon) {
-                        fault = Some((i, k));
-                        break 'run;
-                    }
-                }
-                if c.state == State::Idle {
-                    if let Some(t) = mmr::self_wake_time(c) {
-                        wake = Some(wake.map_or(t, |w| w.min(t)));
-                    }
-                    if c.cycle < horizon {
-                        c.ctr.idle_cycles += horizon - c.cycle;
-                        c.cycle = horizon;
-                    }
-                }
-            }
-            if live == 0 {
-                break;
-            }
-            self.wand_barrier();
-            if !progress {
-                match wake {
-                    // Every live core waits for its own timer or DMA: skip ahead to it.
-                    Some(t) => {
-                        let skip_to = (t - t % QUANTUM).min(limit.saturating_add(1));
-                        if skip_to > horizon {
-                            for c in self.cores.iter_mut().filter(|c| c.state == State::Idle) {
-                                c.ctr.idle_cycles += skip_to.saturating_sub(c.cycle);
-                                c.cycle = c.cycle.max(skip_to);
-                            }
-                            horizon = skip_to;
-                        }
-                    }
-                    None => {
-                        let i = self.cores.iter().position(|c| c.state == State::Idle);
-                        fault = Some((i.unwrap_or(0), FaultKind::Deadlock));
-                        break;
-                    }
-                }
-            }
-            if horizon > limit {
-                let i = self
-                    .cores
-                    .iter()
-                    .position(|c| matches!(c.state, State::Running | State::Idle));
-                fault = Some((i.unwrap_or(0), FaultKind::MaxCycles { limit }));
-                break;
+        let horizon = self
+            .horizon
+            .saturating_add(QUANTUM)
+            .min(limit.saturating_add(1));
+        self.horizon = horizon;
+        // Writes arriving in (about) this quantum become visible at its start.
+        self.mem.deliver(horizon.saturating_sub(QUANTUM / 2));
+        for (dst, off, v) in std::mem::take(&mut self.mem.arrived_mmr) {
+            let c = &mut self.cores[dst];
+            if !matches!(c.state, State::Exited(_) | State::Halted) {
+                mmr::write(c, &mut self.mem, off, v);
             }
         }
-        let fault = fault.map(|(i, kind)| self.report(i, kind));
+        let mut live = 0;
+        let mut progress = !self.mem.in_flight.is_empty();
+        let mut wake: Option<u64> = None;
+        for i in 0..n {
+            let c = &mut self.cores[i];
+            if matches!(c.state, State::Exited(_) | State::Halted) {
+                continue;
+            }
+            live += 1;
+            mmr::tick(c);
+            if c.state == State::Idle && c.irq_check {
+                exec::service_interrupts(c);
+            }
+            if c.state == State::Running {
+                progress = true;
+                if let Err(k) = exec::run(c, &mut self.mem, &mut self.io, horizon) {
+                    return Some(self.stop(i, k));
+                }
+            }
+            if c.state == State::Idle {
+                if let Some(t) = mmr::self_wake_time(c) {
+                    wake = Some(wake.map_or(t, |w| w.min(t)));
+                }
+                if c.cycle < horizon {
+                    c.ctr.idle_cycles += horizon - c.cycle;
+                    c.cycle = horizon;
+                }
+            }
+        }
+        if live == 0 {
+            return Some(Status::Finished);
+        }
+        self.wand_barrier();
+        if !progress {
+            match wake {
+                // Every live core waits for its own timer or DMA: skip ahead to it.
+                Some(t) => {
+                    let skip_to = (t - t % QUANTUM).min(limit.saturating_add(1));
+                    if skip_to > self.horizon {
+                        for c in self.cores.iter_mut().filter(|c| c.state == State::Idle) {
+                            c.ctr.idle_cycles += skip_to.saturating_sub(c.cycle);
+                            c.cycle = c.cycle.max(skip_to);
+                        }
+                        self.horizon = skip_to;
+                    }
+                }
+                None => {
+                    let i = self.cores.iter().position(|c| c.state == State::Idle);
+                    return Some(self.stop(i.unwrap_or(0), FaultKind::Deadlock));
+                }
+            }
+        }
+        if self.horizon > limit {
+            let i = self
+                .cores
+                .iter()
+                .position(|c| matches!(c.state, State::Running | State::Idle));
+            return Some(self.stop(i.unwrap_or(0), FaultKind::MaxCycles { limit }));
+        }
+        None
+    }
+
+    fn limit(&self) -> u64 {
+        self.cfg.max_cycles.unwrap_or(DEFAULT_MAX_CYCLES)
+    }
+
+    fn stop(&mut self, i: usize, kind: FaultKind) -> Status {
+        self.fault = Some(self.report(i, kind));
+        Status::Faulted
+    }
+
+    /// The fault that ended the run, if one did.
+    pub fn fault(&self) -> Option<&Fault> {
+        self.fault.as_ref()
+    }
+
+    /// The workgroup's simulated time: cycles of the quanta run so far.
+    pub fn cycles(&self) -> u64 {
+        self.horizon
+    }
+
+    /// Results so far (final once `run_for` returned `Finished` or `Faulted`).
+    pub fn result(&self) -> RunResult {
+        let limit = self.limit();
         RunResult {
-            output: io.combined,
+            output: self.io.combined.clone(),
             cores: self
                 .cores
                 .iter()
-                .zip(io.per_core)
+                .zip(&self.io.per_core)
                 .map(|(c, out)| CoreResult {
                     row: c.row,
                     col: c.col,
@@ -331,12 +401,67 @@ impl Simulator {
                         State::Exited(s) => Some(s),
                         _ => None,
                     },
-                    output: out,
+                    output: out.clone(),
                 })
                 .collect(),
-            fault,
-            host_seconds: start.elapsed().as_secs_f64(),
+            fault: self.fault.clone(),
+            host_seconds: self.host_seconds,
         }
+    }
+
+    /// Take the trap-0 output produced since the last call (all cores, in order).
+    pub fn take_output(&mut self) -> Vec<u8> {
+        for o in &mut self.io.per_core {
+            o.clear();
+        }
+        std::mem::take(&mut self.io.combined)
+    }
+
+    /// Number of cores in the workgroup (index = row-major position in the group).
+    pub fn ncores(&self) -> usize {
+        self.cores.len()
+    }
+
+    /// Read shared DRAM at device address `addr` (0x8E000000..).
+    pub fn read_dram(&self, addr: u32, buf: &mut [u8]) -> Result<()> {
+        let r = dram_range(addr, buf.len())?;
+        buf.copy_from_slice(&self.mem.dram[r]);
+        Ok(())
+    }
+
+    /// Write shared DRAM at device address `addr`.
+    pub fn write_dram(&mut self, addr: u32, data: &[u8]) -> Result<()> {
+        let r = dram_range(addr, data.len())?;
+        self.mem.dram[r].copy_from_slice(data);
+        Ok(())
+    }
+
+    /// Read core `idx`'s local memory at `off` (0..0x8000).
+    pub fn read_core(&self, idx: usize, off: u32, buf: &mut [u8]) -> Result<()> {
+        let base = core_range(self.mem.ncores(), idx, off, buf.len())?;
+        buf.copy_from_slice(&self.mem.sram[base..base + buf.len()]);
+        Ok(())
+    }
+
+    /// Write core `idx`'s local memory at `off` (decoded instructions there are dropped).
+    pub fn write_core(&mut self, idx: usize, off: u32, data: &[u8]) -> Result<()> {
+        core_range(self.mem.ncores(), idx, off, data.len())?;
+        for (k, b) in data.iter().enumerate() {
+            self.mem.write_sram(idx, off + k as u32, 1, *b as u64);
+        }
+        Ok(())
+    }
+
+    /// Stop core `idx` for good (as a host's `e_halt` that is never resumed).
+    pub fn halt(&mut self, idx: usize) {
+        if let Some(c) = self.cores.get_mut(idx) {
+            c.state = State::Halted;
+        }
+    }
+
+    /// Cycle count of core `idx`.
+    pub fn core_cycles(&self, idx: usize) -> Option<u64> {
+        self.cores.get(idx).map(|c| c.cycle)
     }
 
     /// The wired-AND barrier: once every live core has executed WAND, clear the flags and raise
@@ -376,4 +501,19 @@ impl Simulator {
     pub fn core_registers(&self, idx: usize) -> Option<&[u32; 64]> {
         self.cores.get(idx).map(|c| &c.r)
     }
+}
+
+fn dram_range(addr: u32, len: usize) -> Result<std::ops::Range<usize>> {
+    let off = addr.wrapping_sub(crate::mem::DRAM_BASE) as u64;
+    if addr < crate::mem::DRAM_BASE || off + len as u64 > crate::mem::DRAM_SIZE as u64 {
+        bail!("0x{addr:08x}+{len} is outside the shared DRAM");
+    }
+    Ok(off as usize..off as usize + len)
+}
+
+fn core_range(ncores: usize, idx: usize, off: u32, len: usize) -> Result<usize> {
+    if idx >= ncores || off as u64 + len as u64 > SRAM_SIZE as u64 {
+        bail!("core {idx} memory 0x{off:x}+{len} is out of range");
+    }
+    Ok(idx * SRAM_SIZE as usize + off as usize)
 }

@@ -429,3 +429,49 @@ fn loader_writes_e_group_config_when_the_image_has_the_section() {
     let want: Vec<Option<i32>> = (0..6).map(|i| Some((i / 3) * 16 + i % 3 + 512)).collect();
     assert_eq!(exit_codes(&r), want);
 }
+
+#[test]
+fn host_drives_the_run_in_slices_and_talks_through_memory() {
+    // Core spins on DRAM word 0x8F000000 until the host writes it, copies it to local 0x7000,
+    // prints "ok" and exits with it.
+    let code = asm_util::assemble(
+        "mov r2, 0
+         movt r2, 0x8f00
+         wait:
+         ldr r0, [r2]
+         sub r1, r0, 0
+         beq.l @wait
+         mov r3, 0x7000
+         str r0, [r3]
+         mov r4, 0x6b6f
+         str r4, [r3, 1]
+         mov r5, r0
+         mov r0, 1
+         mov r1, 0x7004
+         mov r2, 2
+         trap 0
+         mov r0, r5
+         trap 3",
+    );
+    let cfg = epiphany_sim::Config {
+        rows: 1,
+        cols: 1,
+        max_cycles: Some(100_000_000),
+        ..Default::default()
+    };
+    let mut sim = epiphany_sim::Simulator::new(cfg).unwrap();
+    sim.load_elf(&asm_util::elf(&code)).unwrap();
+    assert_eq!(sim.run_for(20_000), epiphany_sim::Status::Running);
+    assert!(sim.cycles() >= 20_000);
+    assert!(sim.take_output().is_empty());
+    sim.write_dram(0x8F00_0000, &77u32.to_le_bytes()).unwrap();
+    assert_eq!(sim.run_for(1_000_000), epiphany_sim::Status::Finished);
+    assert_eq!(sim.take_output(), b"ok");
+    let mut word = [0u8; 4];
+    sim.read_core(0, 0x7000, &mut word).unwrap();
+    assert_eq!(u32::from_le_bytes(word), 77);
+    assert_eq!(sim.result().exit_status(), 77);
+    assert!(sim.read_dram(0x9000_0000, &mut word).is_err());
+    assert!(sim.read_core(1, 0, &mut word).is_err());
+    assert!(sim.write_core(0, 0x7ffe, &[0; 4]).is_err());
+}
