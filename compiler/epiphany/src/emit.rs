@@ -4,11 +4,13 @@
 //! relocations for calls and symbol addresses, and the source-location table.
 
 use crate::abi::{Frame, LR, SCRATCH0, SCRATCH1, SP};
+use crate::hwloop::{self, HwLoop, Limit};
 use crate::inst::*;
 use crate::regalloc::{AInst, Allocated};
 use anyhow::{anyhow, Context, Result};
 use cranelift_codegen::ir::SourceLoc;
 use epiphany_isa::{encode, encode_shortest, AddrMode, Cond, Inst, Op, Width};
+use std::collections::HashMap;
 
 /// What a relocation patches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -69,6 +71,13 @@ enum Item {
         addend: i32,
     },
     Label(MBlock),
+    /// `mov r62, #lo; movt r62, #hi; add rd, rd, r62` adding the distance from `anchor` to
+    /// `target` (12 bytes).
+    PcOffset {
+        rd: u8,
+        target: MBlock,
+        anchor: MBlock,
+    },
 }
 
 fn inst(op: Op, rd: u8, rn: u8, rm: u8, imm: i32) -> Inst {
@@ -151,7 +160,7 @@ fn r(x: Reg) -> u8 {
 }
 
 /// Emit an allocated function.
-pub fn emit(mf: &MFunction, alloc: &Allocated) -> Result<CompiledFunction> {
+pub fn emit(mf: &MFunction, alloc: &Allocated, hw_loops: bool) -> Result<CompiledFunction> {
     let frame = Frame::layout(
         mf.outgoing_arg_words,
         &mf.stack_slots,
@@ -198,10 +207,49 @@ pub fn emit(mf: &MFunction, alloc: &Allocated) -> Result<CompiledFunction> {
             e.mem(true, Width::Word, reg, SP, off as i32);
         }
     }
+    let mut loops: HashMap<MBlock, HwLoop> = HashMap::new();
+    if hw_loops {
+        for &b in &order {
+            if let Some(l) = hwloop::find(b, &alloc.blocks[b.0 as usize], &resolve) {
+                loops.insert(b, l);
+            }
+        }
+    }
     for (pos, &b) in order.iter().enumerate() {
-        let next = order.get(pos + 1).copied();
+        // Branches into a hardware loop go to its set-up code, which sits right before it.
+        let enter = |t: MBlock| match loops.contains_key(&t) {
+            true => hwloop::setup_label(t),
+            false => t,
+        };
+        let next = order.get(pos + 1).copied().map(enter);
+        let target = |t: MBlock| enter(resolve(t));
+        let hw = loops.get(&b).copied();
+        if let Some(l) = hw {
+            e.push(Item::Label(hwloop::setup_label(b)));
+            emit_loop_setup(&mut e, b, &l);
+        }
         e.push(Item::Label(b));
-        for ai in &alloc.blocks[b.0 as usize] {
+        let insts = &alloc.blocks[b.0 as usize];
+        for (k, ai) in insts.iter().enumerate() {
+            if let (Some(l), true) = (hw, k + 1 == insts.len()) {
+                // The compare and branch back are replaced by the hardware loop: LE marks the
+                // block's last instruction; the exit follows it.
+                let last = e
+                    .items
+                    .iter()
+                    .rposition(|(it, _)| !matches!(it, Item::Label(_)));
+                let at = last.ok_or_else(|| anyhow!("empty hardware loop body"))?;
+                e.items
+                    .insert(at, (Item::Label(hwloop::end_label(b)), e.srcloc));
+                let exit = enter(l.exit);
+                if Some(exit) != next {
+                    e.push(Item::Branch {
+                        cond: Cond::Al,
+                        target: exit,
+                    });
+                }
+                continue;
+            }
             match ai {
                 AInst::Move { rd, rn } => {
                     if rd != rn {
@@ -224,7 +272,7 @@ pub fn emit(mf: &MFunction, alloc: &Allocated) -> Result<CompiledFunction> {
                 ),
                 AInst::Inst(mi, loc) => {
                     e.srcloc = *loc;
-                    emit_inst(&mut e, mi, &frame, next, &resolve)?;
+                    emit_inst(&mut e, mi, &frame, next, &target)?;
                 }
             }
         }
@@ -232,6 +280,40 @@ pub fn emit(mf: &MFunction, alloc: &Allocated) -> Result<CompiledFunction> {
     let mut cf = finish(e, frame.size)?;
     cf.spill_slots = alloc.num_spillslots;
     Ok(cf)
+}
+
+/// LC = iterations (0 runs the body once, as the do-while does), LS = loop start, LE = the
+/// loop's last instruction.
+fn emit_loop_setup(e: &mut Emitter, b: MBlock, l: &HwLoop) {
+    const LC: i32 = 5;
+    const LS: i32 = 6;
+    const LE: i32 = 7;
+    const PC: i32 = 2;
+    match l.limit {
+        Limit::Reg(n) => e.fixed(inst(Op::Sub, SCRATCH0, n, l.counter, 0)),
+        Limit::Imm(k) => {
+            e.mov_imm(SCRATCH0, k as u32);
+            e.fixed(inst(Op::Sub, SCRATCH0, SCRATCH0, l.counter, 0));
+        }
+    }
+    e.fixed(inst(Op::MovImm, SCRATCH1, 0, 0, 0));
+    let at_most = if l.unsigned { Cond::Lteu } else { Cond::Lte };
+    e.fixed(inst(Op::Mov(at_most), SCRATCH0, SCRATCH1, 0, 0));
+    e.fixed(inst(Op::Movts, SCRATCH0, 0, 0, LC));
+    for (k, (target, sreg)) in [(b, LS), (hwloop::end_label(b), LE)]
+        .into_iter()
+        .enumerate()
+    {
+        let anchor = hwloop::anchor_label(b, k as u32);
+        e.push(Item::Label(anchor));
+        e.fixed(inst(Op::Movfs, SCRATCH0, 0, 0, PC));
+        e.push(Item::PcOffset {
+            rd: SCRATCH0,
+            target,
+            anchor,
+        });
+        e.fixed(inst(Op::Movts, SCRATCH0, 0, 0, sreg));
+    }
 }
 
 fn emit_inst(
@@ -510,6 +592,7 @@ fn finish(e: Emitter, frame_size: u32) -> Result<CompiledFunction> {
             Item::Branch { .. } => 2,
             Item::Call(_) | Item::Sym { .. } => 4,
             Item::Label(_) => 0,
+            Item::PcOffset { .. } => 12,
         });
     }
     let mut offsets = vec![0u32; items.len()];
@@ -550,6 +633,18 @@ fn finish(e: Emitter, frame_size: u32) -> Result<CompiledFunction> {
         }
         let (word, size) = match item {
             Item::Label(_) => continue,
+            Item::PcOffset { rd, target, anchor } => {
+                let d = (labels[target] as i64 - labels[anchor] as i64) as u32;
+                for i in [
+                    inst(Op::MovImm, SCRATCH1, 0, 0, (d & 0xffff) as i32),
+                    inst(Op::Movt, SCRATCH1, 0, 0, (d >> 16) as i32),
+                    inst(Op::Add, *rd, *rd, SCRATCH1, 0),
+                ] {
+                    let w = encode(&i).map_err(|er| anyhow!("cannot encode {i:?}: {er}"))?;
+                    out.code.extend_from_slice(&w.to_le_bytes());
+                }
+                continue;
+            }
             Item::Fixed(i) => {
                 let enc = encode_shortest(i).map_err(|er| anyhow!("cannot encode {i:?}: {er}"))?;
                 (enc.word, enc.size)

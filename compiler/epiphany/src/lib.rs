@@ -8,6 +8,7 @@
 
 pub mod abi;
 pub mod emit;
+pub mod hwloop;
 pub mod inst;
 pub mod link;
 pub mod lower;
@@ -30,6 +31,9 @@ pub struct Flags {
     pub fast_math: bool,
     /// Keep the instruction order of the CLIF (skip the list scheduler), for comparisons.
     pub no_schedule: bool,
+    /// Turn counted single-block loops into hardware loops (see [`hwloop`]: modelled by our
+    /// simulator, experimental on the chip, unused by GCC).
+    pub hw_loops: bool,
 }
 
 /// Compile one function.
@@ -39,7 +43,7 @@ pub fn compile_function(func: &Function, flags: &Flags) -> Result<CompiledFuncti
         sched::schedule(&mut mf);
     }
     let alloc = regalloc::allocate(&mf)?;
-    emit::emit(&mf, &alloc)
+    emit::emit(&mf, &alloc, flags.hw_loops)
 }
 
 /// The machine code as text, one instruction per line (`offset: word  disassembly`), with

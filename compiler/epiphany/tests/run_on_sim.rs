@@ -426,10 +426,17 @@ fn float_loop_cycle_count() {
         b.ins().return_(&[r]);
     });
     let want = (0..64).map(|i| i as f32 * 0.25).sum::<f32>() as i32;
-    for (fast_math, no_schedule) in [(false, true), (false, false), (true, false)] {
+    for (fast_math, no_schedule, hw_loops) in [
+        (false, true, false),
+        (false, false, false),
+        (true, false, false),
+        (false, false, true),
+        (true, false, true),
+    ] {
         let flags = epyc_epiphany::Flags {
             fast_math,
             no_schedule,
+            hw_loops,
         };
         let p = link(vec![main.clone()], "main", &flags);
         let out = run(&p);
@@ -541,8 +548,8 @@ fn unrolled_float_kernel_scheduling() {
     let mut cycles = Vec::new();
     for no_schedule in [true, false] {
         let flags = epyc_epiphany::Flags {
-            fast_math: false,
             no_schedule,
+            ..Default::default()
         };
         let p = link(vec![main.clone()], "main", &flags);
         let out = run(&p);
@@ -558,4 +565,98 @@ fn unrolled_float_kernel_scheduling() {
         cycles[1] <= cycles[0],
         "scheduling made it slower: {cycles:?}"
     );
+}
+
+#[test]
+fn hardware_loops_run_the_right_number_of_iterations() {
+    // do-while over i in i0.. while i + 1 < n (signed and unsigned), counting iterations and
+    // summing i; compared with the same loop on the host, with and without hardware loops.
+    for unsigned in [false, true] {
+        let cc = if unsigned {
+            IntCC::UnsignedLessThan
+        } else {
+            IntCC::SignedLessThan
+        };
+        let f = build("hw", &[I32, I32], &[I32], move |b, a| {
+            let body = b.create_block();
+            let exit = b.create_block();
+            b.append_block_param(body, I32);
+            b.append_block_param(body, I32);
+            b.append_block_param(exit, I32);
+            let zero = b.ins().iconst(I32, 0);
+            b.ins().jump(body, &[a[0].into(), zero.into()]);
+            b.switch_to_block(body);
+            let i = b.block_params(body)[0];
+            let s = b.block_params(body)[1];
+            let t = b.ins().imul_imm_s(i, 3);
+            let s2 = b.ins().iadd(s, t);
+            let s2 = b.ins().iadd_imm_s(s2, 1000);
+            let i2 = b.ins().iadd_imm_s(i, 1);
+            let more = b.ins().icmp(cc, i2, a[1]);
+            b.ins()
+                .brif(more, body, &[i2.into(), s2.into()], exit, &[s2.into()]);
+            b.switch_to_block(exit);
+            let r = b.block_params(exit)[0];
+            b.ins().return_(&[r]);
+        });
+        for &(i0, n) in &[
+            (0i32, 10i32),
+            (3, 4),
+            (5, 5),
+            (7, 2),
+            (-5, 3),
+            (0, 1),
+            (0, 0),
+            (-2, -1),
+        ] {
+            let mut i = i0;
+            let mut s: i32 = 0;
+            let mut iterations = 0;
+            loop {
+                iterations += 1;
+                s = s.wrapping_add(i.wrapping_mul(3)).wrapping_add(1000);
+                i = i.wrapping_add(1);
+                let more = if unsigned {
+                    (i as u32) < (n as u32)
+                } else {
+                    i < n
+                };
+                if !more {
+                    break;
+                }
+            }
+            let mut results = Vec::new();
+            for hw_loops in [false, true] {
+                let main = build("main", &[], &[I32], move |b, _| {
+                    let callee = import(b, "hw", &[I32, I32], &[I32]);
+                    let x = b.ins().iconst(I32, i0 as i64);
+                    let y = b.ins().iconst(I32, n as i64);
+                    let c = b.ins().call(callee, &[x, y]);
+                    let r = b.inst_results(c)[0];
+                    b.ins().return_(&[r]);
+                });
+                let flags = epyc_epiphany::Flags {
+                    hw_loops,
+                    ..Default::default()
+                };
+                let p = link(vec![main, f.clone()], "main", &flags);
+                if hw_loops {
+                    let text = epyc_epiphany::disassemble(&p.compiled[1].1);
+                    assert!(text.contains("movts lc"), "no hardware loop:\n{text}");
+                }
+                results.push(run(&p));
+            }
+            for out in &results {
+                assert_eq!(out.exit, s, "i0={i0} n={n} unsigned={unsigned}");
+            }
+            if iterations > 5 {
+                assert!(
+                    results[1].cycles < results[0].cycles,
+                    "i0={i0} n={n}: {} vs {}",
+                    results[1].cycles,
+                    results[0].cycles
+                );
+            }
+        }
+    }
 }

@@ -248,6 +248,12 @@ pub fn run_main(funcs: Vec<Function>) -> i32 {
     run(&link(funcs, "main", &Flags::default())).exit
 }
 
+/// Compile with `flags`, link and run; returns main's result and the cycle count.
+pub fn run_main_with(funcs: Vec<Function>, flags: &Flags) -> (i32, u64) {
+    let out = run(&link(funcs, "main", flags));
+    (out.exit, out.cycles)
+}
+
 // ---- runtime routines written in CLIF (no multiply or divide instructions needed) ----------
 
 /// CLIF source of the runtime routine `symbol`, if we have one.
