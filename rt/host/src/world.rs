@@ -167,7 +167,7 @@ pub struct World {
     pub timing: bool,
     state: Mutex<State>,
     wake: Vec<Condvar>,
-    /// Signalled when a core blocks or ends, for the watcher.
+    /// Signalled when a core ends, or blocks as the last running core, for the watcher.
     pub changed: Condvar,
 }
 
@@ -243,7 +243,10 @@ impl World {
             return st;
         }
         st.status[me] = Status::Blocked(wait);
-        self.changed.notify_all();
+        // The run can only be stuck once no core is running; only then is the watcher needed.
+        if !st.status.iter().any(|s| matches!(s, Status::Running)) {
+            self.changed.notify_all();
+        }
         while !st.can_proceed(me, &wait.op) {
             st = self.wake[me].wait(st).unwrap_or_else(|e| e.into_inner());
         }
