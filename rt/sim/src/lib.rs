@@ -121,7 +121,7 @@ pub fn disasm_elf(bytes: &[u8]) -> anyhow::Result<String> {
     let image = elf::parse(bytes)?;
     let mut out = String::new();
     for sec in &image.code {
-        let _ = writeln!(out, "\nDisassembly of section {}:\n", sec.name);
+        let _ = writeln!(out, "\nDisassembly of section {}:", sec.name);
         let mut off = 0usize;
         while off + 2 <= sec.data.len() {
             let addr = sec.addr.wrapping_add(off as u32);
