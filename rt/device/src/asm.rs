@@ -3,11 +3,12 @@
 //!
 //! Besides GNU instruction lines it knows:
 //! * `name:` defines a label; `.global name` exports it;
-//! * `b<cond> name` / `bl name`: a branch to a label of this section (always the 32-bit form,
-//!   so sizes never depend on distances) or, for an undefined name, a `Simm24` relocation;
+//! * `b<cond> name` / `bl name`: a branch to a label of this section (the 16-bit form where
+//!   the distance allows, found by relaxation) or, for a name of another section or object, a
+//!   `Simm24` relocation (32-bit form);
 //! * `li rd, VALUE`: a 32-bit constant (`mov` and, when the high half is not 0, `movt`);
 //! * `la rd, name`: the address of a symbol (`mov.l`/`movt.l` with `Low`/`High` relocations);
-//! * `.word VALUE`, `.align N`;
+//! * `.word VALUE`, `.align N`, `.section NAME`;
 //! * comments after `;`.
 
 use crate::object::{Reloc, RelocKind, Section, Symbol};
@@ -28,6 +29,7 @@ enum Item {
     La { rd: String, symbol: String },
     Word(u32),
     Align(u32),
+    Section(String),
 }
 
 fn is_ident(s: &str) -> bool {
@@ -67,6 +69,7 @@ fn parse(src: &str) -> Result<Vec<Item>> {
         };
         let item = match mnem {
             ".global" => Item::Global(rest.to_string()),
+            ".section" => Item::Section(rest.to_string()),
             ".word" => Item::Word(parse_num(rest)?),
             ".align" => Item::Align(parse_num(rest)?),
             "li" | "la" => {
@@ -110,37 +113,107 @@ fn asm(text: &str, pc: u32) -> Result<(u32, u8)> {
     Ok((e.word, e.size))
 }
 
-/// Assembles `src` into a section named `name` placed (for branch encoding) at offset 0.
+/// Assembles `src` (one section) into a section named `name`, placed at offset 0.
 pub fn assemble(name: &str, src: &str) -> Result<Section> {
+    let mut v = assemble_sections(name, src)?;
+    if v.len() != 1 {
+        bail!("`{name}`: expected one section, found {}", v.len());
+    }
+    Ok(v.remove(0))
+}
+
+/// Assembles `src`, split into sections by `.section NAME` lines (text before the first one
+/// goes to a section named `default`). Labels are unique over the whole text; a branch to a
+/// label of another section (or of another object) becomes a relocation, which the linker
+/// resolves against `.global` symbols, so a linker can leave out sections nothing refers to.
+pub fn assemble_sections(default: &str, src: &str) -> Result<Vec<Section>> {
     let items = parse(src)?;
-    // Pass 1: label offsets.
-    let mut labels = HashMap::new();
-    let mut pc = 0u32;
-    for it in &items {
+    let mut groups: Vec<(String, Vec<Item>)> = vec![(default.to_string(), Vec::new())];
+    let mut seen = HashSet::new();
+    for it in items {
         match it {
-            Item::Label(l) => {
-                if labels.insert(l.clone(), pc).is_some() {
-                    bail!("label `{l}` defined twice");
-                }
-            }
-            Item::Global(_) => {}
-            Item::Inst(t) => pc += asm(t, pc)?.1 as u32,
-            Item::Branch { .. } | Item::La { .. } => {
-                pc += if matches!(it, Item::La { .. }) { 8 } else { 4 }
-            }
-            Item::Li { rd, value } => {
-                for l in li_lines(rd, *value) {
-                    pc += asm(&l, pc)?.1 as u32;
-                }
-            }
-            Item::Word(_) => pc += 4,
-            Item::Align(n) => pc = pc.next_multiple_of(*n),
+            Item::Section(n) => groups.push((n, Vec::new())),
+            Item::Label(ref l) if !seen.insert(l.clone()) => bail!("label `{l}` defined twice"),
+            it => groups.last_mut().expect("one group").1.push(it),
         }
     }
-    // Pass 2: bytes.
+    groups
+        .into_iter()
+        .filter(|(_, g)| !g.is_empty())
+        .map(|(n, g)| assemble_group(&n, &g).with_context(|| format!("section {n}")))
+        .collect()
+}
+
+/// Size of an item at `pc`, with `branch` bytes for a branch.
+fn item_size(it: &Item, pc: u32, branch: u8) -> Result<u32> {
+    Ok(match it {
+        Item::Label(_) | Item::Global(_) | Item::Section(_) => 0,
+        Item::Inst(t) => asm(t, pc)?.1 as u32,
+        Item::Branch { .. } => branch as u32,
+        Item::La { .. } => 8,
+        Item::Li { rd, value } => {
+            let mut n = 0;
+            for l in li_lines(rd, *value) {
+                n += asm(&l, pc + n)?.1 as u32;
+            }
+            n
+        }
+        Item::Word(_) => 4,
+        Item::Align(n) => pc.next_multiple_of(*n) - pc,
+    })
+}
+
+/// A 16-bit branch reaches -256..=254 bytes.
+fn short_reach(disp: i64) -> bool {
+    (-256..=254).contains(&disp)
+}
+
+fn assemble_group(name: &str, items: &[Item]) -> Result<Section> {
+    // Branch relaxation: local branches start short and grow to 32 bits until every
+    // displacement fits (sizes only grow, so this ends; capped for safety).
+    let mut long = vec![false; items.len()];
+    let mut labels = HashMap::new();
+    for round in 0.. {
+        labels.clear();
+        let mut pcs = Vec::with_capacity(items.len());
+        let mut pc = 0u32;
+        for (i, it) in items.iter().enumerate() {
+            if let Item::Label(l) = it {
+                labels.insert(l.clone(), pc);
+            }
+            pcs.push(pc);
+            pc += item_size(it, pc, if long[i] { 4 } else { 2 })?;
+        }
+        let mut changed = false;
+        for (i, it) in items.iter().enumerate() {
+            if let Item::Branch { target, .. } = it {
+                let grow = match labels.get(target) {
+                    Some(&to) => !short_reach(to as i64 - pcs[i] as i64),
+                    None => true,
+                };
+                if grow && !long[i] {
+                    long[i] = true;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+        if round > 64 {
+            long.iter_mut().for_each(|l| *l = true);
+        }
+    }
+    // Emit.
+    // Code needs 2-byte alignment; data words and `.align` need more.
+    let align = items.iter().fold(2, |a, it| match it {
+        Item::Word(_) => a.max(4),
+        Item::Align(n) => a.max(*n),
+        _ => a,
+    });
     let mut sec = Section {
         name: name.to_string(),
-        align: 8,
+        align,
         ..Section::default()
     };
     let mut globals = HashSet::new();
@@ -148,10 +221,15 @@ pub fn assemble(name: &str, src: &str) -> Result<Section> {
         sec.data
             .extend_from_slice(&word.to_le_bytes()[..size as usize]);
     };
-    for it in &items {
+    for (i, it) in items.iter().enumerate() {
         let pc = sec.data.len() as u32;
         match it {
-            Item::Label(_) => {}
+            Item::Label(l) => {
+                if labels.get(l) != Some(&pc) {
+                    bail!("label `{l}` moved while assembling");
+                }
+            }
+            Item::Section(_) => {}
             Item::Global(g) => {
                 globals.insert(g.clone());
             }
@@ -160,8 +238,9 @@ pub fn assemble(name: &str, src: &str) -> Result<Section> {
                 emit(&mut sec, w, s);
             }
             Item::Branch { mnem, target } => {
+                let suffix = if long[i] { "l" } else { "s" };
                 let text = match labels.get(target) {
-                    Some(&to) => format!("{mnem}.l .+{}", to.wrapping_sub(pc) as i32),
+                    Some(&to) => format!("{mnem}.{suffix} .+{}", to.wrapping_sub(pc) as i32),
                     None => {
                         sec.relocs.push(Reloc {
                             offset: pc,
@@ -219,7 +298,7 @@ pub fn assemble(name: &str, src: &str) -> Result<Section> {
     }
     for g in &globals {
         if sec.symbol(g).is_none() {
-            bail!(".global `{g}` is not defined");
+            bail!(".global `{g}` is not defined in its section");
         }
     }
     Ok(sec)

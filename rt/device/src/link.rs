@@ -63,11 +63,56 @@ pub fn apply_reloc(
     Ok(())
 }
 
-/// Lays out the runtime and `program` sections and resolves every relocation.
+/// Sections kept in the image: the program's, the fixed ones (the IVT) and, transitively,
+/// every runtime section defining a global symbol that a kept section refers to.
+fn reachable<'a>(runtime: &'a RuntimeObject, program: &'a [Section]) -> Vec<&'a Section> {
+    let defining: HashMap<&str, usize> = runtime
+        .sections
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            s.symbols
+                .iter()
+                .filter(|y| y.global)
+                .map(move |y| (y.name.as_str(), i))
+        })
+        .collect();
+    let mut keep = vec![false; runtime.sections.len()];
+    let mut work: Vec<&Section> = program.iter().collect();
+    for (i, s) in runtime.sections.iter().enumerate() {
+        if s.fixed_address.is_some() {
+            keep[i] = true;
+            work.push(s);
+        }
+    }
+    while let Some(sec) = work.pop() {
+        for r in &sec.relocs {
+            if sec.symbol(&r.symbol).is_some() {
+                continue;
+            }
+            if let Some(&i) = defining.get(r.symbol.as_str()) {
+                if !keep[i] {
+                    keep[i] = true;
+                    work.push(&runtime.sections[i]);
+                }
+            }
+        }
+    }
+    runtime
+        .sections
+        .iter()
+        .zip(keep)
+        .filter_map(|(s, k)| k.then_some(s))
+        .chain(program)
+        .collect()
+}
+
+/// Lays out the runtime sections the program reaches and the `program` sections, and resolves
+/// every relocation (a section's own labels first, then global symbols).
 pub fn link(runtime: &RuntimeObject, program: &[Section], globals_size: u32) -> Result<Image> {
     let mut placed: Vec<(u32, Section)> = Vec::new();
     let mut next = memmap::CODE_BASE;
-    for sec in runtime.sections.iter().chain(program) {
+    for sec in reachable(runtime, program) {
         let addr = match sec.fixed_address {
             Some(a) => a,
             None => {
@@ -90,9 +135,8 @@ pub fn link(runtime: &RuntimeObject, program: &[Section], globals_size: u32) -> 
     symbols.insert(GLOBALS_SYMBOL.to_string(), globals);
     symbols.insert(HEAP_START_SYMBOL.to_string(), end);
     for (addr, sec) in &placed {
-        for s in &sec.symbols {
-            let prev = symbols.insert(s.name.clone(), addr + s.offset);
-            if prev.is_some() && s.global {
+        for s in sec.symbols.iter().filter(|s| s.global) {
+            if symbols.insert(s.name.clone(), addr + s.offset).is_some() {
                 bail!("symbol `{}` defined twice", s.name);
             }
         }
@@ -100,9 +144,12 @@ pub fn link(runtime: &RuntimeObject, program: &[Section], globals_size: u32) -> 
     let mut segments = Vec::new();
     for (addr, mut sec) in placed {
         for r in &sec.relocs {
-            let target = symbols
-                .get(&r.symbol)
-                .ok_or_else(|| anyhow!("undefined symbol `{}` in {}", r.symbol, sec.name))?;
+            let target = match sec.symbol(&r.symbol) {
+                Some(off) => addr + off,
+                None => *symbols
+                    .get(&r.symbol)
+                    .ok_or_else(|| anyhow!("undefined symbol `{}` in {}", r.symbol, sec.name))?,
+            };
             let value = target.wrapping_add(r.addend as u32);
             apply_reloc(&mut sec.data, r.offset, r.kind, value, addr + r.offset)?;
         }

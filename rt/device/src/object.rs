@@ -53,7 +53,8 @@ impl Section {
     }
 }
 
-/// The device runtime: `.ivt` (at address 0) and `.text` (code, placed from `CODE_BASE`).
+/// The device runtime: `.ivt` (at address 0) and one `.text.NAME` section per routine (placed
+/// from `CODE_BASE`; a linker keeps only the sections the program reaches).
 ///
 /// Symbols it needs from the program (resolved by the image linker):
 /// * [`ENTRY_SYMBOL`]: the module's code, called with the globals base in r0;

@@ -123,7 +123,7 @@ fn float_division_is_correctly_rounded() {
         let q = f32::from_bits(a) / f32::from_bits(b);
         // The FPU flushes denormal results to zero.
         if q.is_subnormal() {
-            (q.to_bits() & 0x8000_0000) as u32
+            q.to_bits() & 0x8000_0000
         } else {
             q.to_bits()
         }

@@ -195,3 +195,56 @@ fn messages_to_missing_cores_are_errors() {
         "Error from core 0: Attempting to send to non-existent or inactive process\n  at prog.py:3\n"
     );
 }
+
+#[test]
+fn device_side_maths_matches_the_host() {
+    // sqrt, floor, ceil, fabs run on the core; sin through the monitor.
+    let mut body = String::new();
+    let cases: &[(u32, f32)] = &[
+        (0, 2.0),
+        (0, -0.0),
+        (10, -2.5),
+        (11, -2.5),
+        (16, -3.25),
+        (1, 0.5),
+    ];
+    for (op, x) in cases {
+        body += &format!(
+            " mov r0,#{op}\n li r1,{}\n bl _epyc_math\n bl _epyc_print_float\n",
+            x.to_bits()
+        );
+    }
+    body += &format!(
+        " mov r0,#0\n li r1,{}\n bl _epyc_math\n",
+        (-4.0f32).to_bits()
+    );
+    let o = run(&body, 1, 1);
+    let want: Vec<String> = [2.0f32.sqrt(), -0.0, -3.0, -2.0, 3.25, 0.5f32.sin()]
+        .iter()
+        .map(|&x| epyc_rt_host::format::float(x))
+        .collect();
+    assert_eq!(lines_of(&o.stdout, 0), want);
+    assert_eq!(o.status, 3);
+    assert_eq!(o.stderr, "Error from core 0: math domain error\n");
+}
+
+#[test]
+fn runtime_fits_its_budget() {
+    use epyc_rt_device::{asm, link, memmap, runtime_object};
+    let rt = runtime_object();
+    let size = rt.size();
+    // What a program takes of it: only the routines it reaches are linked.
+    let linked = |body: &str| {
+        let src = format!(".global _epyc_main\n_epyc_main:\n{body}\n rts\n");
+        let prog = asm::assemble(".prog", &src).unwrap();
+        let image = link::link(&rt, &[prog.clone()], 0).unwrap();
+        image.end - memmap::CODE_BASE - prog.data.len() as u32
+    };
+    let print_only = linked(" bl _epyc_print_int");
+    let messaging =
+        linked(" bl _epyc_send\n bl _epyc_recv\n bl _epyc_reduce\n bl _epyc_sync\n bl ___divsf3");
+    eprintln!("device runtime: {size} bytes in all; linked for print only: {print_only}; for send/recv/reduce/sync/divsf3: {messaging}");
+    assert!(size < 6 * 1024, "the runtime takes {size} bytes");
+    assert!(print_only < 1024, "print alone links {print_only} bytes");
+    assert!(messaging < 3 * 1024, "messaging links {messaging} bytes");
+}

@@ -13,7 +13,7 @@ pub fn text() -> String {
 
     // __epyc_gather(bits r0, tag r1, op r2, pos r3, blocked-op r24) -> combined bits on every core.
     // op: ePython's reduce code (0 sum, 1 min, 2 max, 3 prod) or -1 for sync (no value).
-    s += "__epyc_gather:\n";
+    s += ".global __epyc_gather\n__epyc_gather:\n";
     s += &prologue(SAVED);
     s += r#"
  mov r4,r0
@@ -103,6 +103,7 @@ _gather_done:
 
     s += r#"
 ; __epyc_combine(acc r0, v r1, op r2, tag r3) -> acc op v
+.global __epyc_combine
 __epyc_combine:
  sub r16,r3,#{TAG_FLOAT}
  beq _combine_float

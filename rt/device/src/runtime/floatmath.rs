@@ -165,6 +165,7 @@ _fixu_zero:
 
 ; __epyc_fsplit(x r0) -> r16 = unbiased exponent, r17 = fraction mask for it (valid when
 ; 0 <= exponent < 23), r18 = sign bit. Leaf.
+.global __epyc_fsplit
 __epyc_fsplit:
  lsr r16,r0,#23
  mov r17,#255

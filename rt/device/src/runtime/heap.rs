@@ -63,6 +63,7 @@ _memcpy_done:
  rts
 
 ; __epyc_strlen(s r0) -> length (null is the empty string). Leaf.
+.global __epyc_strlen
 __epyc_strlen:
  add r0,r0,#0
  beq _strlen_null

@@ -142,6 +142,7 @@ _popcount_done:
  rts
 
 ; __epyc_mul16(a r0, b r1) -> a * b for a, b < 2^16 (16 steps). Leaf; r16-r18.
+.global __epyc_mul16
 __epyc_mul16:
  mov r16,#0
  mov r17,#16

@@ -47,6 +47,7 @@ _req_final_park:
  b _req_final_park
 
 ; __epyc_copy_reply(len r0) -> a new string object copied from the reply buffer.
+.global __epyc_copy_reply
 __epyc_copy_reply:
 "#,
     );
@@ -115,8 +116,46 @@ __epyc_copy_reply:
     }
 
     // Scalar replies.
+    // sqrt, floor, ceil and fabs are done here (exact, no round trip); the others by the
+    // monitor with the host's float32 functions.
     s += &entry("epyc_math");
-    s += " mov r2,r1\n mov r1,r0\n mov r0,#{R_Math}\n b __epyc_req\n";
+    s += r#"
+ sub r16,r0,#0
+ beq _math_sqrt
+ sub r16,r0,#10
+ beq _math_floor
+ sub r16,r0,#11
+ beq _math_ceil
+ sub r16,r0,#16
+ beq _math_fabs
+ mov r2,r1
+ mov r1,r0
+ mov r0,#{R_Math}
+ b __epyc_req
+_math_floor:
+ mov r0,r1
+ b _floorf
+_math_ceil:
+ mov r0,r1
+ b _ceilf
+_math_fabs:
+ li r16,0x7fffffff
+ and r0,r1,r16
+ rts
+_math_sqrt:
+ mov r0,r1
+ add r1,r1,#0
+ bgte _sqrtf
+ li r16,0x7fffffff
+ and r16,r1,r16
+ beq _sqrtf
+ li r17,0x7f800000
+ sub r17,r16,r17
+ bgtu _sqrtf
+ mov r0,#{E_MATH_DOMAIN}
+ mov r1,#0
+ b _epyc_error
+"#;
     s += &entry("epyc_powf");
     s += " mov r2,r1\n mov r1,r0\n mov r0,#{R_PowF}\n b __epyc_req\n";
     s += &entry("epyc_random");

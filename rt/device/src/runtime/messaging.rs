@@ -40,6 +40,7 @@ _wait_eq_done:
  rts
 
 ; __epyc_wait_ne(addr r0, value r1, op r2, partner r3, pos r12): until [addr] != value.
+.global __epyc_wait_ne
 __epyc_wait_ne:
  ldr r16,[r0]
  sub r16,r16,r1
@@ -63,6 +64,7 @@ _wait_ne_done:
  rts
 
 ; __epyc_check_core(index r0, error r1, pos r2): RtError `error` unless 0 <= index < ncores.
+.global __epyc_check_core
 __epyc_check_core:
  li r16,{STATE}
  ldr r16,[r16,#{ST_NCORES}]
@@ -195,6 +197,7 @@ _convert_bad:
  b __epyc_req_final
 
 ; __epyc_global(ptr r0) -> the global address of a pointer into this core's memory. Leaf.
+.global __epyc_global
 __epyc_global:
  lsr r16,r0,#20
  bne _global_done

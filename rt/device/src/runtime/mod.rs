@@ -19,7 +19,7 @@ mod messaging;
 mod start;
 
 use crate::memmap::{self, state};
-use crate::object::{RuntimeObject, Section};
+use crate::object::RuntimeObject;
 use crate::protocol::{self, header, slot, BlockOp, Request};
 use epyc_rt_abi::{RtError, Tag};
 
@@ -82,6 +82,7 @@ fn constants() -> Vec<(String, u32)> {
         ),
         ("E_OUT_OF_MEMORY", RtError::OutOfMemory as u32),
         ("E_TYPE", RtError::TypeError as u32),
+        ("E_MATH_DOMAIN", RtError::MathDomain as u32),
         ("OP_SEND", BlockOp::Send as u32),
         ("OP_RECV", BlockOp::Recv as u32),
         ("OP_WAIT_SENT", BlockOp::WaitSent as u32),
@@ -154,35 +155,62 @@ pub(crate) fn epilogue(regs: &[&str]) -> String {
     s
 }
 
+/// Starts a section `.text.NAME` at every `.global NAME` that does not follow another
+/// `.global` line, so each routine is a section of its own and an image linker can keep only
+/// the routines a program reaches.
+fn split_into_sections(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut prev_global = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(name) = t.strip_prefix(".global ") {
+            if !prev_global {
+                out.push_str(&format!(
+                    ".section .text.{}\n",
+                    name.trim().trim_start_matches('_')
+                ));
+            }
+            prev_global = true;
+        } else if !t.is_empty() && !t.starts_with(';') {
+            prev_global = false;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 /// The whole runtime text, before constant substitution.
 fn source() -> String {
-    [
-        start::text(),
-        mailbox::text(),
-        heap::text(),
-        messaging::text(),
-        collective::text(),
-        intmath::text(),
-        intmath::bits_text(),
-        floatmath::text(),
-        floatmath::rounding_text(),
-    ]
-    .join("\n")
+    split_into_sections(
+        &[
+            start::text(),
+            mailbox::text(),
+            heap::text(),
+            messaging::text(),
+            collective::text(),
+            intmath::text(),
+            intmath::bits_text(),
+            floatmath::text(),
+            floatmath::rounding_text(),
+        ]
+        .join("\n"),
+    )
 }
 
 /// The device runtime: `.ivt` (reset vector, at address 0) and `.text` (start-up code, every
 /// `RtFn` symbol, the backend's helper routines).
 pub fn runtime_object() -> RuntimeObject {
     let consts = constants();
-    let text = crate::asm::assemble(".text", &substitute(&source(), &consts))
+    let text = crate::asm::assemble_sections(".text", &substitute(&source(), &consts))
         .unwrap_or_else(|e| panic!("the runtime's own assembly text is wrong: {e:#}"));
     let mut ivt = crate::asm::assemble(".ivt", &start::ivt_text())
         .unwrap_or_else(|e| panic!("the runtime's IVT text is wrong: {e:#}"));
     ivt.fixed_address = Some(memmap::IVT_BASE);
     ivt.data.resize(memmap::IVT_SIZE as usize, 0);
-    RuntimeObject {
-        sections: vec![ivt, Section { ..text }],
-    }
+    let mut sections = vec![ivt];
+    sections.extend(text);
+    RuntimeObject { sections }
 }
 
 #[cfg(test)]
@@ -193,13 +221,10 @@ mod tests {
     #[test]
     fn every_rtfn_is_defined() {
         let obj = runtime_object();
-        let text = obj.section(".text").unwrap();
+        let globals = obj.global_symbols();
         for f in RtFn::ALL {
             let sym = format!("_{}", f.symbol());
-            assert!(
-                text.symbols.iter().any(|s| s.name == sym && s.global),
-                "{sym} missing"
-            );
+            assert!(globals.iter().any(|(_, s, _)| *s == sym), "{sym} missing");
         }
     }
 }
