@@ -237,7 +237,7 @@ fn runtime_fits_its_budget() {
     let linked = |body: &str| {
         let src = format!(".global _epyc_main\n_epyc_main:\n{body}\n rts\n");
         let prog = asm::assemble(".prog", &src).unwrap();
-        let image = link::link(&rt, &[prog.clone()], 0).unwrap();
+        let image = link::link(&rt, std::slice::from_ref(&prog), 0).unwrap();
         image.end - memmap::CODE_BASE - prog.data.len() as u32
     };
     let print_only = linked(" bl _epyc_print_int");
