@@ -71,8 +71,8 @@ enum Item {
         addend: i32,
     },
     Label(MBlock),
-    /// `mov r62, #lo; movt r62, #hi; add rd, rd, r62` adding the distance from `anchor` to
-    /// `target` (12 bytes).
+    /// rd += distance from `anchor` to `target`: `add rd, rd, #d` (4 bytes) or, when d does
+    /// not fit simm11, `mov r62, #lo; movt r62, #hi; add rd, rd, r62` (12 bytes).
     PcOffset {
         rd: u8,
         target: MBlock,
@@ -592,7 +592,7 @@ fn finish(e: Emitter, frame_size: u32) -> Result<CompiledFunction> {
             Item::Branch { .. } => 2,
             Item::Call(_) | Item::Sym { .. } => 4,
             Item::Label(_) => 0,
-            Item::PcOffset { .. } => 12,
+            Item::PcOffset { .. } => 4,
         });
     }
     let mut offsets = vec![0u32; items.len()];
@@ -608,12 +608,22 @@ fn finish(e: Emitter, frame_size: u32) -> Result<CompiledFunction> {
         }
         let mut changed = false;
         for (k, (item, _)) in items.iter().enumerate() {
-            if let Item::Branch { target, .. } = item {
-                let disp = labels[target] as i64 - offsets[k] as i64;
-                if sizes[k] == 2 && !(-256..=254).contains(&disp) {
-                    sizes[k] = 4;
-                    changed = true;
+            match item {
+                Item::Branch { target, .. } => {
+                    let disp = labels[target] as i64 - offsets[k] as i64;
+                    if sizes[k] == 2 && !(-256..=254).contains(&disp) {
+                        sizes[k] = 4;
+                        changed = true;
+                    }
                 }
+                Item::PcOffset { target, anchor, .. } => {
+                    let d = labels[target] as i64 - labels[anchor] as i64;
+                    if sizes[k] == 4 && !(-1024..=1023).contains(&d) {
+                        sizes[k] = 12;
+                        changed = true;
+                    }
+                }
+                _ => {}
             }
         }
         if !changed {
@@ -634,12 +644,17 @@ fn finish(e: Emitter, frame_size: u32) -> Result<CompiledFunction> {
         let (word, size) = match item {
             Item::Label(_) => continue,
             Item::PcOffset { rd, target, anchor } => {
-                let d = (labels[target] as i64 - labels[anchor] as i64) as u32;
-                for i in [
-                    inst(Op::MovImm, SCRATCH1, 0, 0, (d & 0xffff) as i32),
-                    inst(Op::Movt, SCRATCH1, 0, 0, (d >> 16) as i32),
-                    inst(Op::Add, *rd, *rd, SCRATCH1, 0),
-                ] {
+                let d = labels[target] as i64 - labels[anchor] as i64;
+                let seq = if sizes[k] == 4 {
+                    vec![inst(Op::AddImm, *rd, *rd, 0, d as i32)]
+                } else {
+                    vec![
+                        inst(Op::MovImm, SCRATCH1, 0, 0, (d as u32 & 0xffff) as i32),
+                        inst(Op::Movt, SCRATCH1, 0, 0, (d as u32 >> 16) as i32),
+                        inst(Op::Add, *rd, *rd, SCRATCH1, 0),
+                    ]
+                };
+                for i in seq {
                     let w = encode(&i).map_err(|er| anyhow!("cannot encode {i:?}: {er}"))?;
                     out.code.extend_from_slice(&w.to_le_bytes());
                 }
