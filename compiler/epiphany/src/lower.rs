@@ -8,8 +8,25 @@
 //! register-index loads/stores (loads zero-extend), conditional moves for select/min/max, the
 //! compare fused into each branch/select (`sub`/`fsub` into the scratch register, then `b<cc>`),
 //! FPU fadd/fsub/fmul, fmadd/fmsub for CLIF `fma` and, with `fast_math`, for fmul+fadd pairs.
-//! What the chip lacks (multiply, divide, float division, sqrt, rounding functions, bit
-//! counting) becomes a call to a routine from `runtime.rs`.
+//! Integer multiply is the FPU's `fmul` in integer mode (as GCC does). What the chip lacks
+//! (divide, float division, sqrt, rounding functions, bit counting) becomes a call to a routine
+//! from `runtime.rs`.
+//!
+//! Supported opcodes (types i8/i16/i32/f32; pointers are i32):
+//! iconst, f32const, iadd, isub, ineg, imul, udiv, sdiv, urem, srem, umulhi, smulhi, band, bor,
+//! bxor, bnot, ishl, ushr, sshr, rotl/rotr (i32), icmp, fcmp (eq ne lt le gt ge), select,
+//! select_spectre_guard, bmask, smax, smin, umax, umin, iabs, bitrev/clz/ctz/popcnt (i32),
+//! uextend, sextend, ireduce, bitcast, load, uload8, sload8, uload16, sload16, store, istore8,
+//! istore16, stack_addr, symbol_value, func_addr, call, call_indirect, return (up to two
+//! values), jump, brif, br_table, trap, trapz, trapnz, fadd, fsub, fmul, fma, fdiv, sqrt,
+//! floor, ceil, trunc, nearest, fneg, fabs, fcopysign, fmin, fmax, fcvt_from_sint,
+//! fcvt_from_uint, fcvt_to_sint(_sat), fcvt_to_uint(_sat), nop. Anything else (i64/f64 and
+//! vector types, NaN-aware float conditions, atomics, tail and exception calls, overflow
+//! arithmetic, TLS, dynamic stack slots) is refused with an error naming the instruction.
+//!
+//! Semantics that follow the chip rather than CLIF's trapping rules: division by zero and
+//! `INT_MIN / -1` do not trap (the front end checks first), `fcvt_to_sint` saturates like FIX
+//! instead of trapping, fmin/fmax do not propagate NaN, denormals are flushed by the FPU.
 
 use crate::inst::*;
 use crate::runtime::Routine;
