@@ -467,6 +467,10 @@ impl<'n> Engine<'n> {
                     .collect();
                 self.direct_call(fx, d as DefId, args, site)
             }
+            "input" => Err(self.error(
+                site,
+                "input() is not supported by epyc (the type of its result depends on the text typed)",
+            )),
             _ => Err(self.error(site, format!("'{b}' is a statement here, not a value"))),
         }
     }

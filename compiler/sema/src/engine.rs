@@ -97,6 +97,8 @@ pub struct Engine<'n> {
     /// Call sites of the calls being analysed (outermost first), to name a library's
     /// caller in messages.
     pub call_sites: Vec<Site>,
+    /// The statement being analysed (for internal errors, read after a panic).
+    pub last_site: &'n std::cell::Cell<Site>,
 }
 
 pub struct Outcome {
@@ -107,7 +109,11 @@ pub struct Outcome {
 }
 
 impl<'n> Engine<'n> {
-    pub fn new(n: &'n Names, user_files: usize) -> Engine<'n> {
+    pub fn new(
+        n: &'n Names,
+        user_files: usize,
+        last_site: &'n std::cell::Cell<Site>,
+    ) -> Engine<'n> {
         Engine {
             n,
             user_files,
@@ -131,6 +137,7 @@ impl<'n> Engine<'n> {
             modules_run: HashSet::new(),
             current: Vec::new(),
             call_sites: Vec::new(),
+            last_site,
         }
     }
 

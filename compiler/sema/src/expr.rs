@@ -17,7 +17,7 @@ pub enum Named {
 }
 
 pub const BUILTINS: &[&str] = &[
-    "range", "len", "str", "int", "float", "abs", "min", "max", "print", "exit", "quit",
+    "range", "len", "str", "int", "float", "abs", "min", "max", "print", "exit", "quit", "input",
 ];
 
 impl<'n> Engine<'n> {

@@ -382,6 +382,7 @@ impl<'n> Engine<'n> {
                 break;
             }
             let site = fx.site(s);
+            self.last_site.set(site);
             fx.pending.clear();
             let at = out.len();
             let result = self.stmt(fx, s, &mut out);
@@ -470,13 +471,17 @@ impl<'n> Engine<'n> {
         match s {
             ast::Stmt::Expr(e) => self.expr_stmt(fx, &e.value, out),
             ast::Stmt::Assign(a) => {
-                if a.targets.len() != 1 {
-                    return Err(
-                        self.error(site, "chained assignment (a = b = ...) is not supported")
-                    );
-                }
                 let v = self.expr(fx, &a.value)?;
-                self.assign(fx, &a.targets[0], v, out)
+                let Some((first, rest)) = a.targets.split_first() else {
+                    return Err(self.internal(site.0, site.1, "assignment without a target"));
+                };
+                self.assign(fx, first, v, out)?;
+                // `a = b = v`: the later targets get the first one's value.
+                for t in rest {
+                    let v = self.expr(fx, first)?;
+                    self.assign(fx, t, v, out)?;
+                }
+                Ok(())
             }
             ast::Stmt::AugAssign(a) => {
                 let cur = self.expr(fx, &a.target)?;

@@ -11,6 +11,9 @@
 //! specialisation, module variables' types, return types, list element classes, the type of
 //! messages — only grow; the walk repeats until a round changes none of them, and that round's
 //! TIR is the output (see `engine`). Recursive calls read the facts of the previous round.
+//! Once stable, *final rounds* settle what is still unknown: a variable no assignment ever
+//! gave a value is read as an unassigned name (`Raise`), a call of a function that never
+//! returns ends its path, a list cell never written is an int zero.
 //!
 //! * A variable has one type per specialisation (int and float do not mix: they print
 //!   differently); conflicting assignments are a compile error naming both types and lines.
@@ -22,7 +25,14 @@
 //!   by its assignments and checked before each statement that reads it (reads in a right
 //!   operand of `and`/`or` or a branch of `a if c else b` are not checked: a limit).
 //! * `int ** int` is an int when the exponent is a non-negative constant (or a parameter
-//!   specialised for one, as `pow(2, 10)`), else float ** float (D8/D34).
+//!   specialised for one, as `pow(2, 10)`), else float ** float (D8/D34). Parameters used
+//!   as an exponent are specialised on non-negative int constant arguments, so
+//!   `pow(x, 2)` becomes `x ** 2.0` (a multiply after lowering). Int arithmetic on constants
+//!   is folded with the run-time semantics (wrap, floor division, Python modulo).
+//! * Operators follow §4 with D2-D18: int/int is floor division, `//` on ints is an int,
+//!   `%` takes the divisor's sign, bool is an int in arithmetic and comparisons, chained
+//!   comparisons are conjunctions, `and`/`or` short-circuit and return an operand of the one
+//!   type both have, `+` with a string converts the other operand, `str(x)` converts.
 //!
 //! # Lists and the widening rule
 //!
@@ -37,6 +47,16 @@
 //! into a list that also holds floats is a compile error (dynamic). Lists made at one site
 //! (e.g. inside the library's `array()` or `recv(pid, n)`) share one element class
 //! program-wide.
+//!
+//! # Names (D20, D21, D24, D27, D30, D31)
+//!
+//! Module variables of every module share one namespace; a function's locals are its
+//! parameters and the names it assigns, except module variables assigned (in execution
+//! order) before its `def` and `global` names. Functions are looked up in the calling
+//! module's own and imported names, then the builtins, then (with a warning naming the
+//! missing import) every loaded module. Unknown names are errors naming a spelling that
+//! differs only in case; two names of one scope differing only in case get a warning.
+//! `native rtl_x(...)` in library modules maps to TIR in `natives::native` (one function).
 //!
 //! # Messages
 //!
@@ -111,8 +131,9 @@ pub fn check(prog: &ParsedProgram) -> Checked {
         }
     };
     // A bug must not take the compiler down: a panic becomes a diagnostic.
+    let last_site = std::cell::Cell::new((0, 0));
     let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        engine::Engine::new(&names, prog.files.len()).run()
+        engine::Engine::new(&names, prog.files.len(), &last_site).run()
     }));
     let out = match run {
         Ok(out) => out,
@@ -122,11 +143,19 @@ pub fn check(prog: &ParsedProgram) -> Checked {
                 .cloned()
                 .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_default();
+            let (file, off) = last_site.get();
+            let (file, off) = if (file as usize) < prog.files.len() {
+                (file, off)
+            } else {
+                (0, 0)
+            };
             let d = Diagnostic::error(
-                0,
-                0,
-                0,
-                format!("internal compiler error (a compiler bug): {what}"),
+                file,
+                off,
+                off,
+                format!(
+                    "internal compiler error (a compiler bug) while typing this statement: {what}"
+                ),
             );
             return Checked {
                 program: None,

@@ -509,7 +509,9 @@ fn constant_exponents_are_specialised_into_the_body() {
 
 #[test]
 fn int_constants_fold_with_run_time_semantics() {
-    let p = program("a = 2 ** 3 ** 2\nb = 0 - 7 // 2\nc = -7 % 3\nd = 7 % -3\ne = 2147483647 + 1\nf = -7 / 2\n");
+    let p = program(
+        "a = 2 ** 3 ** 2\nb = 0 - 7 // 2\nc = -7 % 3\nd = 7 % -3\ne = 2147483647 + 1\nf = -7 / 2\n",
+    );
     let consts: Vec<String> = p.funcs[0]
         .body
         .iter()
@@ -520,6 +522,24 @@ fn int_constants_fold_with_run_time_semantics() {
         .collect();
     assert_eq!(
         consts,
-        ["Const(Int(512))", "Const(Int(-3))", "Const(Int(2))", "Const(Int(-2))", "Const(Int(-2147483648))", "Const(Int(-4))"]
+        [
+            "Const(Int(512))",
+            "Const(Int(-3))",
+            "Const(Int(2))",
+            "Const(Int(-2))",
+            "Const(Int(-2147483648))",
+            "Const(Int(-4))"
+        ]
+    );
+}
+
+#[test]
+fn chained_assignment_and_unsupported_input() {
+    let p = program("a = b = 3\nprint a + b\n");
+    assert_eq!(p.globals.len(), 2);
+    let errs = errors("x = input()\n");
+    assert!(
+        errs.iter().any(|(l, m)| *l == 1 && m.contains("input()")),
+        "{errs:?}"
     );
 }
