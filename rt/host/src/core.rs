@@ -38,6 +38,7 @@ pub fn enter(world: Arc<World>, index: usize) {
         rng: Cell::new(crate::random::seed_state(id as i32)),
         started: Instant::now(),
     };
+    heap::set_core_share(ctx.world.count);
     CORE.with(|c| *c.borrow_mut() = Some(Rc::new(ctx)));
 }
 

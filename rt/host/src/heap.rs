@@ -14,8 +14,11 @@ pub const PTR_SIZE: u32 = std::mem::size_of::<usize>() as u32;
 const CHUNK_BYTES: usize = 256 * 1024;
 /// Objects larger than this get a block of their own.
 const BIG_OBJECT: usize = CHUNK_BYTES / 4;
-/// A core asking for more than this in total gets RtError::OutOfMemory, not an abort.
-const CORE_HEAP_LIMIT: usize = 8 << 30;
+/// Heap of a thread that is not a core of a run (tests calling the runtime directly).
+const DEFAULT_HEAP_LIMIT: usize = 8 << 30;
+/// All cores of a run together may use about this much before RtError::OutOfMemory (the
+/// machine has 24 GiB); a core asking for more gets the error, not the OOM killer.
+const RUN_HEAP_BUDGET: usize = 16 << 30;
 const ALIGN: usize = 16;
 
 struct Block {
@@ -39,20 +42,32 @@ impl Block {
     }
 }
 
-#[derive(Default)]
 pub struct Arena {
     blocks: Vec<Block>,
     /// Free bytes at the end of the current chunk start here.
     cursor: usize,
     chunk_end: usize,
     total: usize,
+    limit: usize,
+}
+
+impl Default for Arena {
+    fn default() -> Arena {
+        Arena {
+            blocks: Vec::new(),
+            cursor: 0,
+            chunk_end: 0,
+            total: 0,
+            limit: DEFAULT_HEAP_LIMIT,
+        }
+    }
 }
 
 impl Arena {
     /// Zeroed memory for `bytes` bytes, aligned to 16; None when out of memory.
     pub fn alloc(&mut self, bytes: usize) -> Option<*mut u8> {
         let size = bytes.max(1).checked_next_multiple_of(ALIGN)?;
-        if self.total.checked_add(size)? > CORE_HEAP_LIMIT {
+        if self.total.checked_add(size)? > self.limit {
             return None;
         }
         self.total += size;
@@ -75,7 +90,10 @@ impl Arena {
 
     /// Frees everything (the core has ended; nothing refers to its objects any more).
     pub fn reset(&mut self) {
-        *self = Arena::default();
+        *self = Arena {
+            limit: self.limit,
+            ..Arena::default()
+        };
     }
 }
 
@@ -86,6 +104,12 @@ thread_local! {
 fn alloc(bytes: usize) -> Result<*mut u8, RtError> {
     HEAP.with(|h| h.borrow_mut().alloc(bytes))
         .ok_or(RtError::OutOfMemory)
+}
+
+/// Makes this thread's heap one core's share of a run of `cores` cores.
+pub fn set_core_share(cores: usize) {
+    let limit = (RUN_HEAP_BUDGET / cores.max(1)).clamp(256 << 20, DEFAULT_HEAP_LIMIT);
+    HEAP.with(|h| h.borrow_mut().limit = limit);
 }
 
 /// Frees this thread's heap.
@@ -187,6 +211,18 @@ mod tests {
         let cells = unsafe { std::slice::from_raw_parts(l.add(data) as *const u32, 12) };
         assert!(cells.iter().all(|&c| c == 0));
         assert_eq!(l as usize % 8, 0);
+    }
+
+    #[test]
+    fn the_limit_is_per_core() {
+        let mut a = Arena {
+            limit: 1 << 20,
+            ..Arena::default()
+        };
+        assert!(a.alloc(600 << 10).is_some());
+        assert!(a.alloc(600 << 10).is_none());
+        a.reset();
+        assert!(a.alloc(600 << 10).is_some());
     }
 
     #[test]

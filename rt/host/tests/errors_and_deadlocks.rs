@@ -193,3 +193,27 @@ fn timing_lines() {
         assert_eq!(secs.split_once('.').unwrap().1.len(), 6, "{line}");
     }
 }
+
+/// A list too big for the core's share of memory is a runtime error, not an abort.
+unsafe extern "C" fn huge_list(_g: *mut u8) {
+    epyc_list_new(i32::MAX, 8, at(2));
+    print("not reached");
+}
+
+#[test]
+fn out_of_memory_is_a_runtime_error() {
+    let out = run(2, huge_list);
+    assert_eq!(out.status, 3);
+    assert_eq!(out.stdout, "");
+    let mut lines: Vec<&str> = out.stderr.lines().collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "  at test.py:2",
+            "  at test.py:2",
+            "Error from core 0: Out of core and shared heap memory for data",
+            "Error from core 1: Out of core and shared heap memory for data",
+        ]
+    );
+}
