@@ -17,6 +17,23 @@
 //! * The run ends when every core has ended, or when no core can ever proceed (deadlock: the
 //!   report lists each blocked core's operation, partner and line). Status 0, or 3 after any
 //!   runtime error or deadlock.
+//! * A stack overflow that gets past compiled code's own call-depth check ends the whole
+//!   process at once with `Error from core N: Stack overflow: ...` and status 3 (the faulting
+//!   core may hold a lock, so nothing else can safely go on).
+//!
+//! Details of the contract as implemented here (see `epyc_rt_abi` for the rest):
+//! * Runtime functions find the calling core through a thread-local; called on a thread that
+//!   is not a core of a run, they treat it as core 0 of a one-core run of its own.
+//! * `epyc_exit`, `epyc_error`, `epyc_error_detail` never return.
+//! * `epyc_str_from_list(list, tag_path)`: bits 0-3 of `tag_path` are the element tag; for
+//!   lists of lists bits 4-7 the inner element tag, and so on. Arrays of several dimensions
+//!   print nested by dimension. Str and list elements are pointers (8 bytes on the host).
+//! * `epyc_math` codes are ePython's 0..=14, plus 15 exp and 16 fabs; arguments outside the
+//!   domain (sqrt of a negative, log of a non-positive, asin/acos beyond ±1) stop the core
+//!   with "math domain error" (no source line: the call carries no position).
+//! * `epyc_reduce` op codes are ePython's: 0 sum, 1 min, 2 max, 3 prod; values combine in
+//!   core-id order (floats as float32, sums from 0.0), so results are reproducible.
+//! * A position whose line is 0 is unknown: the error report then has no `  at` line.
 
 mod collective;
 mod control_fns;
