@@ -409,6 +409,75 @@ fn run_traced(c: &mut Core, mem: &mut Mem, io: &mut Io, horizon: u64) -> Result<
     Ok(Stop::Yield)
 }
 
+/// ADD/SUB, register or immediate second operand: flags AZ AN AC AV, AVS sticky (SUB: AC =
+/// no borrow).
+#[inline(always)]
+fn add_sub<const SUB: bool, const IMM: bool>(c: &mut Core, u: &Uop) {
+    let (rd, rn, rm) = (u.rd as usize, u.rn as usize, u.rm as usize);
+    let ready = if IMM {
+        c.ready[rn]
+    } else {
+        c.ready[rn].max(c.ready[rm])
+    };
+    let t = issue(c, ready, IALU);
+    c.ctr.ialu_insns += 1;
+    let a = c.r[rn];
+    let b = if IMM { u.imm as u32 } else { c.r[rm] };
+    let (v, carry, ovf) = if SUB {
+        let (v, borrow) = a.overflowing_sub(b);
+        (v, !borrow, (a as i32).overflowing_sub(b as i32).1)
+    } else {
+        let (v, carry) = a.overflowing_add(b);
+        (v, carry, (a as i32).overflowing_add(b as i32).1)
+    };
+    c.r[rd] = v;
+    c.az = v == 0;
+    c.an = (v as i32) < 0;
+    c.ac = carry;
+    c.av = ovf;
+    c.avs |= ovf;
+    set_ready(c, u.rd, t + IALU_LATENCY);
+}
+
+const AND: u8 = 0;
+const ORR: u8 = 1;
+const EOR: u8 = 2;
+const LSL: u8 = 3;
+const LSR: u8 = 4;
+const ASR: u8 = 5;
+const LSL_IMM: u8 = 6;
+const LSR_IMM: u8 = 7;
+const ASR_IMM: u8 = 8;
+const BITR: u8 = 9;
+
+/// Logic, shift and bit-reverse instructions: flags AZ AN, AC = AV = 0.
+#[inline(always)]
+fn logic<const OP: u8>(c: &mut Core, u: &Uop) {
+    let (rd, rn, rm) = (u.rd as usize, u.rn as usize, u.rm as usize);
+    let one_reg = OP >= LSL_IMM;
+    let ready = if one_reg {
+        c.ready[rn]
+    } else {
+        c.ready[rn].max(c.ready[rm])
+    };
+    let t = issue(c, ready, IALU);
+    c.ctr.ialu_insns += 1;
+    let a = c.r[rn];
+    let b = if one_reg { u.imm as u32 } else { c.r[rm] } & 31;
+    let v = match OP {
+        AND => a & c.r[rm],
+        ORR => a | c.r[rm],
+        EOR => a ^ c.r[rm],
+        LSL | LSL_IMM => a << b,
+        LSR | LSR_IMM => a >> b,
+        ASR | ASR_IMM => ((a as i32) >> b) as u32,
+        _ => a.reverse_bits(),
+    };
+    c.r[rd] = v;
+    logic_flags(c, v);
+    set_ready(c, u.rd, t + IALU_LATENCY);
+}
+
 /// Addressing modes of loads and stores, as const parameters so each form compiles to its own
 /// straight-line code.
 const DISP: u8 = 0;
@@ -520,63 +589,20 @@ fn step(c: &mut Core, mem: &mut Mem, io: &mut Io, u: Uop) -> Result<(), FaultKin
     c.ctr.insns += 1;
     let (rd, rn, rm) = (u.rd as usize, u.rn as usize, u.rm as usize);
     match u.kind {
-        Kind::Add | Kind::Sub | Kind::AddImm | Kind::SubImm => {
-            let reg = matches!(u.kind, Kind::Add | Kind::Sub);
-            let ready = if reg {
-                c.ready[rn].max(c.ready[rm])
-            } else {
-                c.ready[rn]
-            };
-            let t = issue(c, ready, IALU);
-            c.ctr.ialu_insns += 1;
-            let a = c.r[rn];
-            let b = if reg { c.r[rm] } else { u.imm as u32 };
-            let sub = matches!(u.kind, Kind::Sub | Kind::SubImm);
-            let (v, carry, ovf) = if sub {
-                let (v, borrow) = a.overflowing_sub(b);
-                (v, !borrow, (a as i32).overflowing_sub(b as i32).1)
-            } else {
-                let (v, carry) = a.overflowing_add(b);
-                (v, carry, (a as i32).overflowing_add(b as i32).1)
-            };
-            c.r[rd] = v;
-            c.az = v == 0;
-            c.an = (v as i32) < 0;
-            c.ac = carry;
-            c.av = ovf;
-            c.avs |= ovf;
-            set_ready(c, u.rd, t + IALU_LATENCY);
-        }
-        Kind::And | Kind::Orr | Kind::Eor | Kind::Lsl | Kind::Lsr | Kind::Asr => {
-            let t = issue(c, c.ready[rn].max(c.ready[rm]), IALU);
-            c.ctr.ialu_insns += 1;
-            let (a, b) = (c.r[rn], c.r[rm]);
-            let v = match u.kind {
-                Kind::And => a & b,
-                Kind::Orr => a | b,
-                Kind::Eor => a ^ b,
-                Kind::Lsl => a << (b & 31),
-                Kind::Lsr => a >> (b & 31),
-                _ => ((a as i32) >> (b & 31)) as u32,
-            };
-            c.r[rd] = v;
-            logic_flags(c, v);
-            set_ready(c, u.rd, t + IALU_LATENCY);
-        }
-        Kind::LslImm | Kind::LsrImm | Kind::AsrImm | Kind::Bitr => {
-            let t = issue(c, c.ready[rn], IALU);
-            c.ctr.ialu_insns += 1;
-            let (a, s) = (c.r[rn], u.imm as u32 & 31);
-            let v = match u.kind {
-                Kind::LslImm => a << s,
-                Kind::LsrImm => a >> s,
-                Kind::AsrImm => ((a as i32) >> s) as u32,
-                _ => a.reverse_bits(),
-            };
-            c.r[rd] = v;
-            logic_flags(c, v);
-            set_ready(c, u.rd, t + IALU_LATENCY);
-        }
+        Kind::Add => add_sub::<false, false>(c, &u),
+        Kind::Sub => add_sub::<true, false>(c, &u),
+        Kind::AddImm => add_sub::<false, true>(c, &u),
+        Kind::SubImm => add_sub::<true, true>(c, &u),
+        Kind::And => logic::<AND>(c, &u),
+        Kind::Orr => logic::<ORR>(c, &u),
+        Kind::Eor => logic::<EOR>(c, &u),
+        Kind::Lsl => logic::<LSL>(c, &u),
+        Kind::Lsr => logic::<LSR>(c, &u),
+        Kind::Asr => logic::<ASR>(c, &u),
+        Kind::LslImm => logic::<LSL_IMM>(c, &u),
+        Kind::LsrImm => logic::<LSR_IMM>(c, &u),
+        Kind::AsrImm => logic::<ASR_IMM>(c, &u),
+        Kind::Bitr => logic::<BITR>(c, &u),
         Kind::MovImm => {
             let t = issue(c, 0, IALU);
             c.ctr.ialu_insns += 1;
