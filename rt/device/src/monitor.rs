@@ -19,7 +19,9 @@ pub trait Device {
     fn cores(&self) -> u32;
     /// (first row, first column, rows, columns) of the workgroup on the mesh.
     fn shape(&self) -> (u32, u32, u32, u32);
-    /// Runs every live core for about `cycles` cycles; Err on a fault of the device.
+    /// Runs every live core for up to `cycles` cycles; may return early once some core has
+    /// a request pending in its mailbox slot (so requests are answered at once). Err on a
+    /// fault of the device.
     fn run(&mut self, cycles: u64) -> Result<()>;
     fn read_dram(&self, addr: u32, buf: &mut [u8]) -> Result<()>;
     fn write_dram(&mut self, addr: u32, data: &[u8]) -> Result<()>;
@@ -29,6 +31,8 @@ pub trait Device {
     fn halt(&mut self, core: u32);
     /// Cycles run so far (the slowest core).
     fn cycles(&self) -> u64;
+    /// Cycles core `core` has run.
+    fn core_cycles(&self, core: u32) -> u64;
 
     /// Index of the core at mesh (row, col), if it is in the workgroup.
     fn core_index(&self, row: u32, col: u32) -> Option<u32> {
@@ -42,8 +46,11 @@ pub trait Device {
 pub struct MonitorConfig {
     /// Source paths, indexed by the file part of a `pos`.
     pub files: Vec<String>,
-    /// Cycles per slice between mailbox polls.
+    /// Cycles per slice between mailbox polls (a device may return earlier).
     pub slice: u64,
+    /// Every live core blocked in message passing, with nothing changing, for this many
+    /// cycles is a deadlock (messages in flight arrive within far fewer).
+    pub deadlock_window: u64,
     /// The run ends with an error after this many cycles.
     pub max_cycles: u64,
 }
@@ -52,7 +59,8 @@ impl Default for MonitorConfig {
     fn default() -> Self {
         MonitorConfig {
             files: Vec::new(),
-            slice: 20_000,
+            slice: 100_000,
+            deadlock_window: 20_000,
             max_cycles: 20_000_000_000,
         }
     }
@@ -207,6 +215,7 @@ struct Run<'a> {
     cfg: &'a MonitorConfig,
     life: Vec<Life>,
     rng: Vec<u64>,
+    ended_at: Vec<Option<u64>>,
     status: i32,
 }
 
@@ -241,7 +250,15 @@ impl Run<'_> {
         self.status = STATUS_RUNTIME_ERROR;
     }
 
+    fn report(&self, status: i32) -> RunReport {
+        RunReport {
+            status,
+            core_cycles: self.ended_at.clone(),
+        }
+    }
+
     fn end(&mut self, core: u32) {
+        self.ended_at[core as usize] = Some(self.dev.core_cycles(core));
         self.life[core as usize] = Life::Ended;
         self.dev.halt(core);
     }
@@ -379,9 +396,30 @@ impl Run<'_> {
     }
 }
 
+/// (core, operation, partner, block count) of a blocked core.
+type BlockedRecord = (u32, u32, u32, u32);
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunReport {
+    /// 0, or 3 after a runtime error, a deadlock, a device fault or the cycle limit.
+    pub status: i32,
+    /// Per core: the cycle at which it ended (exit or error), None if it never did.
+    pub core_cycles: Vec<Option<u64>>,
+}
+
 /// Runs the program loaded on `dev` to the end; returns the exit status (0, or 3 after a
 /// runtime error, a deadlock, a device fault or the cycle limit).
 pub fn run(dev: &mut dyn Device, io: &dyn MonitorIo, cfg: &MonitorConfig) -> Result<i32> {
+    run_report(dev, io, cfg).map(|r| r.status)
+}
+
+/// As [`run`], with each core's cycle count at its end (for `-t`).
+pub fn run_report(
+    dev: &mut dyn Device,
+    io: &dyn MonitorIo,
+    cfg: &MonitorConfig,
+) -> Result<RunReport> {
     prepare(dev)?;
     let n = dev.cores();
     let mut run = Run {
@@ -390,14 +428,17 @@ pub fn run(dev: &mut dyn Device, io: &dyn MonitorIo, cfg: &MonitorConfig) -> Res
         cfg,
         life: vec![Life::Running; n as usize],
         rng: (0..n).map(|i| seed_state(i as i32)).collect(),
+        ended_at: vec![None; n as usize],
         status: STATUS_OK,
     };
-    let mut last_blocked: Option<Vec<(u32, u32, u32, u32)>> = None;
+    // The blocked records of the last poll at which every live core was blocked, and the
+    // cycle they were first seen.
+    let mut last_blocked: Option<(Vec<BlockedRecord>, u64)> = None;
     loop {
         if let Err(e) = run.dev.run(cfg.slice.max(1)) {
             run.io
                 .err(format!("Error on the device: {e:#}\n").as_bytes());
-            return Ok(STATUS_RUNTIME_ERROR);
+            return Ok(run.report(STATUS_RUNTIME_ERROR));
         }
         let mut blocked = Vec::new();
         let mut all_blocked = true;
@@ -416,19 +457,24 @@ pub fn run(dev: &mut dyn Device, io: &dyn MonitorIo, cfg: &MonitorConfig) -> Res
             }
         }
         if run.life.iter().all(|l| *l == Life::Ended) {
-            return Ok(run.status);
+            return Ok(run.report(run.status));
         }
         if all_blocked && !blocked.is_empty() {
             let sig: Vec<_> = blocked
                 .iter()
                 .map(|(c, s)| (*c, s.block_op, s.block_partner, s.block_count))
                 .collect();
-            if last_blocked.as_ref() == Some(&sig) {
-                let text = run.deadlock_report(&blocked);
-                run.io.err(text.as_bytes());
-                return Ok(STATUS_RUNTIME_ERROR);
+            let now = run.dev.cycles();
+            match &last_blocked {
+                Some((prev, since)) if *prev == sig => {
+                    if now - since >= cfg.deadlock_window {
+                        let text = run.deadlock_report(&blocked);
+                        run.io.err(text.as_bytes());
+                        return Ok(run.report(STATUS_RUNTIME_ERROR));
+                    }
+                }
+                _ => last_blocked = Some((sig, now)),
             }
-            last_blocked = Some(sig);
         } else {
             last_blocked = None;
         }
@@ -440,7 +486,7 @@ pub fn run(dev: &mut dyn Device, io: &dyn MonitorIo, cfg: &MonitorConfig) -> Res
                 )
                 .as_bytes(),
             );
-            return Ok(STATUS_RUNTIME_ERROR);
+            return Ok(run.report(STATUS_RUNTIME_ERROR));
         }
     }
 }

@@ -7,6 +7,7 @@
 
 use crate::link::Image;
 use crate::monitor::Device;
+use crate::protocol;
 use anyhow::{anyhow, bail, Result};
 use epiphany_sim::core::{Core, State};
 use epiphany_sim::exec::{self, Io};
@@ -61,9 +62,16 @@ impl SimDevice {
         Ok(())
     }
 
-    /// Cycles core `idx` has run.
-    pub fn core_cycles(&self, idx: usize) -> Option<u64> {
-        self.cores.get(idx).map(|c| c.cycle)
+    /// True when some core has written a request the monitor has not answered.
+    fn request_pending(&self) -> bool {
+        self.cores.iter().enumerate().any(|(i, c)| {
+            if matches!(c.state, State::Exited(_) | State::Halted) {
+                return false;
+            }
+            let s = protocol::slot_address(i as u32) - DRAM_BASE;
+            let word = |o: u32| self.mem.read_dram(s + o, 4) as u32;
+            word(protocol::slot::REQ_SEQ) != word(protocol::slot::ACK_SEQ)
+        })
     }
 }
 
@@ -86,7 +94,7 @@ impl Device for SimDevice {
 
     fn run(&mut self, cycles: u64) -> Result<()> {
         let end = self.horizon.saturating_add(cycles);
-        while self.horizon < end {
+        while self.horizon < end && !self.request_pending() {
             self.horizon += QUANTUM;
             let horizon = self.horizon;
             self.mem.deliver(horizon - QUANTUM / 2);
@@ -154,5 +162,9 @@ impl Device for SimDevice {
 
     fn cycles(&self) -> u64 {
         self.horizon
+    }
+
+    fn core_cycles(&self, core: u32) -> u64 {
+        self.cores.get(core as usize).map_or(0, |c| c.cycle)
     }
 }

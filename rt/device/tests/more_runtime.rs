@@ -248,3 +248,29 @@ fn runtime_fits_its_budget() {
     assert!(print_only < 1024, "print alone links {print_only} bytes");
     assert!(messaging < 3 * 1024, "messaging links {messaging} bytes");
 }
+
+#[test]
+fn requests_are_answered_at_once_and_cycles_reported() {
+    use epyc_rt_device::{asm, link, monitor, runtime_object, sim_device::SimDevice};
+    let mut body = String::new();
+    for i in 0..20 {
+        body += &format!(" mov r0,#{i}\n bl _epyc_print_int\n");
+    }
+    let src = format!(
+        ".global _epyc_main\n_epyc_main:\n sub sp,sp,#16\n str lr,[sp,#2]\n{body} ldr lr,[sp,#2]\n add sp,sp,#16\n rts\n"
+    );
+    let prog = asm::assemble(".prog", &src).unwrap();
+    let image = link::link(&runtime_object(), &[prog], 0).unwrap();
+    let mut dev = SimDevice::new(1, 2).unwrap();
+    dev.load(&image).unwrap();
+    let io = epyc_rt_host::CapturedIo::default();
+    let report = monitor::run_report(&mut dev, &io, &monitor::MonitorConfig::default()).unwrap();
+    assert_eq!(report.status, 0);
+    assert_eq!(lines_of(&io.stdout(), 1).len(), 20);
+    for c in &report.core_cycles {
+        let c = c.expect("every core ended");
+        // A print is a mailbox round trip through off-chip memory (about 1,700 cycles on the
+        // simulator), not a polling slice (100,000 cycles).
+        assert!(c < 20 * 2500, "20 prints took {c} cycles");
+    }
+}

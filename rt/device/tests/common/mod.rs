@@ -31,7 +31,7 @@ pub fn run_with(body: &str, data: &str, rows: u32, cols: u32, input: &[&str]) ->
     let cfg = monitor::MonitorConfig {
         files: vec!["prog.py".into()],
         max_cycles: 2_000_000_000,
-        slice: 2_000,
+        ..Default::default()
     };
     let status = monitor::run(&mut dev, &io, &cfg).unwrap();
     Outcome {
