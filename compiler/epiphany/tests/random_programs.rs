@@ -167,8 +167,19 @@ fn check_seed(seed: u64) {
         let r = b.inst_results(c)[0];
         b.ins().return_(&[r]);
     });
-    let got = run_main(vec![main, f]);
-    assert_eq!(got, want, "seed {seed}: plan {plan:?}, params {params:?}");
+    for flags in [
+        epyc_epiphany::Flags::default(),
+        epyc_epiphany::Flags {
+            no_schedule: true,
+            ..Default::default()
+        },
+    ] {
+        let (got, _) = run_main_with(vec![main.clone(), f.clone()], &flags);
+        assert_eq!(
+            got, want,
+            "seed {seed} {flags:?}: plan {plan:?}, params {params:?}"
+        );
+    }
 }
 
 #[test]
