@@ -309,6 +309,74 @@ mod tests {
         }
     }
 
+    /// FMADD/FMSUB against an independent exact model of the oracle's procedure: the exact
+    /// result as a scaled 128-bit integer, rounded to 53 bits toward zero or (for an effective
+    /// addition) away from zero, then to single precision to nearest.
+    #[test]
+    fn fused_multiply_add_matches_exact_integer_model() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        // Floats with exponents in [-10, 10] so every value fits a common scale of 2^-66.
+        let gen = |n: u64| -> u32 {
+            let sign = ((n >> 40) & 1) as u32;
+            let exp = 117 + (n >> 41) as u32 % 21;
+            sign << 31 | exp << 23 | (n as u32 & 0x7f_ffff)
+        };
+        let scaled = |bits: u32| -> (i128, i32) {
+            // (integer significand with hidden bit, exponent of its unit)
+            let m = (bits & 0x7f_ffff | 0x80_0000) as i128;
+            let e = ((bits >> 23) & 0xff) as i32 - 127 - 23;
+            (if bits >> 31 != 0 { -m } else { m }, e)
+        };
+        for _ in 0..100_000 {
+            let (a1, a2, mut a3) = (gen(next()), gen(next()), gen(next()));
+            if next() & 1 == 0 {
+                // Make the product close to the accumulator so it cancels or ties often.
+                a3 = (a3 & 0x807f_ffff) | ((((a1 >> 23) & 0xff) + 127 - ((a2 >> 23) & 0xff)) << 23);
+            }
+            for op in [FpOp::Madd, FpOp::Msub] {
+                let (m1, e1) = scaled(a1);
+                let (m2, e2) = scaled(a2);
+                let (m3, e3) = scaled(a3);
+                let mut prod = (m2 * m3) << (e2 + e3 + 66) as u32;
+                if op == FpOp::Msub {
+                    prod = -prod;
+                }
+                let acc = m1 << (e1 + 66) as u32;
+                let exact = acc + prod;
+                if exact == 0 {
+                    continue;
+                }
+                let away = (acc > 0) == (prod > 0);
+                let mag = exact.unsigned_abs();
+                let len = 128 - mag.leading_zeros();
+                let rounded = if len > 53 {
+                    let drop = len - 53;
+                    let kept = mag >> drop;
+                    let lost = mag & ((1u128 << drop) - 1);
+                    (kept + (away && lost != 0) as u128) << drop
+                } else {
+                    mag
+                };
+                let d = rounded as f64 * 2f64.powi(-66);
+                let want = if exact < 0 { -d } else { d } as f32;
+                let got = fcal_exact(op, a1, a2, a3, false);
+                if want.is_normal() {
+                    assert_eq!(
+                        got.bits,
+                        want.to_bits(),
+                        "{op:?} {a1:08x} {a2:08x} {a3:08x}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn fix_rounds_half_away() {
         assert_eq!(fix(f(2.5), false).0, 3);
