@@ -2,8 +2,9 @@
 //! group header the monitor wrote, fill the runtime state (core table, mailbox slot, heaps),
 //! call the program's entry with the globals base, then exit.
 //!
-//! Memory the loader clears (e-hal zeroes every core's SRAM; the simulator starts zeroed) is
-//! not cleared again: postboxes, sequence numbers and globals start at zero.
+//! The globals are zeroed here. The runtime state is not: other cores may already be writing
+//! into this core's postboxes, so it relies on the loader clearing SRAM (e-hal zeroes every
+//! core's SRAM before loading; the simulator starts zeroed).
 
 /// The IVT: only the reset (SYNC) vector is used.
 pub fn ivt_text() -> String {
@@ -91,6 +92,16 @@ _start_table_done:
  str r0,[r16,#{ST_HEAP_PTR}]
  li r0,{HEAP_LOCAL_END}
  str r0,[r16,#{ST_HEAP_END}]
+ ; zero this core's globals (a board may be restarted without reloading)
+ la r0,__epyc_globals
+ la r1,__epyc_heap_start
+ mov r2,#0
+_start_zero_globals:
+ sub r3,r0,r1
+ bgteu _start_call
+ str r2,[r0],#1
+ b _start_zero_globals
+_start_call:
  la r0,__epyc_globals
  bl _epyc_main
  b _epyc_exit
