@@ -11,6 +11,9 @@ use crate::ty::{Site, T};
 use epyc_syntax::ast;
 use epyc_tir::{Block, Const, Expr, ExprKind, Intrinsic, RtError, StmtKind, Ty};
 
+/// Longest chain of call sites that tells lists of a factory function apart.
+const MAX_CTX: usize = 4;
+
 impl<'n> Engine<'n> {
     /// Calls that are statements: `print`, `exit()`/`quit()`, `native rtl_print`, no-op
     /// natives. Returns false if `c` is an ordinary call.
@@ -194,9 +197,22 @@ impl<'n> Engine<'n> {
                 },
             )
             .collect();
+        let ctx = if self.factories.contains(&d) {
+            let mut c = fx.ctx.clone();
+            if !c.contains(&site) {
+                c.push(site);
+            }
+            if c.len() > MAX_CTX {
+                c.remove(0);
+            }
+            c
+        } else {
+            vec![]
+        };
         let key = SpecKey {
             def: d,
             args: key_args,
+            ctx,
         };
         self.call_sites.push(site);
         let id = self.spec(key.clone());
@@ -251,6 +267,7 @@ impl<'n> Engine<'n> {
             let key = self.canon_key(SpecKey {
                 def: d,
                 args: arg_t.clone(),
+                ctx: vec![],
             });
             match self.value_keys.get(&d) {
                 Some((k, true)) if *k != key => {
@@ -622,7 +639,7 @@ impl<'n> Engine<'n> {
                 for v in vals {
                     dims.push(int_arg(self, v)?);
                 }
-                let class = self.lists.at_site(site, n);
+                let class = self.lists.at_site(site, n, &fx.ctx);
                 Ok(mk(self, I::ArrayNew, dims, T::List(class)))
             }
             Native::Print | Native::NoOp => {

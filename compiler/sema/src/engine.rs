@@ -20,6 +20,11 @@ const MAX_ROUNDS: usize = 64;
 pub struct SpecKey {
     pub def: DefId,
     pub args: Vec<T>,
+    /// For functions that return a list they allocate ("factories", e.g. `array()`): the
+    /// chain of call sites that led here, so each call site's lists are a class of their own
+    /// (an int array and a float array made by the same `array()` do not merge). Empty for
+    /// every other function.
+    pub ctx: Vec<Site>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +84,8 @@ pub struct Engine<'n> {
     pub msg_conflict: Option<(String, Site, Site)>,
     pub fn_pool: BTreeSet<DefId>,
     pub value_keys: HashMap<DefId, (SpecKey, bool)>,
+    /// Functions found to return lists they allocate (see [`SpecKey::ctx`]).
+    pub factories: BTreeSet<DefId>,
     pub changed: bool,
     /// Set once the facts are stable: what is still unknown is then known never to happen
     /// (a variable never given a value, a call that never returns, list cells never written).
@@ -125,6 +132,7 @@ impl<'n> Engine<'n> {
             msg_conflict: None,
             fn_pool: BTreeSet::new(),
             value_keys: HashMap::new(),
+            factories: BTreeSet::new(),
             changed: false,
             final_rounds: false,
             slots: Vec::new(),
@@ -148,6 +156,7 @@ impl<'n> Engine<'n> {
             let main = self.spec(SpecKey {
                 def: MAIN_DEF,
                 args: vec![],
+                ctx: vec![],
             });
             self.drain_pending();
             if !self.changed {
@@ -306,6 +315,7 @@ impl<'n> Engine<'n> {
             None => SpecKey {
                 def: d,
                 args: vec![T::Bottom; self.n.defs[d as usize].params.len()],
+                ctx: vec![],
             },
         };
         self.slot(key)

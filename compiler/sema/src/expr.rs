@@ -622,7 +622,7 @@ impl<'n> Engine<'n> {
     // ---- lists ---------------------------------------------------------------------------
 
     fn list_items(&mut self, fx: &mut Fx, l: &ast::ExprList, site: Site) -> R<(u32, Vec<V>)> {
-        let class = self.lists.at_site(site, 1);
+        let class = self.lists.at_site(site, 1, &fx.ctx);
         let mut items = vec![];
         for e in &l.elts {
             items.push(self.expr(fx, e)?);

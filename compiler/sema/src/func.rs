@@ -32,6 +32,8 @@ pub struct Fx {
     pub reachable: bool,
     pub loop_depth: u32,
     pub temps: u32,
+    /// This specialisation's call context (see `SpecKey::ctx`).
+    pub ctx: Vec<Site>,
     /// Names with a definedness flag in this round (from the facts) and their flag locals.
     pub checked: BTreeSet<String>,
     pub flags: HashMap<String, LocalId>,
@@ -61,6 +63,7 @@ impl<'n> Engine<'n> {
     pub fn analyse(&mut self, id: FuncId) {
         let key = self.slots[id.index()].key.clone();
         self.slots[id.index()].state = State::Busy;
+        let classes_before = self.lists.count();
         self.current.push(id);
         let facts = self.facts.get(&key).cloned().unwrap_or_default();
         let (module, file, name, params, site) = if key.def == MAIN_DEF {
@@ -100,6 +103,7 @@ impl<'n> Engine<'n> {
             reachable: true,
             loop_depth: 0,
             temps: 0,
+            ctx: key.ctx.clone(),
             checked: facts.checked.clone(),
             flags: HashMap::new(),
             need_check: BTreeSet::new(),
@@ -181,6 +185,12 @@ impl<'n> Engine<'n> {
             if ty.is_none() {
                 let t = fx.vars.get(n).map_or(T::Bottom, |f| f.t);
                 locals[i].ty = self.ty(t);
+            }
+        }
+        // Returns a list it allocated: a factory, specialised per call site from now on.
+        if let (T::List(c), false) = (fx.ret, fx.is_main) {
+            if self.lists.find(c) >= classes_before && self.factories.insert(key.def) {
+                self.changed = true;
             }
         }
         let ret_ty = self.ty(fx.ret);

@@ -44,9 +44,9 @@
 //! floats. Those constants are stored as floats, so listing 5's `data=[0]*(n+2)` later written
 //! with floats is a `list[float]`. Limits: a cell still holding such a constant reads as a
 //! float (printing it shows `0.000000`, `/` on it is float division); a computed int stored
-//! into a list that also holds floats is a compile error (dynamic). Lists made at one site
-//! (e.g. inside the library's `array()` or `recv(pid, n)`) share one element class
-//! program-wide.
+//! into a list that also holds floats is a compile error (dynamic). A function that returns
+//! a list it allocates (`array()`, `recv(pid, n)`, a user's `make(n)`) is specialised per
+//! call site (up to 4 call sites deep), so each call site's lists have their own class.
 //!
 //! # Names (D20, D21, D24, D27, D30, D31)
 //!

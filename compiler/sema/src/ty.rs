@@ -75,15 +75,17 @@ pub struct Writes {
 #[derive(Clone, Debug, Default)]
 pub struct Lists {
     classes: Vec<ListClass>,
-    by_site: HashMap<Site, u32>,
+    /// Allocation site, dimensions and call context (see `SpecKey::ctx`) -> class.
+    by_site: HashMap<(Site, u8, Vec<Site>), u32>,
     /// Per round: writes seen, keyed by class id (re-canonicalised when checked).
     pub writes: HashMap<u32, Writes>,
 }
 
 impl Lists {
     /// The class of the list allocated at `site` (created on first use).
-    pub fn at_site(&mut self, site: Site, ndim: u8) -> u32 {
-        if let Some(&c) = self.by_site.get(&site) {
+    pub fn at_site(&mut self, site: Site, ndim: u8, ctx: &[Site]) -> u32 {
+        let key = (site, ndim, ctx.to_vec());
+        if let Some(&c) = self.by_site.get(&key) {
             return self.find(c);
         }
         let id = self.classes.len() as u32;
@@ -92,8 +94,13 @@ impl Lists {
             elem: T::Bottom,
             ndim,
         });
-        self.by_site.insert(site, id);
+        self.by_site.insert(key, id);
         id
+    }
+
+    /// Number of classes ever made (class ids below it exist).
+    pub fn count(&self) -> u32 {
+        self.classes.len() as u32
     }
 
     pub fn find(&self, mut c: u32) -> u32 {

@@ -543,3 +543,27 @@ fn chained_assignment_and_unsupported_input() {
         "{errs:?}"
     );
 }
+
+#[test]
+fn lists_from_one_factory_function_are_typed_per_call_site() {
+    // array() and a user function returning a fresh list: each call site's list has its own
+    // element type and dimensions.
+    let r = report(
+        "from array import *\na = array(3)\nb = array(3)\nm = array(2, 2)\nb[1] = 5.5\ni = 2\na[0] = i\nm[1][1] = i\n\
+         def mk(n):\n    return [0] * n\nx = mk(3)\ny = mk(2)\nx[0] = 1.5\ny[0] = i\n",
+    );
+    has(
+        &r,
+        "array(int, none, none, none, none, none, none) -> list[int]  native",
+    );
+    has(
+        &r,
+        "array(int, none, none, none, none, none, none) -> list[float]  native",
+    );
+    has(
+        &r,
+        "array(int, int, none, none, none, none, none) -> array2d[int]  native",
+    );
+    has(&r, "mk(int) -> list[float]  native");
+    has(&r, "mk(int) -> list[int]  native");
+}
