@@ -309,11 +309,12 @@ mod tests {
         }
     }
 
-    /// FMADD/FMSUB against an independent exact model of the oracle's procedure: the exact
-    /// result as a scaled 128-bit integer, rounded to 53 bits toward zero or (for an effective
-    /// addition) away from zero, then to single precision to nearest.
+    /// Every operation, in both rounding modes, against an independent exact model of the
+    /// oracle's procedure: the exact result as a scaled 128-bit integer; to nearest: rounded to
+    /// 53 bits toward zero (away from zero for an effective FMADD/FMSUB addition), then to
+    /// single precision to nearest; truncating: to 24 bits toward zero.
     #[test]
-    fn fused_multiply_add_matches_exact_integer_model() {
+    fn all_operations_match_exact_integer_model() {
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = || {
             x ^= x << 13;
@@ -327,51 +328,60 @@ mod tests {
             let exp = 117 + (n >> 41) as u32 % 21;
             sign << 31 | exp << 23 | (n as u32 & 0x7f_ffff)
         };
-        let scaled = |bits: u32| -> (i128, i32) {
-            // (integer significand with hidden bit, exponent of its unit)
+        let scaled = |bits: u32| -> i128 {
             let m = (bits & 0x7f_ffff | 0x80_0000) as i128;
             let e = ((bits >> 23) & 0xff) as i32 - 127 - 23;
-            (if bits >> 31 != 0 { -m } else { m }, e)
+            (if bits >> 31 != 0 { -m } else { m }) << (e + 33) as u32
         };
-        for _ in 0..100_000 {
+        // Keep `bits` significant bits of |v|: toward zero, or away from zero if `away`.
+        let round = |v: u128, bits: u32, away: bool| -> u128 {
+            let len = 128 - v.leading_zeros();
+            if len <= bits {
+                return v;
+            }
+            let drop = len - bits;
+            let lost = v & ((1u128 << drop) - 1);
+            ((v >> drop) + (away && lost != 0) as u128) << drop
+        };
+        let ops = [FpOp::Add, FpOp::Sub, FpOp::Mul, FpOp::Madd, FpOp::Msub];
+        for _ in 0..60_000 {
             let (a1, a2, mut a3) = (gen(next()), gen(next()), gen(next()));
             if next() & 1 == 0 {
-                // Make the product close to the accumulator so it cancels or ties often.
-                a3 = (a3 & 0x807f_ffff) | ((((a1 >> 23) & 0xff) + 127 - ((a2 >> 23) & 0xff)) << 23);
+                // Bring operands close so results cancel or tie often.
+                a3 = (a3 & 0x807f_ffff) | (a2 & 0x7f80_0000);
             }
-            for op in [FpOp::Madd, FpOp::Msub] {
-                let (m1, e1) = scaled(a1);
-                let (m2, e2) = scaled(a2);
-                let (m3, e3) = scaled(a3);
-                let mut prod = (m2 * m3) << (e2 + e3 + 66) as u32;
-                if op == FpOp::Msub {
-                    prod = -prod;
-                }
-                let acc = m1 << (e1 + 66) as u32;
-                let exact = acc + prod;
+            for op in ops {
+                // Values scaled by 2^66 (each operand by 2^33, so products by 2^66).
+                let (v1, v2, v3) = (scaled(a1) << 33, scaled(a2), scaled(a3));
+                let (acc, term) = match op {
+                    FpOp::Add => (v2 << 33, v3 << 33),
+                    FpOp::Sub => (v2 << 33, -(v3 << 33)),
+                    FpOp::Mul => (0, v2 * v3),
+                    FpOp::Madd => (v1, v2 * v3),
+                    FpOp::Msub => (v1, -(v2 * v3)),
+                };
+                let exact = acc + term;
                 if exact == 0 {
                     continue;
                 }
-                let away = (acc > 0) == (prod > 0);
-                let mag = exact.unsigned_abs();
-                let len = 128 - mag.leading_zeros();
-                let rounded = if len > 53 {
-                    let drop = len - 53;
-                    let kept = mag >> drop;
-                    let lost = mag & ((1u128 << drop) - 1);
-                    (kept + (away && lost != 0) as u128) << drop
-                } else {
-                    mag
-                };
-                let d = rounded as f64 * 2f64.powi(-66);
-                let want = if exact < 0 { -d } else { d } as f32;
-                let got = fcal_exact(op, a1, a2, a3, false);
-                if want.is_normal() {
-                    assert_eq!(
-                        got.bits,
-                        want.to_bits(),
-                        "{op:?} {a1:08x} {a2:08x} {a3:08x}"
-                    );
+                let fused = matches!(op, FpOp::Madd | FpOp::Msub);
+                let away = fused && acc != 0 && (acc > 0) == (term > 0);
+                for truncate in [false, true] {
+                    let mag = if truncate {
+                        round(exact.unsigned_abs(), 24, false)
+                    } else {
+                        round(exact.unsigned_abs(), 53, away)
+                    };
+                    let d = mag as f64 * 2f64.powi(-66);
+                    let want = if exact < 0 { -d } else { d } as f32;
+                    let got = fcal(op, a1, a2, a3, truncate);
+                    if want.is_normal() {
+                        assert_eq!(
+                            got.bits,
+                            want.to_bits(),
+                            "{op:?} trunc={truncate} {a1:08x} {a2:08x} {a3:08x}"
+                        );
+                    }
                 }
             }
         }
