@@ -274,3 +274,18 @@ fn requests_are_answered_at_once_and_cycles_reported() {
         assert!(c < 20 * 2500, "20 prints took {c} cycles");
     }
 }
+
+#[test]
+fn ping_pong_cost() {
+    // 100 round trips between cores 0 and 1 (send then recv / recv then send).
+    let body = " bl _epyc_coreid\n mov r4,r0\n mov r3,#100\n str r3,[sp,#0]\n \
+         loop:\n add r0,r4,#0\n bne odd\n mov r0,#1\n mov r1,#2\n mov r2,#1\n mov r3,#3\n bl _epyc_send\n \
+         mov r0,#1\n mov r1,#2\n mov r2,#4\n bl _epyc_recv\n b next\n \
+         odd:\n mov r0,#0\n mov r1,#2\n mov r2,#5\n bl _epyc_recv\n mov r2,#0\n mov r1,#2\n mov r3,#6\n bl _epyc_send\n \
+         next:\n ldr r3,[sp,#0]\n sub r3,r3,#1\n str r3,[sp,#0]\n bne loop\n mov r0,r4\n bl _epyc_print_int\n";
+    let o = common::run_report(body, 1, 2);
+    assert_eq!(o.0.status, 0, "{}", o.0.stderr);
+    let cycles = o.1.iter().map(|c| c.unwrap()).max().unwrap();
+    eprintln!("100 ping-pongs: {cycles} cycles");
+    assert!(cycles < 100 * 600, "{cycles} cycles");
+}

@@ -7,6 +7,10 @@
 //! Strings travel as the global address of the sender's string: the receiver copies the bytes
 //! before acknowledging (the sender is still waiting, so the string cannot change).
 //!
+//! A wait first spins a little without telling anyone (most messages arrive within a few
+//! dozen cycles); only then does it write its blocked record to the mailbox slot, an
+//! off-chip store the monitor's deadlock detection reads.
+//!
 //! Internal routines take the source position in r12 and the blocked-operation code in r24.
 
 use super::mailbox::entry;
@@ -18,9 +22,13 @@ pub fn text() -> String {
 ; __epyc_wait_eq(addr r0, value r1, op r2, partner r3, pos r12): until [addr] == value.
 .global __epyc_wait_eq
 __epyc_wait_eq:
+ mov r20,#64
+_wait_eq_quick:
  ldr r16,[r0]
  sub r16,r16,r1
  beq _wait_eq_done
+ sub r20,r20,#1
+ bne _wait_eq_quick
  li r17,{STATE}
  ldr r18,[r17,#{ST_SLOT}]
  str r3,[r18,#{S_BLOCK_PARTNER}]
@@ -42,9 +50,13 @@ _wait_eq_done:
 ; __epyc_wait_ne(addr r0, value r1, op r2, partner r3, pos r12): until [addr] != value.
 .global __epyc_wait_ne
 __epyc_wait_ne:
+ mov r20,#64
+_wait_ne_quick:
  ldr r16,[r0]
  sub r16,r16,r1
  bne _wait_ne_done
+ sub r20,r20,#1
+ bne _wait_ne_quick
  li r17,{STATE}
  ldr r18,[r17,#{ST_SLOT}]
  str r3,[r18,#{S_BLOCK_PARTNER}]

@@ -33,12 +33,23 @@ pub fn run_with(body: &str, data: &str, rows: u32, cols: u32, input: &[&str]) ->
         max_cycles: 2_000_000_000,
         ..Default::default()
     };
-    let status = monitor::run(&mut dev, &io, &cfg).unwrap();
+    let report = monitor::run_report(&mut dev, &io, &cfg).unwrap();
+    LAST_CYCLES.with(|c| *c.borrow_mut() = report.core_cycles.clone());
     Outcome {
-        status,
+        status: report.status,
         stdout: io.stdout(),
         stderr: io.stderr(),
     }
+}
+
+thread_local! {
+    static LAST_CYCLES: std::cell::RefCell<Vec<Option<u64>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// As [`run`], with each core's cycles at its end.
+pub fn run_report(body: &str, rows: u32, cols: u32) -> (Outcome, Vec<Option<u64>>) {
+    let o = run(body, rows, cols);
+    (o, LAST_CYCLES.with(|c| c.borrow().clone()))
 }
 
 pub fn lines_of(out: &str, core: u32) -> Vec<String> {
