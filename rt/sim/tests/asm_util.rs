@@ -131,10 +131,15 @@ pub fn elf_with_sections(image: &[u8], sections: &[(&str, u32, u32)]) -> Vec<u8>
 }
 
 fn elf_segment_only(image: &[u8]) -> Vec<u8> {
+    elf_segments(&[(0, image)])
+}
+
+/// A minimal ELF32 for Epiphany with one PT_LOAD per `(address, bytes)`.
+pub fn elf_segments(segments: &[(u32, &[u8])]) -> Vec<u8> {
     let mut f = Vec::new();
     let ehsize = 52u32;
     let phoff = ehsize;
-    let data_off = 0x100u32;
+    let mut data_off = 0x100u32.max(phoff + 32 * segments.len() as u32);
     f.extend_from_slice(b"\x7fELF\x01\x01\x01\x00");
     f.extend_from_slice(&[0; 8]);
     let h16 = |f: &mut Vec<u8>, v: u16| f.extend_from_slice(&v.to_le_bytes());
@@ -148,21 +153,26 @@ fn elf_segment_only(image: &[u8]) -> Vec<u8> {
     h32(&mut f, 0); // flags
     h16(&mut f, ehsize as u16);
     h16(&mut f, 32); // phentsize
-    h16(&mut f, 1); // phnum
+    h16(&mut f, segments.len() as u16);
     h16(&mut f, 40); // shentsize
     h16(&mut f, 0);
     h16(&mut f, 0);
-    // Program header.
-    h32(&mut f, 1); // PT_LOAD
-    h32(&mut f, data_off);
-    h32(&mut f, 0); // vaddr
-    h32(&mut f, 0); // paddr
-    h32(&mut f, image.len() as u32);
-    h32(&mut f, image.len() as u32);
-    h32(&mut f, 7);
-    h32(&mut f, 0x8000);
-    f.resize(data_off as usize, 0);
-    f.extend_from_slice(image);
+    let start = data_off;
+    for (addr, bytes) in segments {
+        h32(&mut f, 1); // PT_LOAD
+        h32(&mut f, data_off);
+        h32(&mut f, *addr);
+        h32(&mut f, *addr);
+        h32(&mut f, bytes.len() as u32);
+        h32(&mut f, bytes.len() as u32);
+        h32(&mut f, 7);
+        h32(&mut f, 8);
+        data_off += bytes.len() as u32;
+    }
+    f.resize(start as usize, 0);
+    for (_, bytes) in segments {
+        f.extend_from_slice(bytes);
+    }
     f
 }
 

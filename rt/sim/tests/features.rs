@@ -475,3 +475,49 @@ fn host_drives_the_run_in_slices_and_talks_through_memory() {
     assert!(sim.read_core(1, 0, &mut word).is_err());
     assert!(sim.write_core(0, 0x7ffe, &[0; 4]).is_err());
 }
+
+#[test]
+fn segments_load_into_local_memory_another_core_and_dram() {
+    // Code at 0 (every core); a word at core (32,9)'s global 0x80907000; a word in DRAM.
+    let code = asm_util::assemble(
+        "movfs r0, coreid
+         mov r1, 0x809
+         sub r1, r0, r1
+         bne.l @done
+         mov r2, 0x7000
+         ldr r3, [r2]
+         mov r2, 0
+         movt r2, 0x8e10
+         ldr r4, [r2]
+         add r0, r3, r4
+         trap 3
+         done:
+         mov r0, 0
+         trap 3",
+    );
+    let img = asm_util::elf_segments(&[
+        (0, &code[..0x100]),
+        (0x8090_7000, &40u32.to_le_bytes()),
+        (0x8E10_0000, &2u32.to_le_bytes()),
+    ]);
+    let cfg = epiphany_sim::Config {
+        rows: 1,
+        cols: 2,
+        max_cycles: Some(1_000_000),
+        ..Default::default()
+    };
+    let mut sim = epiphany_sim::Simulator::new(cfg).unwrap();
+    sim.load_elf(&img).unwrap();
+    let r = sim.run();
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(exit_codes(&r), vec![Some(0), Some(42)]);
+    // A segment for a core outside the workgroup is refused.
+    let bad = asm_util::elf_segments(&[(0, &code[..0x100]), (0x80b0_7000, &[1, 2, 3, 4])]);
+    let mut sim = epiphany_sim::Simulator::new(epiphany_sim::Config {
+        rows: 1,
+        cols: 2,
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(sim.load_elf(&bad).is_err());
+}
