@@ -289,3 +289,13 @@ fn ping_pong_cost() {
     eprintln!("100 ping-pongs: {cycles} cycles");
     assert!(cycles < 100 * 600, "{cycles} cycles");
 }
+
+#[test]
+fn a_trap_in_compiled_code_stops_the_core() {
+    let o = run(" mov r0,#7\n bl ___epyc_trap\n", 1, 1);
+    assert_eq!(o.status, 3);
+    assert_eq!(
+        o.stderr,
+        "Error from core 0: Internal error: trap 7 in compiled code\n"
+    );
+}
