@@ -706,34 +706,53 @@ impl<'n> Engine<'n> {
             base = &s.value;
         }
         idx_ast.reverse();
-        let list = self.expr(fx, base)?;
-        let T::List(class) = list.1 else {
-            if list.1 == T::Bottom {
-                return Err(Stop::Error);
+        let mut list = self.expr(fx, base)?;
+        let mut rest = &idx_ast[..];
+        loop {
+            let T::List(class) = list.1 else {
+                if list.1 == T::Bottom {
+                    return Err(Stop::Error);
+                }
+                let n = self.tname(list.1);
+                return Err(self.error(site, format!("a {n} cannot be indexed")));
+            };
+            // An array takes one index per dimension; a list of lists one per level.
+            let ndim = self.lists.class(class).ndim as usize;
+            if rest.len() < ndim {
+                return Err(self.error(site, format!(
+                    "this list has {ndim} dimension(s) and is indexed with {} index(es); use one index per dimension",
+                    rest.len()
+                )));
             }
-            let n = self.tname(list.1);
-            return Err(self.error(site, format!("a {n} cannot be indexed")));
-        };
-        let ndim = self.lists.class(class).ndim as usize;
-        if idx_ast.len() != ndim {
-            return Err(self.error(site, format!(
-                "this list has {ndim} dimension(s) and is indexed with {} index(es); use one index per dimension",
-                idx_ast.len()
-            )));
+            let mut indices = vec![];
+            for i in &rest[..ndim] {
+                if let ast::Expr::Slice(_) = i {
+                    return Err(self.error(site, "slices are not supported in ePython"));
+                }
+                let v = self.expr(fx, i)?;
+                if !(v.1.is_intlike() || v.1 == T::Bool || v.1 == T::Bottom) {
+                    let n = self.tname(v.1);
+                    return Err(self.error(site, format!("list indices must be ints, not {n}")));
+                }
+                indices.push(self.coerce(v, T::Int, site));
+            }
+            rest = &rest[ndim..];
+            let class = self.lists.find(class);
+            if rest.is_empty() {
+                return Ok((list.0, class, indices));
+            }
+            let elem = self.lists.class(class).elem;
+            let ty = self.elem_ty(elem);
+            let read = self.mk(
+                ExprKind::Index {
+                    list: Box::new(list.0),
+                    indices,
+                },
+                ty,
+                site,
+            );
+            list = (read, elem);
         }
-        let mut indices = vec![];
-        for i in idx_ast {
-            if let ast::Expr::Slice(_) = i {
-                return Err(self.error(site, "slices are not supported in ePython"));
-            }
-            let v = self.expr(fx, i)?;
-            if !(v.1.is_intlike() || v.1 == T::Bool || v.1 == T::Bottom) {
-                let n = self.tname(v.1);
-                return Err(self.error(site, format!("list indices must be ints, not {n}")));
-            }
-            indices.push(self.coerce(v, T::Int, site));
-        }
-        Ok((list.0, self.lists.find(class), indices))
     }
 }
 

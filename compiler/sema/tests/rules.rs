@@ -567,3 +567,11 @@ fn lists_from_one_factory_function_are_typed_per_call_site() {
     has(&r, "mk(int) -> list[float]  native");
     has(&r, "mk(int) -> list[int]  native");
 }
+
+#[test]
+fn lists_of_lists_index_level_by_level() {
+    let p = program("grid = [[1, 2], [3, 4]]\ngrid[1][0] = 7\nprint grid[1][0]\n");
+    assert_eq!(p.globals[0].ty.to_string(), "list[list[int]]");
+    // The store is into the inner list, read from the outer one.
+    assert!(debug(&p).contains("Assign(Index { list: Expr { kind: Index"));
+}
