@@ -466,6 +466,40 @@ fn emit_inst(
             r(*idx),
             0,
         )),
+        MInst::LoadPost {
+            width,
+            rd,
+            base,
+            base_out,
+            off,
+        }
+        | MInst::StorePost {
+            width,
+            src: rd,
+            base,
+            base_out,
+            off,
+        } => {
+            if base != base_out {
+                return Err(anyhow!(
+                    "post-modified pointer not allocated to its base register"
+                ));
+            }
+            let mode = AddrMode::PostDisp;
+            let op = match mi {
+                MInst::LoadPost { .. } => Op::Load {
+                    width: *width,
+                    mode,
+                },
+                _ => Op::Store {
+                    width: *width,
+                    mode,
+                },
+            };
+            let mut i = inst(op, r(*rd), r(*base), 0, *off);
+            i.sub = *off < 0;
+            e.fixed(i);
+        }
         MInst::StoreIdx {
             width,
             src,

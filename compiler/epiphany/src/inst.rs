@@ -191,6 +191,23 @@ pub enum MInst {
         base: Reg,
         idx: Reg,
     },
+    /// Post-modify load: rd = [base], then base += off; `base_out` (the incremented pointer)
+    /// is allocated to base's register.
+    LoadPost {
+        width: Width,
+        rd: Reg,
+        base: Reg,
+        base_out: Reg,
+        off: i32,
+    },
+    /// Post-modify store: [base] = src, then base += off (`base_out` as for `LoadPost`).
+    StorePost {
+        width: Width,
+        src: Reg,
+        base: Reg,
+        base_out: Reg,
+        off: i32,
+    },
     /// rd = sp + offset of explicit stack slot `slot` + `off`.
     StackAddr {
         rd: Reg,
@@ -317,6 +334,23 @@ impl MInst {
             MInst::Store { src, base, .. } => {
                 f(src, Use);
                 f(base, Use);
+            }
+            MInst::LoadPost {
+                rd, base, base_out, ..
+            } => {
+                f(base, Use);
+                f(rd, Def);
+                f(base_out, ReuseDef(0));
+            }
+            MInst::StorePost {
+                src,
+                base,
+                base_out,
+                ..
+            } => {
+                f(src, Use);
+                f(base, Use);
+                f(base_out, ReuseDef(1));
             }
             MInst::StoreIdx { src, base, idx, .. } => {
                 f(src, Use);

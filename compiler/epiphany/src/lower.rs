@@ -70,6 +70,8 @@ struct Lowerer<'a> {
     /// that loops do not rebuild them (the mid-end places constants next to their uses).
     hoisted: HashMap<u32, Reg>,
     hoisted_insts: Vec<MInst>,
+    /// `iadd` instructions already lowered as the post-modify of a load or store.
+    folded: std::collections::HashSet<Inst>,
 }
 
 fn is_supported_type(ty: Type) -> bool {
@@ -114,6 +116,7 @@ impl<'a> Lowerer<'a> {
             cold: Vec::new(),
             hoisted: HashMap::new(),
             hoisted_insts: Vec::new(),
+            folded: Default::default(),
         })
     }
 
@@ -478,6 +481,49 @@ impl<'a> Lowerer<'a> {
         (base, Err(idx))
     }
 
+    /// A pointer bump that can fold into the access at `inst` as a post-modify: the access has
+    /// no offset, its address `p` has exactly one other use, `q = iadd p, c` later in the same
+    /// block, with `c` a non-zero multiple of the access size in range. Returns `q` and `c` and
+    /// marks the `iadd` as done.
+    fn post_increment(
+        &mut self,
+        inst: Inst,
+        p: Value,
+        off: i32,
+        width: Width,
+    ) -> Option<(Value, i32)> {
+        if off != 0 || self.use_count(p) != 2 {
+            return None;
+        }
+        let size = width.bytes() as i64;
+        let mut cur = self.func.layout.next_inst(inst);
+        while let Some(i) = cur {
+            if self.func.dfg.insts[i].opcode() == Opcode::Iadd {
+                let a = self.func.dfg.inst_args(i);
+                let p = self.func.dfg.resolve_aliases(p);
+                let (x, y) = (
+                    self.func.dfg.resolve_aliases(a[0]),
+                    self.func.dfg.resolve_aliases(a[1]),
+                );
+                let other = if x == p {
+                    Some(y)
+                } else if y == p {
+                    Some(x)
+                } else {
+                    None
+                };
+                if let Some(c) = other.and_then(|o| self.iconst(o)) {
+                    if c != 0 && c % size == 0 && (c / size).abs() <= 2047 {
+                        self.folded.insert(i);
+                        return Some((self.func.dfg.first_result(i), c as i32));
+                    }
+                }
+            }
+            cur = self.func.layout.next_inst(i);
+        }
+        None
+    }
+
     fn load(&mut self, width: Width, rd: Reg, addr: Value, off: i32) {
         match self.address(addr, off, width) {
             (base, Ok(off)) => self.emit(MInst::Load {
@@ -529,6 +575,9 @@ impl<'a> Lowerer<'a> {
         let op = data.opcode();
         let args: Vec<Value> = dfg.inst_args(inst).to_vec();
         let results: Vec<Value> = dfg.inst_results(inst).to_vec();
+        if self.folded.contains(&inst) {
+            return Ok(());
+        }
         for &v in args.iter().chain(&results) {
             let ty = self.ty(v);
             if !is_supported_type(ty) {
@@ -842,15 +891,26 @@ impl<'a> Lowerer<'a> {
                     _ => Self::width_of(self.ty(res.unwrap()))?,
                 };
                 let off: i32 = offset.into();
-                if matches!(op, Opcode::Sload8 | Opcode::Sload16) {
-                    let t = self.new_vreg();
-                    self.load(width, t, args[0], off);
-                    let s = self.sext(t, width.bytes() * 8);
-                    let rd = rd!();
-                    self.emit(MInst::Mov { rd, rn: s });
+                let signed = matches!(op, Opcode::Sload8 | Opcode::Sload16);
+                let rd = if signed { self.new_vreg() } else { rd!() };
+                if let Some((next, c)) = self.post_increment(inst, args[0], off, width) {
+                    let base = self.reg(args[0]);
+                    let base_out = self.reg(next);
+                    self.emit(MInst::LoadPost {
+                        width,
+                        rd,
+                        base,
+                        base_out,
+                        off: c,
+                    });
                 } else {
-                    let rd = rd!();
                     self.load(width, rd, args[0], off);
+                }
+                if signed {
+                    // Loads zero-extend; sign-extend afterwards.
+                    let s = self.sext(rd, width.bytes() * 8);
+                    let res = rd!();
+                    self.emit(MInst::Mov { rd: res, rn: s });
                 }
             }
             Opcode::Store | Opcode::Istore8 | Opcode::Istore16 => {
@@ -863,7 +923,19 @@ impl<'a> Lowerer<'a> {
                     _ => Self::width_of(self.ty(args[0]))?,
                 };
                 let src = self.reg(args[0]);
-                self.store(width, src, args[1], offset.into());
+                if let Some((next, c)) = self.post_increment(inst, args[1], offset.into(), width) {
+                    let base = self.reg(args[1]);
+                    let base_out = self.reg(next);
+                    self.emit(MInst::StorePost {
+                        width,
+                        src,
+                        base,
+                        base_out,
+                        off: c,
+                    });
+                } else {
+                    self.store(width, src, args[1], offset.into());
+                }
             }
             Opcode::StackAddr => {
                 let InstructionData::StackAddr {

@@ -30,12 +30,14 @@ fn model(i: &MInst) -> (Class, u64, Mem) {
             op: UnaryOp::Float | UnaryOp::Fabs,
             ..
         } => (Class::Fpu, 1, Mem::None),
-        MInst::Load { .. } | MInst::LoadIdx { .. } | MInst::LoadIncomingArg { .. } => {
-            (Class::Int, 1, Mem::Load)
-        }
-        MInst::Store { .. } | MInst::StoreIdx { .. } | MInst::StoreOutgoingArg { .. } => {
-            (Class::Int, 1, Mem::Store)
-        }
+        MInst::Load { .. }
+        | MInst::LoadIdx { .. }
+        | MInst::LoadPost { .. }
+        | MInst::LoadIncomingArg { .. } => (Class::Int, 1, Mem::Load),
+        MInst::Store { .. }
+        | MInst::StoreIdx { .. }
+        | MInst::StorePost { .. }
+        | MInst::StoreOutgoingArg { .. } => (Class::Int, 1, Mem::Store),
         MInst::LoadImm { imm, .. } => (Class::Int, if imm >> 16 == 0 { 1 } else { 2 }, Mem::None),
         MInst::LoadSym { .. } => (Class::Int, 2, Mem::None),
         MInst::SetCond { .. } => (Class::Int, 4, Mem::None),

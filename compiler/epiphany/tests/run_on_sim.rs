@@ -660,3 +660,76 @@ fn hardware_loops_run_the_right_number_of_iterations() {
         }
     }
 }
+
+#[test]
+fn pointer_bumping_loops_use_post_modify() {
+    // Fill halves through a bumped pointer, then sum them through another bumped pointer.
+    let main = build("main", &[], &[I32], |b, _| {
+        let slot =
+            b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 200, 3));
+        let base = b.ins().stack_addr(I32, slot, 0);
+        let flags = MemFlagsData::trusted();
+        let fill = b.create_block();
+        let sum = b.create_block();
+        let done = b.create_block();
+        b.append_block_param(fill, I32);
+        b.append_block_param(fill, I32);
+        b.append_block_param(sum, I32);
+        b.append_block_param(sum, I32);
+        b.append_block_param(sum, I32);
+        b.append_block_param(done, I32);
+        let zero = b.ins().iconst(I32, 0);
+        b.ins().jump(fill, &[base.into(), zero.into()]);
+        b.switch_to_block(fill);
+        let (p, i) = (b.block_params(fill)[0], b.block_params(fill)[1]);
+        let v = b.ins().imul_imm_s(i, 1000);
+        b.ins().istore16(flags, v, p, 0);
+        let p2 = b.ins().iadd_imm_s(p, 2);
+        let i2 = b.ins().iadd_imm_s(i, 1);
+        let more = b.ins().icmp_imm_s(IntCC::SignedLessThan, i2, 100);
+        b.ins().brif(
+            more,
+            fill,
+            &[p2.into(), i2.into()],
+            sum,
+            &[base.into(), zero.into(), zero.into()],
+        );
+        b.switch_to_block(sum);
+        let (p, i, s) = (
+            b.block_params(sum)[0],
+            b.block_params(sum)[1],
+            b.block_params(sum)[2],
+        );
+        let x = b.ins().sload16(I32, flags, p, 0);
+        let s2 = b.ins().iadd(s, x);
+        let p2 = b.ins().iadd_imm_s(p, 2);
+        let i2 = b.ins().iadd_imm_s(i, 1);
+        let more = b.ins().icmp_imm_s(IntCC::SignedLessThan, i2, 100);
+        b.ins().brif(
+            more,
+            sum,
+            &[p2.into(), i2.into(), s2.into()],
+            done,
+            &[s2.into()],
+        );
+        b.switch_to_block(done);
+        let r = b.block_params(done)[0];
+        b.ins().return_(&[r]);
+    });
+    let want: i32 = (0..100).map(|i: i32| (i * 1000) as i16 as i32).sum();
+    for hw_loops in [false, true] {
+        let flags = epyc_epiphany::Flags {
+            hw_loops,
+            ..Default::default()
+        };
+        let p = link(vec![main.clone()], "main", &flags);
+        let text = epyc_epiphany::disassemble(&p.compiled[0].1);
+        assert!(
+            text.contains("strh") && text.contains("ldrh") && text.contains("],+0x1"),
+            "{text}"
+        );
+        let out = run(&p);
+        assert_eq!(out.exit, want, "{flags:?}");
+        eprintln!("pointer loops {flags:?}: {} cycles\n{text}", out.cycles);
+    }
+}
