@@ -176,9 +176,9 @@ pub fn check(prog: &ParsedProgram) -> Checked {
                 params: f
                     .params
                     .iter()
-                    .map(|p| f.locals[p.index()].ty.to_string())
+                    .map(|p| show(&f.locals[p.index()].ty, &out.program))
                     .collect(),
-                ret: f.ret.to_string(),
+                ret: show(&f.ret, &out.program),
                 dynamic: slot.dynamic.clone(),
             })
             .collect(),
@@ -198,5 +198,19 @@ pub fn check(prog: &ParsedProgram) -> Checked {
         report,
         errors,
         warnings: out.warnings,
+    }
+}
+
+/// A type as `epyc check` shows it: function values by name.
+fn show(ty: &epyc_tir::Ty, prog: &epyc_tir::Program) -> String {
+    use epyc_tir::Ty;
+    match ty {
+        Ty::Func(id) => prog
+            .funcs
+            .get(id.index())
+            .map_or_else(|| ty.to_string(), |f| format!("function {}", f.name)),
+        Ty::List(e, 1) => format!("list[{}]", show(e, prog)),
+        Ty::List(e, n) => format!("array{n}d[{}]", show(e, prog)),
+        t => t.to_string(),
     }
 }
