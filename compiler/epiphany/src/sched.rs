@@ -8,6 +8,9 @@
 use crate::inst::*;
 use std::collections::HashMap;
 
+/// Most instructions scheduled together (the list scheduler is quadratic in this).
+const WINDOW: usize = 256;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
     Int,
@@ -75,7 +78,13 @@ pub fn schedule(mf: &mut MFunction) {
         let mut k = start;
         while k <= end {
             if k == end || matches!(b.insts[k], MInst::Call { .. }) {
-                order.extend(schedule_region(&b.insts, start, k));
+                // Long regions are scheduled in windows, keeping the cost linear.
+                let mut lo = start;
+                while lo < k {
+                    let hi = (lo + WINDOW).min(k);
+                    order.extend(schedule_region(&b.insts, lo, hi));
+                    lo = hi;
+                }
                 if k < n {
                     order.push(k);
                 }

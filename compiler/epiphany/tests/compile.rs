@@ -116,3 +116,30 @@ fn narrow_integer_types_and_jump_tables_run() {
         assert_eq!(run_main(vec![main, f.clone()]), want, "narrow({x})");
     }
 }
+
+#[test]
+fn large_functions_compile_quickly() {
+    // 4000 dependent and independent integer operations in one block.
+    let f = build("big", &[I32, I32], &[I32], |b, a| {
+        let mut vals = vec![a[0], a[1]];
+        for k in 0..4000usize {
+            let x = vals[k % vals.len()];
+            let y = vals[(k * 7 + 3) % vals.len()];
+            let v = if k % 3 == 0 { b.ins().iadd(x, y) } else { b.ins().bxor(x, y) };
+            vals.push(v);
+        }
+        let mut acc = vals[0];
+        for &v in vals.iter().rev().take(64) {
+            acc = b.ins().iadd(acc, v);
+        }
+        b.ins().return_(&[acc]);
+    });
+    let f = optimize(f);
+    let start = std::time::Instant::now();
+    let cf = compile_function(&f, &Flags::default()).unwrap();
+    let took = start.elapsed();
+    eprintln!("{} bytes of code in {took:?}", cf.code.len());
+    check_round_trip(&cf);
+    // Generous even for an unoptimised build on a loaded machine.
+    assert!(took.as_secs_f64() < 20.0, "compiling took {took:?}");
+}
