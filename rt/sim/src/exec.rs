@@ -241,7 +241,30 @@ fn load_slow(c: &mut Core, mem: &mut Mem, addr: u32, n: u32) -> Result<u64, Faul
                 .map(|v| v as u64)
                 .ok_or(FaultKind::UnsupportedRegister { addr, write: false })
         }
-        Target::Mmr { .. } => Err(FaultKind::UnsupportedRegister { addr, write: false }),
+        // Another core's register: the core waits until the end of the quantum, when the run
+        // loop (which sees every core) reads it; the load is then executed again and completes
+        // after a remote read's latency.
+        Target::Mmr { idx, off } => {
+            if n != 4 {
+                return Err(FaultKind::Unmapped {
+                    addr,
+                    size: n,
+                    write: false,
+                });
+            }
+            match mem.reg_read_ans[c.idx].take() {
+                Some((i, o, v)) if i == idx && o == off => {
+                    let h = hops((c.row, c.col), mem.coords(idx));
+                    block(c, REMOTE_READ_BASE + REMOTE_READ_PER_HOP * h, false);
+                    v.map(|v| v as u64)
+                        .ok_or(FaultKind::UnsupportedRegister { addr, write: false })
+                }
+                _ => {
+                    mem.reg_read_req[c.idx] = Some((idx, off));
+                    Err(FaultKind::UnsupportedRegister { addr, write: false })
+                }
+            }
+        }
         Target::Unmapped => Err(FaultKind::Unmapped {
             addr,
             size: n,
@@ -350,9 +373,34 @@ fn testset(c: &mut Core, mem: &mut Mem, addr: u32, size: u8, new: u32) -> Result
 }
 
 /// What ended a core's slice of execution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stop {
     /// Reached the horizon, went idle, exited or halted.
     Yield,
+    /// Waits for a read of another core's register: call [`answer_register_reads`] after the
+    /// quantum, and the core completes the read in its next one.
+    WaitRegister,
+}
+
+/// Answer the reads of other cores' registers requested during a quantum (the run loop calls
+/// this after every core has run).
+pub fn answer_register_reads(cores: &[Core], mem: &mut Mem) {
+    for me in 0..cores.len() {
+        if let Some((idx, off)) = mem.reg_read_req[me].take() {
+            mem.reg_read_ans[me] = Some((idx, off, mmr::read(&cores[idx], off)));
+        }
+    }
+}
+
+/// A step that failed because it must wait for another core's register: undo its counting.
+#[cold]
+fn waiting_for_register(c: &mut Core, mem: &Mem) -> bool {
+    if mem.reg_read_req[c.idx].is_some() {
+        c.ctr.insns -= 1;
+        c.ctr.ialu_insns -= 1;
+        return true;
+    }
+    false
 }
 
 /// Take a pending interrupt if one can be taken (spec §7 interrupt entry).
@@ -387,7 +435,12 @@ pub fn run(c: &mut Core, mem: &mut Mem, io: &mut Io, horizon: u64) -> Result<Sto
             break;
         }
         let u = fetch(c, mem);
-        step(c, mem, io, u)?;
+        if let Err(e) = step(c, mem, io, u) {
+            if waiting_for_register(c, mem) {
+                return Ok(Stop::WaitRegister);
+            }
+            return Err(e);
+        }
     }
     Ok(Stop::Yield)
 }
@@ -404,7 +457,12 @@ fn run_traced(c: &mut Core, mem: &mut Mem, io: &mut Io, horizon: u64) -> Result<
         let u = fetch(c, mem);
         let text = crate::decode::describe(mem, c.idx, c.pc);
         eprintln!("[{},{}] {:>10} {:08x}: {text}", c.row, c.col, c.cycle, c.pc);
-        step(c, mem, io, u)?;
+        if let Err(e) = step(c, mem, io, u) {
+            if waiting_for_register(c, mem) {
+                return Ok(Stop::WaitRegister);
+            }
+            return Err(e);
+        }
     }
     Ok(Stop::Yield)
 }

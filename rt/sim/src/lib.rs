@@ -24,7 +24,8 @@
 //!   LC/LS/LE, CTIMER0/1 with every CONFIG event source, DMA0/1, MEMSTATUS/MEMPROTECT, MESHCONFIG,
 //!   COREID, ...) by MOVTS/MOVFS and by loads/stores to the register page (0xF0000..; the GPR
 //!   aliases too); other cores' registers by global stores (posted, applied on arrival: e.g.
-//!   ILATST for user interrupts between cores).
+//!   ILATST for user interrupts between cores) and loads (answered at the end of the quantum,
+//!   then charged a remote read's latency).
 //! - Interrupts (priority, IPEND nesting, GIE/GID, RTI), IDLE and wake-up, timers, SWI, WAND
 //!   barrier, TESTSET (word, global on-chip addresses only, as the oracle simulator), DMA
 //!   (register or descriptor start, 2D strides, chaining, completion interrupt), TRAP 0-7.
@@ -37,7 +38,7 @@
 //!   and per-link bandwidth on the mesh (every write pays only its hop latency), DMA engine
 //!   contention with the core; DMA transfers happen at once and only their duration is charged.
 //! - DMA message mode (message interrupt), MEMPROTECT faults, multicast, MBKPT, the eLink
-//!   registers, reads of another core's special registers (fault).
+//!   registers.
 //! - Hardware loops follow an assumed semantics (after the instruction at LE, decrement LC and
 //!   jump to LS while LC != 0); GCC never emits them.
 //! - Remote writes become visible at the start of the 32-cycle quantum nearest their arrival.

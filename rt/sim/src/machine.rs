@@ -331,6 +331,7 @@ impl Simulator {
                 }
             }
         }
+        exec::answer_register_reads(&self.cores, &mut self.mem);
         if live == 0 {
             return Some(Status::Finished);
         }

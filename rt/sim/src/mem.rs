@@ -37,6 +37,10 @@ pub struct Mem {
     /// Per core: one past the highest SRAM byte that holds a decoded instruction, so data
     /// stores above the code skip invalidation.
     pub code_hi: Vec<u32>,
+    /// Per core: a read of another core's register (core, offset) waiting for the quantum end.
+    pub reg_read_req: Vec<Option<(usize, u32)>>,
+    /// Per core: the answer to that read (core, offset, value or None if not modelled).
+    pub reg_read_ans: Vec<Option<(usize, u32, Option<u32>)>>,
     /// Register-page writes from other cores that have arrived: (core, offset, value), applied
     /// by the run loop in this order before the next quantum.
     pub arrived_mmr: Vec<(usize, u32, u32)>,
@@ -71,6 +75,8 @@ impl Mem {
             cache: vec![Vec::new(); n],
             code_hi: vec![0; n],
             arrived_mmr: Vec::new(),
+            reg_read_req: vec![None; n],
+            reg_read_ans: vec![None; n],
             in_flight: Vec::new(),
             next_seq: 0,
         }

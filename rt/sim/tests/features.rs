@@ -521,3 +521,43 @@ fn segments_load_into_local_memory_another_core_and_dram() {
     .unwrap();
     assert!(sim.load_elf(&bad).is_err());
 }
+
+#[test]
+fn reading_another_cores_registers() {
+    // Core (32,8) reads core (32,9)'s COREID and CONFIG (set by (32,9)) through global addresses.
+    let r = run_asm(
+        "movfs r0, coreid
+         mov r1, 0x809
+         sub r1, r0, r1
+         beq.l @other
+         ; wait a little so (32,9) has written its CONFIG
+         mov r5, 200
+         spin:
+         sub r5, r5, 1
+         bne.l @spin
+         mov r2, 0x0704
+         movt r2, 0x809f
+         ldr r3, [r2]
+         mov r2, 0x0400
+         movt r2, 0x809f
+         ldr r4, [r2]
+         add r0, r3, r4
+         trap 3
+         other:
+         mov r1, 0x100
+         movts config, r1
+         mov r5, 2000
+         spin2:
+         sub r5, r5, 1
+         bne.l @spin2
+         mov r0, 0
+         trap 3",
+        1,
+        2,
+        1_000_000,
+    );
+    assert!(r.fault.is_none(), "{:?}", r.fault);
+    assert_eq!(exit_codes(&r), vec![Some(0x809 + 0x100), Some(0)]);
+    // Each remote register read counts once.
+    assert!(r.cores[0].counters.load_stalls > 0);
+}
