@@ -3,7 +3,7 @@
 //! and the `native rtl_*` services of the library modules.
 
 use crate::engine::{Engine, SpecKey, Stop, VarFact, R, V};
-use crate::expr::Named;
+use crate::expr::{article, article_cap, Named};
 use crate::func::{Fx, Var};
 use crate::names::DefId;
 use crate::natives::{self, Native, NATIVE_PREFIX};
@@ -247,7 +247,7 @@ impl<'n> Engine<'n> {
             T::Bottom => Err(Stop::Error),
             t => {
                 let n = self.tname(t);
-                Err(self.error(site, format!("'{name}' is a {n}, not a function")))
+                Err(self.error(site, format!("'{name}' is {}, not a function", article(&n))))
             }
         }
     }
@@ -418,7 +418,7 @@ impl<'n> Engine<'n> {
                     T::Int | T::IntNN | T::IntK(_) | T::Bottom => Ok(v),
                     t => {
                         let n = self.tname(t);
-                        Err(self.error(site, format!("int() of a {n} is not supported")))
+                        Err(self.error(site, format!("int() of {} is not supported", article(&n))))
                     }
                 }
             }
@@ -426,7 +426,7 @@ impl<'n> Engine<'n> {
                 let v = self.one_arg(fx, b, args, site)?;
                 if !(v.1.is_numeric() || v.1 == T::Bottom) {
                     let n = self.tname(v.1);
-                    return Err(self.error(site, format!("float() of a {n} is not supported")));
+                    return Err(self.error(site, format!("float() of {} is not supported", article(&n))));
                 }
                 Ok((self.coerce(v, T::Float, site), T::Float))
             }
@@ -658,7 +658,7 @@ impl<'n> Engine<'n> {
             T::List(_) | T::Bottom => Ok(()),
             t => {
                 let n = self.tname(t);
-                Err(self.error(site, format!("a list is needed here, not a {n}")))
+                Err(self.error(site, format!("a list is needed here, not {}", article(&n))))
             }
         }
     }
@@ -687,7 +687,8 @@ impl<'n> Engine<'n> {
                 Err(self.error(
                     site,
                     format!(
-                        "a {n} cannot be sent as one message (send a list with send(data, pid, n))"
+                        "{} cannot be sent as one message (send a list with send(data, pid, n))",
+                        article_cap(&n)
                     ),
                 ))
             }

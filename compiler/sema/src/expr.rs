@@ -714,7 +714,7 @@ impl<'n> Engine<'n> {
                     return Err(Stop::Error);
                 }
                 let n = self.tname(list.1);
-                return Err(self.error(site, format!("a {n} cannot be indexed")));
+                return Err(self.error(site, format!("{} cannot be indexed", article_cap(&n))));
             };
             // An array takes one index per dimension; a list of lists one per level.
             let ndim = self.lists.class(class).ndim as usize;
@@ -781,6 +781,21 @@ fn fold_int(op: BinOp, x: i32, y: i32) -> Option<i32> {
         }
         BinOp::Pow if y >= 0 => x.wrapping_pow(y as u32),
         _ => return None,
+    })
+}
+
+/// "an int", "a str": a type name with its article.
+pub fn article(name: &str) -> String {
+    let vowel = name.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {name}", if vowel { "an" } else { "a" })
+}
+
+/// As [`article`], capitalised (starting a message).
+pub fn article_cap(name: &str) -> String {
+    let s = article(name);
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
     })
 }
 
