@@ -1,8 +1,9 @@
 //! Interrupts, timers, IDLE, inter-core interrupts, TESTSET, DMA, CONFIG rounding, the register
 //! page and deadlock detection, on small hand-assembled programs.
 
-mod asm_util;
+mod common;
 use asm_util::run_asm;
+use common::asm as asm_util;
 use epiphany_sim::FaultKind;
 
 fn exit_codes(r: &epiphany_sim::RunResult) -> Vec<Option<i32>> {

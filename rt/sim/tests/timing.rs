@@ -1,8 +1,9 @@
 //! The cycle model's documented numbers (src/timing.rs) as observed on small programs: each test
 //! compares two programs that differ in one respect.
 
-mod asm_util;
+mod common;
 use asm_util::run_asm;
+use common::asm as asm_util;
 
 fn cycles(body: &str) -> u64 {
     cycles_on(body, 1, 1)

@@ -2,7 +2,6 @@
 //! build small programs: `name:` defines a label, `@name` in an operand is replaced by the
 //! `.+N` offset to it (use `.l` branches so sizes do not depend on the offset), and `.org ADDR`
 //! moves the location counter.
-#![allow(dead_code)]
 
 pub fn assemble(src: &str) -> Vec<u8> {
     let lines: Vec<&str> = src

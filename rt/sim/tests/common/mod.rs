@@ -48,3 +48,5 @@ pub fn sorted_lines(b: &[u8]) -> Vec<String> {
     v.sort();
     v
 }
+
+pub mod asm;
