@@ -160,7 +160,8 @@ fn r(x: Reg) -> u8 {
 }
 
 /// Emit an allocated function.
-pub fn emit(mf: &MFunction, alloc: &Allocated, hw_loops: bool) -> Result<CompiledFunction> {
+pub fn emit(mf: &MFunction, alloc: &Allocated, flags: &crate::Flags) -> Result<CompiledFunction> {
+    let hw_loops = flags.hw_loops;
     let frame = Frame::layout(
         mf.outgoing_arg_words,
         &mf.stack_slots,
@@ -201,8 +202,28 @@ pub fn emit(mf: &MFunction, alloc: &Allocated, hw_loops: bool) -> Result<Compile
         srcloc: SourceLoc::default(),
     };
     // Prologue: allocate the frame, then save lr and the callee-saved registers we use.
+    let overflow_stub = MBlock(0x1000_0000);
+    let check_stack = flags.stack_check && frame.size > 0;
     if frame.size > 0 {
         e.add_imm(SP, SP, -(frame.size as i32));
+        if check_stack {
+            // if sp <u [stack limit] goto stub (before anything is stored below the limit)
+            let limit = RelocTarget::Symbol(crate::runtime::STACK_LIMIT_SYMBOL.to_string());
+            for high in [false, true] {
+                e.push(Item::Sym {
+                    high,
+                    rd: SCRATCH0,
+                    target: limit.clone(),
+                    addend: 0,
+                });
+            }
+            e.mem(false, Width::Word, SCRATCH0, SCRATCH0, 0);
+            e.fixed(inst(Op::Sub, SCRATCH0, SP, SCRATCH0, 0));
+            e.push(Item::Branch {
+                cond: Cond::Ltu,
+                target: overflow_stub,
+            });
+        }
         for &(reg, off) in &frame.saves {
             e.mem(true, Width::Word, reg, SP, off as i32);
         }
@@ -276,6 +297,16 @@ pub fn emit(mf: &MFunction, alloc: &Allocated, hw_loops: bool) -> Result<Compile
                 }
             }
         }
+    }
+    if check_stack {
+        // Out of line: report the overflow (the routine does not return; exit if it does).
+        e.push(Item::Label(overflow_stub));
+        let routine = crate::runtime::Routine::StackOverflow.symbol().to_string();
+        e.push(Item::Call(RelocTarget::Symbol(routine)));
+        e.fixed(Inst {
+            imm: 3,
+            ..Inst::new(Op::Trap, 2)
+        });
     }
     let mut cf = finish(e, frame.size)?;
     cf.spill_slots = alloc.num_spillslots;

@@ -34,6 +34,11 @@ pub struct Flags {
     /// Turn counted single-block loops into hardware loops (see [`hwloop`]: modelled by our
     /// simulator, experimental on the chip, unused by GCC).
     pub hw_loops: bool,
+    /// Check the stack in every prologue that allocates a frame: if the new sp is below the
+    /// word at symbol [`runtime::STACK_LIMIT_SYMBOL`] (unsigned), call
+    /// [`Routine::StackOverflow`], which reports the error and does not return. The runtime
+    /// sets the limit with headroom for that routine's own frame.
+    pub stack_check: bool,
 }
 
 /// Compile one function.
@@ -43,7 +48,7 @@ pub fn compile_function(func: &Function, flags: &Flags) -> Result<CompiledFuncti
         sched::schedule(&mut mf);
     }
     let alloc = regalloc::allocate(&mf)?;
-    emit::emit(&mf, &alloc, flags.hw_loops)
+    emit::emit(&mf, &alloc, flags)
 }
 
 /// The machine code as text, one instruction per line (`offset: word  disassembly`), with

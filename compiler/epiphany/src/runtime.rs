@@ -35,9 +35,39 @@ pub enum Routine {
     PopcountSi2,
     /// CLIF `trap`: reports the trap code (r0) and ends the program.
     Trap,
+    /// Called (no arguments) by a prologue that found the stack exhausted (`Flags::stack_check`);
+    /// reports the overflow and ends the program.
+    StackOverflow,
 }
 
+/// Data word holding the lowest address sp may take (`Flags::stack_check`).
+pub const STACK_LIMIT_SYMBOL: &str = "___epyc_stack_limit";
+
 impl Routine {
+    /// Every routine, for runtimes that check they define them all.
+    pub const ALL: [Routine; 20] = [
+        Routine::MulSi3,
+        Routine::DivSi3,
+        Routine::UDivSi3,
+        Routine::ModSi3,
+        Routine::UModSi3,
+        Routine::SMulHi,
+        Routine::UMulHi,
+        Routine::DivSf3,
+        Routine::SqrtF,
+        Routine::FloorF,
+        Routine::CeilF,
+        Routine::TruncF,
+        Routine::NearestF,
+        Routine::FloatUnSiSf,
+        Routine::FixUnsSfSi,
+        Routine::ClzSi2,
+        Routine::CtzSi2,
+        Routine::PopcountSi2,
+        Routine::Trap,
+        Routine::StackOverflow,
+    ];
+
     /// The ELF symbol.
     pub fn symbol(self) -> &'static str {
         match self {
@@ -60,6 +90,7 @@ impl Routine {
             Routine::CtzSi2 => "___ctzsi2",
             Routine::PopcountSi2 => "___popcountsi2",
             Routine::Trap => "___epyc_trap",
+            Routine::StackOverflow => "___epyc_stack_overflow",
         }
     }
 
@@ -74,6 +105,7 @@ impl Routine {
             | Routine::SMulHi
             | Routine::UMulHi
             | Routine::DivSf3 => 2,
+            Routine::StackOverflow => 0,
             _ => 1,
         }
     }

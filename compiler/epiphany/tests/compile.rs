@@ -125,7 +125,11 @@ fn large_functions_compile_quickly() {
         for k in 0..4000usize {
             let x = vals[k % vals.len()];
             let y = vals[(k * 7 + 3) % vals.len()];
-            let v = if k % 3 == 0 { b.ins().iadd(x, y) } else { b.ins().bxor(x, y) };
+            let v = if k % 3 == 0 {
+                b.ins().iadd(x, y)
+            } else {
+                b.ins().bxor(x, y)
+            };
             vals.push(v);
         }
         let mut acc = vals[0];

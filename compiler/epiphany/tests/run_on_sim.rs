@@ -437,6 +437,7 @@ fn float_loop_cycle_count() {
             fast_math,
             no_schedule,
             hw_loops,
+            ..Default::default()
         };
         let p = link(vec![main.clone()], "main", &flags);
         let out = run(&p);
@@ -732,4 +733,42 @@ fn pointer_bumping_loops_use_post_modify() {
         assert_eq!(out.exit, want, "{flags:?}");
         eprintln!("pointer loops {flags:?}: {} cycles\n{text}", out.cycles);
     }
+}
+
+#[test]
+fn stack_check_stops_runaway_recursion() {
+    // depth(n) = n == 0 ? 0 : depth(n - 1) + 1 needs a frame per level (lr is saved).
+    let depth = build("depth", &[I32], &[I32], |b, a| {
+        let me = import(b, "depth", &[I32], &[I32]);
+        let (rec, base) = (b.create_block(), b.create_block());
+        b.ins().brif(a[0], rec, &[], base, &[]);
+        b.switch_to_block(base);
+        b.ins().return_(&[a[0]]);
+        b.switch_to_block(rec);
+        let n1 = b.ins().iadd_imm_s(a[0], -1);
+        let c = b.ins().call(me, &[n1]);
+        let r = b.inst_results(c)[0];
+        let r = b.ins().iadd_imm_s(r, 1);
+        b.ins().return_(&[r]);
+    });
+    let main_of = |n: i64| {
+        build("main", &[], &[I32], move |b, _| {
+            let f = import(b, "depth", &[I32], &[I32]);
+            let x = b.ins().iconst(I32, n);
+            let c = b.ins().call(f, &[x]);
+            let r = b.inst_results(c)[0];
+            b.ins().return_(&[r]);
+        })
+    };
+    let flags = epyc_epiphany::Flags {
+        stack_check: true,
+        ..Default::default()
+    };
+    let limit = [(epyc_epiphany::runtime::STACK_LIMIT_SYMBOL, 0x6000u32)];
+    // Shallow recursion fits in the 8 KB between the limit and the stack top...
+    let p = link_with_data(vec![main_of(300), depth.clone()], "main", &flags, &limit);
+    assert_eq!(run(&p).exit, 300);
+    // ...deep recursion is stopped by the check, not by corrupting memory.
+    let p = link_with_data(vec![main_of(100_000), depth], "main", &flags, &limit);
+    assert_eq!(run(&p).exit, 77);
 }

@@ -117,6 +117,16 @@ fn put(code: &mut Vec<u8>, i: Inst) {
 /// Link `funcs` (each optimised and compiled) plus the runtime routines they call, behind a
 /// start-up that sets sp, calls `entry` and exits with its result (`trap 3`).
 pub fn link(funcs: Vec<Function>, entry: &str, flags: &Flags) -> Program {
+    link_with_data(funcs, entry, flags, &[])
+}
+
+/// `link`, plus data words placed after the code under the given symbols.
+pub fn link_with_data(
+    funcs: Vec<Function>,
+    entry: &str,
+    flags: &Flags,
+    data: &[(&str, u32)],
+) -> Program {
     let mut all: Vec<(String, Function)> = funcs
         .into_iter()
         .map(|f| (f.name.to_string().trim_start_matches('%').to_string(), f))
@@ -130,7 +140,7 @@ pub fn link(funcs: Vec<Function>, entry: &str, flags: &Flags) -> Program {
             .unwrap_or_else(|e| panic!("compiling {name}: {e:#}"));
         for r in &cf.relocs {
             let s = symbol_of(&r.target);
-            if !all.iter().any(|(n, _)| *n == s) {
+            if !all.iter().any(|(n, _)| *n == s) && !data.iter().any(|(n, _)| *n == s) {
                 let routine = crate::common::runtime_routine(&s)
                     .unwrap_or_else(|| panic!("undefined symbol {s}"));
                 all.push((s, routine));
@@ -176,6 +186,10 @@ pub fn link(funcs: Vec<Function>, entry: &str, flags: &Flags) -> Program {
         symbols.insert(name.clone(), at);
         image.extend_from_slice(&cf.code);
         placed.push(at);
+    }
+    for &(name, value) in data {
+        symbols.insert(name.to_string(), image.len() as u32);
+        image.extend_from_slice(&value.to_le_bytes());
     }
     apply_reloc(
         &mut image,
@@ -312,6 +326,11 @@ pub fn runtime_routine(symbol: &str) -> Option<Function> {
                 b.ins().return_(&[r]);
             })
         }
+        // Stands in for the runtime's report: exit status 77.
+        "___epyc_stack_overflow" => build(symbol, &[], &[I32], |b, _| {
+            let r = b.ins().iconst(I32, 77);
+            b.ins().return_(&[r]);
+        }),
         "___epyc_umulhi" => build(symbol, &[I32, I32], &[I32], |b, a| {
             let r = umulhi(b, a[0], a[1]);
             b.ins().return_(&[r]);
