@@ -189,13 +189,24 @@ impl<'n> Engine<'n> {
         let key_args = args
             .iter()
             .zip(&def.params)
-            .map(
-                |(a, p)| match (&a.0.kind, def.exponent_params.contains(p)) {
-                    (ExprKind::Const(Const::Int(k)), true) if *k >= 0 => T::IntK(*k),
-                    (_, true) => a.1,
-                    (_, false) => a.1.stored(),
-                },
-            )
+            .map(|(a, p)| match &a.0.kind {
+                ExprKind::Const(Const::Int(k)) if *k >= 0 && def.exponent_params.contains(p) => {
+                    Ok(T::IntK(*k))
+                }
+                ExprKind::Const(Const::Str(id)) if def.string_params.contains(p) => Err(*id),
+                _ if def.exponent_params.contains(p) => Ok(a.1),
+                _ => Ok(a.1.stored()),
+            })
+            .collect::<Vec<_>>();
+        let key_args = key_args
+            .into_iter()
+            .map(|k| match k {
+                Ok(t) => t,
+                Err(id) => {
+                    let text = self.strings[id.index()].clone();
+                    T::StrK(self.const_str(&text))
+                }
+            })
             .collect();
         let ctx = if self.factories.contains(&d) {
             let mut c = fx.ctx.clone();

@@ -84,6 +84,8 @@ pub struct Engine<'n> {
     pub msg_conflict: Option<(String, Site, Site)>,
     pub fn_pool: BTreeSet<DefId>,
     pub value_keys: HashMap<DefId, (SpecKey, bool)>,
+    /// String constants that specialisations are keyed on (`T::StrK`), kept across rounds.
+    pub const_strs: Vec<String>,
     /// Functions found to return lists they allocate (see [`SpecKey::ctx`]).
     pub factories: BTreeSet<DefId>,
     pub changed: bool,
@@ -133,6 +135,7 @@ impl<'n> Engine<'n> {
             fn_pool: BTreeSet::new(),
             value_keys: HashMap::new(),
             factories: BTreeSet::new(),
+            const_strs: Vec::new(),
             changed: false,
             final_rounds: false,
             slots: Vec::new(),
@@ -329,7 +332,7 @@ impl<'n> Engine<'n> {
             T::Bool => Ty::Bool,
             T::Int | T::IntNN | T::IntK(_) => Ty::Int,
             T::Float => Ty::Float,
-            T::Str => Ty::Str,
+            T::Str | T::StrK(_) => Ty::Str,
             T::List(c) => {
                 let cl = self.lists.class(c).clone();
                 Ty::List(Box::new(self.elem_ty(cl.elem)), cl.ndim)
@@ -354,6 +357,17 @@ impl<'n> Engine<'n> {
 
     pub fn join(&mut self, a: T, b: T) -> Result<T, String> {
         ty::join(&mut self.lists, a, b)
+    }
+
+    /// The stable index of a string constant used in specialisation keys.
+    pub fn const_str(&mut self, s: &str) -> u32 {
+        match self.const_strs.iter().position(|c| c == s) {
+            Some(i) => i as u32,
+            None => {
+                self.const_strs.push(s.to_string());
+                self.const_strs.len() as u32 - 1
+            }
+        }
     }
 
     // ---- globals -------------------------------------------------------------------------

@@ -237,6 +237,15 @@ impl<'n> Engine<'n> {
                     let id = self.string(name);
                     return Err(Stop::Raise(RtError::NameNotDefined, Some(id)));
                 }
+                if let T::StrK(k) = t {
+                    // A parameter specialised for a string constant: use the constant.
+                    let text = self.const_strs[k as usize].clone();
+                    let id = self.string(&text);
+                    return Ok((
+                        self.mk(ExprKind::Const(Const::Str(id)), Ty::Str, site),
+                        T::Str,
+                    ));
+                }
                 if let T::IntK(k) = t {
                     // A parameter specialised for a constant: use the constant.
                     return Ok((
@@ -612,6 +621,23 @@ impl<'n> Engine<'n> {
             return Err(self.error(site, format!("cannot compare {a} and {b}")));
         };
         let (a, b) = (self.coerce(l, t, site), self.coerce(r, t, site));
+        if let (ExprKind::Const(Const::Str(x)), ExprKind::Const(Const::Str(y))) = (&a.kind, &b.kind)
+        {
+            // Two string constants (e.g. a parameter specialised for "sum"): decided here.
+            let (x, y) = (
+                self.strings[x.index()].as_bytes(),
+                self.strings[y.index()].as_bytes(),
+            );
+            let v = match cop {
+                CmpOp::Eq | CmpOp::Is => x == y,
+                CmpOp::Ne | CmpOp::IsNot => x != y,
+                CmpOp::Lt => x < y,
+                CmpOp::Le => x <= y,
+                CmpOp::Gt => x > y,
+                CmpOp::Ge => x >= y,
+            };
+            return Ok(konst(self, v));
+        }
         Ok(self.mk(
             ExprKind::Compare(cop, Box::new(a), Box::new(b)),
             Ty::Bool,

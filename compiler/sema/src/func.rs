@@ -247,6 +247,7 @@ impl<'n> Engine<'n> {
             T::IntK(k) => format!("k{k}"),
             T::Float => "f".into(),
             T::Str => "s".into(),
+            T::StrK(k) => format!("s{k}"),
             T::List(c) => {
                 let cl = self.lists.class(c);
                 let e = if cl.elem == T::Bottom {

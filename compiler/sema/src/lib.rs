@@ -29,6 +29,8 @@
 //!   as an exponent are specialised on non-negative int constant arguments, so
 //!   `pow(x, 2)` becomes `x ** 2.0` (a multiply after lowering). Int arithmetic on constants
 //!   is folded with the run-time semantics (wrap, floor division, Python modulo).
+//!   Likewise parameters compared with a string literal are specialised on constant string
+//!   arguments and the comparisons fold: `reduce(x, "sum")` is a single `Reduce(Sum)`.
 //! * Operators follow §4 with D2-D18: int/int is floor division, `//` on ints is an int,
 //!   `%` takes the divisor's sign, bool is an int in arithmetic and comparisons, chained
 //!   comparisons are conjunctions, `and`/`or` short-circuit and return an operand of the one

@@ -31,6 +31,9 @@ pub struct Def {
     /// Parameters used as the exponent of `**`: only for these does a specialisation keep
     /// "non-negative int constant" apart from "int" (`pow(2, 10)` is an int, D34).
     pub exponent_params: HashSet<String>,
+    /// Parameters compared with a string literal (`op == "sum"`): specialised on constant
+    /// string arguments, so the comparison folds (`reduce(x, "sum")` is one `Reduce(Sum)`).
+    pub string_params: HashSet<String>,
 }
 
 pub struct Names {
@@ -196,10 +199,12 @@ impl Collector<'_> {
             .chain(params.iter().cloned())
             .collect();
         let mut exponent_params = HashSet::new();
-        exponents(&f.body, &params, &mut exponent_params);
+        let mut string_params = HashSet::new();
+        exponents(&f.body, &params, &mut exponent_params, &mut string_params);
         let r = f.range();
         self.names.defs.push(Def {
             exponent_params,
+            string_params,
             name: f.name.to_string(),
             module: m,
             file: self.names.modules[m].file,
@@ -212,8 +217,30 @@ impl Collector<'_> {
     }
 }
 
-/// Parameters that appear as the right operand of `**` in these statements.
-fn exponents(body: &[ast::Stmt], params: &[String], out: &mut HashSet<String>) {
+/// Parameters that appear as the right operand of `**` (into `out`) or are compared with a
+/// string literal (into `strs`) in these statements.
+fn exponents(
+    body: &[ast::Stmt],
+    params: &[String],
+    out: &mut HashSet<String>,
+    strs: &mut HashSet<String>,
+) {
+    let is_param = |e: &ast::Expr| match e {
+        ast::Expr::Name(n) if params.iter().any(|p| p == n.id.as_str()) => Some(n.id.to_string()),
+        _ => None,
+    };
+    let is_str = |e: &ast::Expr| matches!(e, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Str(_)));
+    let mut compared = |e: &ast::Expr| {
+        if let ast::Expr::Compare(c) = e {
+            let all: Vec<&ast::Expr> = std::iter::once(&*c.left)
+                .chain(c.comparators.iter())
+                .collect();
+            if all.iter().any(|x| is_str(x)) {
+                strs.extend(all.iter().filter_map(|x| is_param(x)));
+            }
+        }
+    };
+    visit_exprs(body, &mut compared);
     fn expr(e: &ast::Expr, params: &[String], out: &mut HashSet<String>) {
         match e {
             ast::Expr::BinOp(b) => {
@@ -271,7 +298,58 @@ fn exponents(body: &[ast::Stmt], params: &[String], out: &mut HashSet<String>) {
             _ => {}
         }
         for inner in nested_blocks(s) {
-            exponents(inner, params, out);
+            exponents(inner, params, out, strs);
+        }
+    }
+}
+
+/// Calls `f` on every expression (and sub-expression) of these statements, outside nested
+/// function definitions.
+fn visit_exprs(body: &[ast::Stmt], f: &mut dyn FnMut(&ast::Expr)) {
+    fn go(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
+        f(e);
+        match e {
+            ast::Expr::BinOp(b) => {
+                go(&b.left, f);
+                go(&b.right, f);
+            }
+            ast::Expr::UnaryOp(u) => go(&u.operand, f),
+            ast::Expr::BoolOp(b) => b.values.iter().for_each(|v| go(v, f)),
+            ast::Expr::Compare(c) => {
+                go(&c.left, f);
+                c.comparators.iter().for_each(|v| go(v, f));
+            }
+            ast::Expr::Call(c) => c.args.iter().for_each(|v| go(v, f)),
+            ast::Expr::IfExp(i) => {
+                go(&i.test, f);
+                go(&i.body, f);
+                go(&i.orelse, f);
+            }
+            ast::Expr::Subscript(s) => {
+                go(&s.value, f);
+                go(&s.slice, f);
+            }
+            ast::Expr::List(l) => l.elts.iter().for_each(|v| go(v, f)),
+            _ => {}
+        }
+    }
+    for s in body {
+        match s {
+            ast::Stmt::Expr(e) => go(&e.value, f),
+            ast::Stmt::Assign(a) => go(&a.value, f),
+            ast::Stmt::AugAssign(a) => go(&a.value, f),
+            ast::Stmt::Return(r) => {
+                if let Some(v) = &r.value {
+                    go(v, f)
+                }
+            }
+            ast::Stmt::If(i) => go(&i.test, f),
+            ast::Stmt::While(w) => go(&w.test, f),
+            ast::Stmt::For(x) => go(&x.iter, f),
+            _ => {}
+        }
+        for inner in nested_blocks(s) {
+            visit_exprs(inner, f);
         }
     }
 }

@@ -25,6 +25,9 @@ pub enum T {
     /// A parameter specialised for this non-negative constant (only parameters used as an
     /// exponent: `pow(x, 2)` becomes `x ** 2`, which lowering turns into a multiply).
     IntK(i32),
+    /// A parameter specialised for this string constant (index into the engine's constant
+    /// strings; only parameters compared with a string literal).
+    StrK(u32),
     Float,
     Str,
     /// A list of the element class with this id (canonicalise with [`Lists::find`]).
@@ -48,10 +51,10 @@ impl T {
     }
     /// Forget facts that are about one value, not about a storage place.
     pub fn stored(self) -> T {
-        if self.is_intlike() {
-            T::Int
-        } else {
-            self
+        match self {
+            t if t.is_intlike() => T::Int,
+            T::StrK(_) => T::Str,
+            t => t,
         }
     }
 }
@@ -218,6 +221,7 @@ pub fn join(lists: &mut Lists, a: T, b: T) -> Result<T, String> {
         (T::Bottom, x) | (x, T::Bottom) => x,
         (x, y) if x == y => x,
         (T::IntK(_) | T::IntNN, T::IntK(_) | T::IntNN) => T::IntNN,
+        (T::StrK(_) | T::Str, T::StrK(_) | T::Str) => T::Str,
         (x, y) if x.is_intlike() && y.is_intlike() => T::Int,
         (T::List(x), T::List(y)) => {
             lists.union(x, y)?;
@@ -236,7 +240,7 @@ pub fn name(lists: &Lists, t: T) -> String {
         T::Bool => "bool".into(),
         T::Int | T::IntNN | T::IntK(_) => "int".into(),
         T::Float => "float".into(),
-        T::Str => "str".into(),
+        T::Str | T::StrK(_) => "str".into(),
         T::List(c) => {
             let cl = lists.class(c);
             let e = if cl.elem == T::Bottom {

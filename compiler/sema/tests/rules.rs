@@ -575,3 +575,18 @@ fn lists_of_lists_index_level_by_level() {
     // The store is into the inner list, read from the outer one.
     assert!(debug(&p).contains("Assign(Index { list: Expr { kind: Index"));
 }
+
+#[test]
+fn string_constant_arguments_fold_comparisons() {
+    // reduce(x, "max") is specialised for "max": its body is one Reduce(Max), no string tests.
+    let p = program(
+        "from parallel import *\nprint reduce(coreid(), \"max\")\nprint reduce(1.5, \"sum\")\n",
+    );
+    let reduces: Vec<_> = p.funcs.iter().filter(|f| f.name == "reduce").collect();
+    assert_eq!(reduces.len(), 2);
+    for f in reduces {
+        let body = format!("{:?}", f.body);
+        assert!(!body.contains("Compare"), "{body}");
+        assert_eq!(body.matches("Reduce(").count(), 1, "{body}");
+    }
+}
