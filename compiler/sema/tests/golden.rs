@@ -124,3 +124,21 @@ fn runtime_error_programs_compile() {
         assert!(c.errors.is_empty(), "{name}: {:?}", c.errors);
     }
 }
+
+#[test]
+fn output_is_deterministic() {
+    for name in [
+        "seed/listings/listing5_gauss_seidel.py",
+        "golden/parallel/taskfarm.py",
+    ] {
+        let p = shared().join(name);
+        let a = check_file(&p);
+        let b = check_file(&p);
+        assert_eq!(
+            format!("{:?}", a.program),
+            format!("{:?}", b.program),
+            "{name} types differently on a second run"
+        );
+        assert_eq!(a.report, b.report);
+    }
+}
