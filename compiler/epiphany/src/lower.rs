@@ -72,6 +72,10 @@ struct Lowerer<'a> {
     hoisted_insts: Vec<MInst>,
     /// `iadd` instructions already lowered as the post-modify of a load or store.
     folded: std::collections::HashSet<Inst>,
+    /// CLIF blocks inside a loop (constants used there are loaded once, in the entry block).
+    in_loop: std::collections::HashSet<Block>,
+    /// The CLIF block being lowered.
+    cur_clif: Option<Block>,
 }
 
 fn is_supported_type(ty: Type) -> bool {
@@ -117,6 +121,8 @@ impl<'a> Lowerer<'a> {
             hoisted: HashMap::new(),
             hoisted_insts: Vec::new(),
             folded: Default::default(),
+            in_loop: loop_blocks(func),
+            cur_clif: None,
         })
     }
 
@@ -205,9 +211,11 @@ impl<'a> Lowerer<'a> {
         rd
     }
 
-    /// rd = value: in place when one `mov` does it, else from the entry block's copy.
+    /// rd = value: in place when one `mov` does it outside loops, else from the entry block's
+    /// copy (the mid-end places constants next to their uses, also inside loops).
     fn load_imm(&mut self, rd: Reg, value: u32) {
-        if value >> 16 == 0 {
+        let in_loop = self.cur_clif.is_some_and(|b| self.in_loop.contains(&b));
+        if value >> 16 == 0 && !in_loop {
             self.emit(MInst::LoadImm { rd, imm: value });
         } else if let Some(&h) = self.hoisted.get(&value) {
             self.emit(MInst::Mov { rd, rn: h });
@@ -300,6 +308,7 @@ impl<'a> Lowerer<'a> {
         for &b in &order {
             self.cur = self.blocks[&b].0 as usize;
             self.mf.layout.push(MBlock(self.cur as u32));
+            self.cur_clif = Some(b);
             if b == entry {
                 self.lower_entry_params(b)?;
             }
@@ -729,8 +738,15 @@ impl<'a> Lowerer<'a> {
             }
             Opcode::Imul => {
                 // Low bits of the product do not depend on the upper bits of narrow operands.
-                let (rn, rm) = (self.reg(args[0]), self.reg(args[1]));
                 let rd = rd!();
+                for (x, y) in [(args[0], args[1]), (args[1], args[0])] {
+                    if let Some(c) = self.iconst(y) {
+                        if self.mul_by_shifts(rd, x, c as i32) {
+                            return Ok(());
+                        }
+                    }
+                }
+                let (rn, rm) = (self.reg(args[0]), self.reg(args[1]));
                 self.emit(MInst::IMul { rd, rn, rm });
             }
             Opcode::Udiv
@@ -1218,6 +1234,44 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
+    /// rd = x * c with shifts and adds when c has at most three non-zero digits in
+    /// non-adjacent form (cheaper than switching the FPU to integer mode).
+    fn mul_by_shifts(&mut self, rd: Reg, x: Value, c: i32) -> bool {
+        let negative = c < 0;
+        let digits = naf(c.unsigned_abs());
+        if digits.len() > 3 {
+            return false;
+        }
+        let xr = self.reg(x);
+        let mut acc: Option<Reg> = None;
+        for &(shift, sign) in digits.iter().rev() {
+            let term = if shift == 0 {
+                xr
+            } else {
+                self.alu_imm(AluImmOp::Lsl, xr, shift as i32)
+            };
+            acc = Some(match (acc, sign) {
+                (None, true) => term,
+                (None, false) => {
+                    let z = self.imm(0);
+                    self.alu(AluOp::Sub, z, term)
+                }
+                (Some(a), true) => self.alu(AluOp::Add, a, term),
+                (Some(a), false) => self.alu(AluOp::Sub, a, term),
+            });
+        }
+        let mut r = match acc {
+            Some(r) => r,
+            None => self.imm(0),
+        };
+        if negative {
+            let z = self.imm(0);
+            r = self.alu(AluOp::Sub, z, r);
+        }
+        self.emit(MInst::Mov { rd, rn: r });
+        true
+    }
+
     fn ensure_stack_slots(&mut self) -> Result<()> {
         if self.mf.stack_slots.is_empty() {
             for (slot, data) in self.func.sized_stack_slots.iter() {
@@ -1370,6 +1424,38 @@ impl<'a> Lowerer<'a> {
         self.mf.has_calls = true;
         Ok(())
     }
+}
+
+/// Non-adjacent form of `c`: (bit position, positive?) for each non-zero digit, low first.
+fn naf(c: u32) -> Vec<(u32, bool)> {
+    let mut digits = Vec::new();
+    let mut n = c as u64;
+    let mut pos = 0;
+    while n != 0 {
+        if n & 1 == 1 {
+            let positive = n & 3 == 1;
+            digits.push((pos, positive));
+            n = if positive { n - 1 } else { n + 1 };
+        }
+        n >>= 1;
+        pos += 1;
+    }
+    digits
+}
+
+/// CLIF blocks that belong to some loop.
+fn loop_blocks(func: &Function) -> std::collections::HashSet<Block> {
+    use cranelift_codegen::{
+        dominator_tree::DominatorTree, flowgraph::ControlFlowGraph, loop_analysis::LoopAnalysis,
+    };
+    let cfg = ControlFlowGraph::with_function(func);
+    let domtree = DominatorTree::with_function(func, &cfg);
+    let mut la = LoopAnalysis::new();
+    la.compute(func, &cfg, &domtree);
+    func.layout
+        .blocks()
+        .filter(|&b| la.innermost_loop(b).is_some())
+        .collect()
 }
 
 /// Delete pure instructions whose results are never used, until none is left.
