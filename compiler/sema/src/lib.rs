@@ -72,9 +72,13 @@ mod call;
 mod engine;
 mod expr;
 mod func;
+mod lists;
 mod names;
+mod native_call;
 mod natives;
+mod ops;
 mod report;
+mod stmt;
 mod ty;
 
 pub use natives::{native, Native, NATIVE_PREFIX};
