@@ -25,8 +25,10 @@ pub struct Def {
     pub params: Vec<String>,
     pub defaults: Vec<Option<ast::Expr>>,
     pub body: Vec<ast::Stmt>,
-    /// Names local to the function: parameters and names it assigns, minus module variables
-    /// assigned (in execution order) before the `def` (D20) and `global` names.
+    /// Names local to the function: parameters and names it assigns, minus variables of its
+    /// own module assigned (in execution order) before the `def` (D20) and `global` names.
+    /// (Only its own module's: a library function's locals never capture a program's
+    /// variables that happen to share a name.)
     pub locals: HashSet<String>,
     /// Parameters used as the exponent of `**`: only for these does a specialisation keep
     /// "non-negative int constant" apart from "int" (`pow(2, 10)` is an int, D34).
@@ -81,7 +83,7 @@ impl Names {
         let mut collector = Collector {
             names: &mut names,
             visited: HashSet::new(),
-            assigned: HashSet::new(),
+            assigned: HashMap::new(),
         };
         if !collector.names.modules.is_empty() {
             collector.module(0);
@@ -141,7 +143,8 @@ impl Names {
 struct Collector<'a> {
     names: &'a mut Names,
     visited: HashSet<usize>,
-    assigned: HashSet<String>,
+    /// Per module, its variables assigned so far (in execution order).
+    assigned: HashMap<usize, HashSet<String>>,
 }
 
 impl Collector<'_> {
@@ -175,7 +178,7 @@ impl Collector<'_> {
                     assigned_names(std::slice::from_ref(s), &mut found);
                     for n in found {
                         self.names.module_vars.insert(n.clone());
-                        self.assigned.insert(n);
+                        self.assigned.entry(m).or_default().insert(n);
                     }
                     for inner in nested_blocks(s) {
                         self.block(m, inner);
@@ -195,7 +198,10 @@ impl Collector<'_> {
         global_decls(&f.body, &mut declared_global);
         let locals = assigned
             .into_iter()
-            .filter(|n| !self.assigned.contains(n) && !declared_global.contains(n))
+            .filter(|n| {
+                let module_var = self.assigned.get(&m).is_some_and(|a| a.contains(n));
+                !module_var && !declared_global.contains(n)
+            })
             .chain(params.iter().cloned())
             .collect();
         let mut exponent_params = HashSet::new();

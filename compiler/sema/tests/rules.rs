@@ -590,3 +590,12 @@ fn string_constant_arguments_fold_comparisons() {
         assert_eq!(body.matches("Reduce(").count(), 1, "{body}");
     }
 }
+
+#[test]
+fn library_locals_never_capture_program_variables() {
+    // `i` and `data` are program variables assigned before util/parallel are imported; the
+    // library functions' own `i`/`data` stay local (D20 applies within a module).
+    let p = program("i = \"text\"\ndata = 2.5\nfrom util import *\nfrom parallel import *\nx = [3, 1, 2]\noddSort(x)\nsend(x, 0, 3)\nprint i\n");
+    let g = p.globals.iter().find(|g| g.name == "i").unwrap();
+    assert_eq!(g.ty, epyc_tir::Ty::Str);
+}
