@@ -53,8 +53,8 @@
 //! # Names (D20, D21, D24, D27, D30, D31)
 //!
 //! Module variables of every module share one namespace; a function's locals are its
-//! parameters and the names it assigns, except module variables assigned (in execution
-//! order) before its `def` and `global` names. Functions are looked up in the calling
+//! parameters and the names it assigns, except variables of its own module assigned (in
+//! execution order) before its `def`, and `global` names. Functions are looked up in the calling
 //! module's own and imported names, then the builtins, then (with a warning naming the
 //! missing import) every loaded module. Unknown names are errors naming a spelling that
 //! differs only in case; two names of one scope differing only in case get a warning.
