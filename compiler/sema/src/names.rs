@@ -206,7 +206,7 @@ impl Collector<'_> {
             .collect();
         let mut exponent_params = HashSet::new();
         let mut string_params = HashSet::new();
-        exponents(&f.body, &params, &mut exponent_params, &mut string_params);
+        const_params(&f.body, &params, &mut exponent_params, &mut string_params);
         let r = f.range();
         self.names.defs.push(Def {
             exponent_params,
@@ -223,90 +223,47 @@ impl Collector<'_> {
     }
 }
 
-/// Parameters that appear as the right operand of `**` (into `out`) or are compared with a
+/// Parameters that appear as the right operand of `**` (into `exps`) or are compared with a
 /// string literal (into `strs`) in these statements.
-fn exponents(
+fn const_params(
     body: &[ast::Stmt],
     params: &[String],
-    out: &mut HashSet<String>,
+    exps: &mut HashSet<String>,
     strs: &mut HashSet<String>,
 ) {
-    let is_param = |e: &ast::Expr| match e {
+    let param = |e: &ast::Expr| match e {
         ast::Expr::Name(n) if params.iter().any(|p| p == n.id.as_str()) => Some(n.id.to_string()),
         _ => None,
     };
     let is_str = |e: &ast::Expr| matches!(e, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Str(_)));
-    let mut compared = |e: &ast::Expr| {
-        if let ast::Expr::Compare(c) = e {
-            let all: Vec<&ast::Expr> = std::iter::once(&*c.left)
-                .chain(c.comparators.iter())
-                .collect();
+    visit_exprs(body, &mut |e| match e {
+        ast::Expr::BinOp(b) if b.op == ast::Operator::Pow => exps.extend(param(&b.right)),
+        ast::Expr::Compare(c) => {
+            let all: Vec<&ast::Expr> = std::iter::once(&*c.left).chain(&c.comparators).collect();
             if all.iter().any(|x| is_str(x)) {
-                strs.extend(all.iter().filter_map(|x| is_param(x)));
+                strs.extend(all.iter().filter_map(|x| param(x)));
             }
         }
-    };
-    visit_exprs(body, &mut compared);
-    fn expr(e: &ast::Expr, params: &[String], out: &mut HashSet<String>) {
-        match e {
-            ast::Expr::BinOp(b) => {
-                if b.op == ast::Operator::Pow {
-                    if let ast::Expr::Name(n) = &*b.right {
-                        if params.iter().any(|p| p == n.id.as_str()) {
-                            out.insert(n.id.to_string());
-                        }
-                    }
-                }
-                expr(&b.left, params, out);
-                expr(&b.right, params, out);
-            }
-            ast::Expr::UnaryOp(u) => expr(&u.operand, params, out),
-            ast::Expr::BoolOp(b) => b.values.iter().for_each(|v| expr(v, params, out)),
-            ast::Expr::Compare(c) => {
-                expr(&c.left, params, out);
-                c.comparators.iter().for_each(|v| expr(v, params, out));
-            }
-            ast::Expr::Call(c) => c.args.iter().for_each(|v| expr(v, params, out)),
-            ast::Expr::IfExp(i) => {
-                expr(&i.test, params, out);
-                expr(&i.body, params, out);
-                expr(&i.orelse, params, out);
-            }
-            ast::Expr::Subscript(s) => {
-                expr(&s.value, params, out);
-                expr(&s.slice, params, out);
-            }
-            ast::Expr::List(l) => l.elts.iter().for_each(|v| expr(v, params, out)),
-            _ => {}
-        }
-    }
-    for s in body {
-        match s {
-            ast::Stmt::Expr(e) => expr(&e.value, params, out),
-            ast::Stmt::Assign(a) => expr(&a.value, params, out),
-            ast::Stmt::AugAssign(a) => {
+        _ => {}
+    });
+    // `x **= n`
+    fn aug(
+        body: &[ast::Stmt],
+        param: &dyn Fn(&ast::Expr) -> Option<String>,
+        exps: &mut HashSet<String>,
+    ) {
+        for s in body {
+            if let ast::Stmt::AugAssign(a) = s {
                 if a.op == ast::Operator::Pow {
-                    if let ast::Expr::Name(n) = &*a.value {
-                        if params.iter().any(|p| p == n.id.as_str()) {
-                            out.insert(n.id.to_string());
-                        }
-                    }
-                }
-                expr(&a.value, params, out)
-            }
-            ast::Stmt::Return(r) => {
-                if let Some(v) = &r.value {
-                    expr(v, params, out)
+                    exps.extend(param(&a.value));
                 }
             }
-            ast::Stmt::If(i) => expr(&i.test, params, out),
-            ast::Stmt::While(w) => expr(&w.test, params, out),
-            _ => {}
-        }
-        for inner in nested_blocks(s) {
-            exponents(inner, params, out, strs);
+            for inner in nested_blocks(s) {
+                aug(inner, param, exps);
+            }
         }
     }
+    aug(body, &param, exps);
 }
 
 /// Calls `f` on every expression (and sub-expression) of these statements, outside nested

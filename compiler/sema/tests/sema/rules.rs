@@ -1,7 +1,6 @@
 //! One small program per typing/scoping rule.
 
-mod common;
-use common::*;
+use crate::common::*;
 use epyc_tir::{ExprKind, Program, Stmt, StmtKind};
 
 fn report(text: &str) -> String {

@@ -1,8 +1,7 @@
 //! The acceptance suite: every golden program outside errors/ and dynamic/, and the paper's
 //! listings 1, 2, 4, 5, type fully native and give valid TIR.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn native_programs() -> Vec<std::path::PathBuf> {
     let s = shared();

@@ -1,8 +1,7 @@
 //! Damaged programs never panic the specialiser: every golden program with one line removed
 //! (or two lines swapped) either fails to parse or is checked (errors are fine) without a panic.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn golden_programs_with_a_line_removed_never_panic() {

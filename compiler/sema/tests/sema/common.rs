@@ -1,5 +1,4 @@
 //! Shared helpers: where /work/shared is, and parsing + checking a program with the libs.
-#![allow(dead_code)]
 
 use epyc_sema::{check, Checked};
 use std::path::{Path, PathBuf};
