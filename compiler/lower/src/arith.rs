@@ -114,13 +114,13 @@ impl FnLowerer<'_, '_> {
         let two = self.b.ins().f32const(2.0);
         let is_two = self.b.ins().fcmp(FloatCC::Equal, y, two);
         self.b.ins().brif(is_two, square, &[], general, &[]);
-        self.b.switch_to_block(square);
+        self.switch_to(square);
         let sq = self.b.ins().fmul(x, x);
         self.b.ins().jump(merge, &[sq.into()]);
-        self.b.switch_to_block(general);
+        self.switch_to(general);
         let r = self.call_rt(RtFn::PowF, &[x, y]).expect("returns");
         self.b.ins().jump(merge, &[r.into()]);
-        self.b.switch_to_block(merge);
+        self.switch_to(merge);
         self.b.append_block_param(merge, types::F32)
     }
 
@@ -214,20 +214,20 @@ impl FnLowerer<'_, '_> {
         let exit = self.b.create_block();
         let one = self.i32_const(1);
         self.b.ins().jump(head, &[one.into(), x.into(), y.into()]);
-        self.b.switch_to_block(head);
+        self.switch_to(head);
         let r = self.b.append_block_param(head, types::I32);
         let base = self.b.append_block_param(head, types::I32);
         let e = self.b.append_block_param(head, types::I32);
         let more = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, e, 0);
         self.b.ins().brif(more, body, &[], exit, &[r.into()]);
-        self.b.switch_to_block(body);
+        self.switch_to(body);
         let odd = self.b.ins().band_imm_u(e, 1);
         let rm = self.b.ins().imul(r, base);
         let r2 = self.b.ins().select(odd, rm, r);
         let b2 = self.b.ins().imul(base, base);
         let e2 = self.b.ins().sshr_imm_u(e, 1);
         self.b.ins().jump(head, &[r2.into(), b2.into(), e2.into()]);
-        self.b.switch_to_block(exit);
+        self.switch_to(exit);
         self.b.append_block_param(exit, types::I32)
     }
 }

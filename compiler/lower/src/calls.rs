@@ -29,17 +29,17 @@ impl FnLowerer<'_, '_> {
             let next = self.b.create_block();
             let is = self.b.ins().icmp_imm_u(IntCC::Equal, index, c.0 as i64);
             self.b.ins().brif(is, hit, &[], next, &[]);
-            self.b.switch_to_block(hit);
+            self.switch_to(hit);
             let r = self.call_func(c, &vals)?;
             let out: Vec<BlockArg> = r.into_iter().map(Into::into).collect();
             self.b.ins().jump(merge, &out);
-            self.b.switch_to_block(next);
+            self.switch_to(next);
         }
         let current = self.b.current_block().expect("in a block");
         self.b.set_cold_block(current);
         let detail = self.extra_string(NOT_A_FUNCTION);
         self.emit_error_detail(RtError::TypeError, detail, e.pos);
-        self.b.switch_to_block(merge);
+        self.switch_to(merge);
         Ok(res)
     }
 }

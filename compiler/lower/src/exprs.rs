@@ -171,11 +171,11 @@ impl FnLowerer<'_, '_> {
         } else {
             self.b.ins().brif(t, merge, &args, eval_b, &[]);
         }
-        self.b.switch_to_block(eval_b);
+        self.switch_to(eval_b);
         let y = self.expr(b)?;
         let args: Vec<cranelift_codegen::ir::BlockArg> = y.into_iter().map(Into::into).collect();
         self.b.ins().jump(merge, &args);
-        self.b.switch_to_block(merge);
+        self.switch_to(merge);
         Ok(res)
     }
 
@@ -193,13 +193,13 @@ impl FnLowerer<'_, '_> {
         let res = value_type(ty, self.ptr).map(|vt| self.b.append_block_param(merge, vt));
         self.b.ins().brif(c, then_b, &[], else_b, &[]);
         for (blk, e) in [(then_b, then_value), (else_b, else_value)] {
-            self.b.switch_to_block(blk);
+            self.switch_to(blk);
             let v = self.expr(e)?;
             let args: Vec<cranelift_codegen::ir::BlockArg> =
                 v.into_iter().map(Into::into).collect();
             self.b.ins().jump(merge, &args);
         }
-        self.b.switch_to_block(merge);
+        self.switch_to(merge);
         Ok(res)
     }
 

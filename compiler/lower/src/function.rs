@@ -52,6 +52,9 @@ pub struct FnLowerer<'a, 'b> {
     /// Cold blocks that stop the core, by (error, position); filled at the end of the
     /// function (see `check`).
     error_blocks: HashMap<(RtError, Pos), ir::Block>,
+    /// Flat indices already checked in the current straight-line region, by list and index
+    /// values (`a[i] = a[i] + 1` checks once).
+    pub checked: HashMap<(Value, Vec<Value>), Value>,
     /// Promoted globals (in `main` only).
     global_vars: HashMap<epyc_tir::GlobalId, Variable>,
 }
@@ -107,6 +110,7 @@ pub fn lower_function(
         data_refs: HashMap::new(),
         error_blocks: HashMap::new(),
         global_vars: HashMap::new(),
+        checked: HashMap::new(),
     };
     fl.init_locals();
     if id == cx.prog.main {
@@ -243,9 +247,16 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
 
     /// After a terminator: later statements of the same TIR block are dead; they go to a
     /// fresh block without predecessors, which the mid-end removes.
+    /// Switches to `block`, starting a new region for the memo of checked indices (a value
+    /// computed before may not dominate the new block).
+    pub fn switch_to(&mut self, block: ir::Block) {
+        self.checked.clear();
+        self.b.switch_to_block(block);
+    }
+
     pub fn continue_in_dead_block(&mut self) {
         let dead = self.b.create_block();
-        self.b.switch_to_block(dead);
+        self.switch_to(dead);
     }
 
     pub fn block(&mut self, body: &[epyc_tir::Stmt]) -> Result<()> {
@@ -468,14 +479,16 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
         // into the comparison).
         let bad = self.b.ins().icmp_imm_s(IntCC::Equal, ok, 0);
         self.b.ins().brif(bad, fail, &[], cont, &[]);
+        // `cont` is dominated by everything before: the region (and its memo) goes on.
         self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
     }
 
     fn emit_error_blocks(&mut self) {
         let mut pending: Vec<_> = self.error_blocks.drain().collect();
         pending.sort_by_key(|&(_, b)| b);
         for ((err, pos), block) in pending {
-            self.b.switch_to_block(block);
+            self.switch_to(block);
             self.emit_error(err, pos);
         }
     }

@@ -53,13 +53,42 @@ impl FnLowerer<'_, '_> {
 
     /// `i` adjusted for a negative index and checked against `size`: the result is in
     /// `0..size`, else the core stops with IndexOutOfRange.
+    ///
+    /// The common case costs one unsigned comparison; negative indices take an out-of-line
+    /// path. Its error block ends by jumping back to the continuation (never taken: the
+    /// runtime's error function does not return) instead of trapping. That keeps the block
+    /// inside any enclosing loop, which matters for LICM: the egraph pass forgets the loop
+    /// once it visits a dominator-tree child outside it, and the out-of-line path is visited
+    /// before the continuation, so an error exit there would stop everything after the index
+    /// from being hoisted.
     fn checked_index(&mut self, i: Value, size: Value, pos: Pos) -> Value {
+        let inside = self.b.ins().icmp(IntCC::UnsignedLessThan, i, size);
+        let from_end = self.b.create_block();
+        let fail = self.b.create_block();
+        let cont = self.b.create_block();
+        self.b.set_cold_block(fail);
+        let index = self.b.append_block_param(cont, types::I32);
+        self.b.ins().brif(inside, cont, &[i.into()], from_end, &[]);
+        self.b.switch_to_block(from_end);
+        self.b.seal_block(from_end);
+        // Valid iff i < 0 and i + size >= 0 (then i + size < size); no overflow is possible.
+        let adj = self.b.ins().iadd(i, size);
         let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
-        let from_end = self.b.ins().iadd(i, size);
-        let adj = self.b.ins().select(neg, from_end, i);
-        let ok = self.b.ins().icmp(IntCC::UnsignedLessThan, adj, size);
-        self.check(ok, RtError::IndexOutOfRange, pos);
-        adj
+        let adj_ok = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, adj, 0);
+        let ok = self.b.ins().band(neg, adj_ok);
+        self.b.ins().brif(ok, cont, &[adj.into()], fail, &[]);
+        self.b.switch_to_block(fail);
+        self.b.seal_block(fail);
+        let code = self.i32_const(RtError::IndexOutOfRange as i64);
+        let p = self.pos_const(pos);
+        self.call_rt(RtFn::Error, &[code, p]);
+        self.b.ins().jump(cont, &[adj.into()]);
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+        index
     }
 
     /// The flat index of `list[indices...]`, each index checked against its dimension.
@@ -82,9 +111,19 @@ impl FnLowerer<'_, '_> {
             .iter()
             .map(|e| self.value(e))
             .collect::<Result<_>>()?;
-        if ndim == 1 {
+        let key = (list, idx.clone());
+        if let Some(&flat) = self.checked.get(&key) {
+            return Ok(flat);
+        }
+        let flat = self.checked_flat_index(list, &idx, pos);
+        self.checked.insert(key, flat);
+        Ok(flat)
+    }
+
+    fn checked_flat_index(&mut self, list: Value, idx: &[Value], pos: Pos) -> Value {
+        if idx.len() == 1 {
             let len = self.list_len(list);
-            return Ok(self.checked_index(idx[0], len, pos));
+            return self.checked_index(idx[0], len, pos);
         }
         let mut flat: Option<Value> = None;
         for (d, &i) in idx.iter().enumerate() {
@@ -103,7 +142,7 @@ impl FnLowerer<'_, '_> {
                 }
             });
         }
-        Ok(flat.expect("ndim >= 2"))
+        flat.expect("at least two indices")
     }
 
     pub fn load_element(
@@ -208,7 +247,7 @@ impl FnLowerer<'_, '_> {
         let preheader = self.b.create_block();
         let nonempty = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n, 0);
         self.b.ins().brif(nonempty, preheader, &[], exit, &[]);
-        self.b.switch_to_block(preheader);
+        self.switch_to(preheader);
         let first = self.b.ins().iadd_imm_u(l, data as i64);
         let end_off = if self.ptr == types::I32 {
             n
@@ -219,7 +258,7 @@ impl FnLowerer<'_, '_> {
         let end = self.b.ins().iadd(first, end_off);
         let p0 = first;
         self.b.ins().jump(body, &[p0.into()]);
-        self.b.switch_to_block(body);
+        self.switch_to(body);
         let p = self.b.append_block_param(body, self.ptr);
         for (k, c) in cells.iter().enumerate() {
             self.b
@@ -229,7 +268,7 @@ impl FnLowerer<'_, '_> {
         let next = self.b.ins().iadd_imm_u(p, stride as i64);
         let more = self.b.ins().icmp(IntCC::UnsignedLessThan, next, end);
         self.b.ins().brif(more, body, &[next.into()], exit, &[]);
-        self.b.switch_to_block(exit);
+        self.switch_to(exit);
         Ok(l)
     }
 }

@@ -37,14 +37,14 @@ impl FnLowerer<'_, '_> {
         let exit = self.b.create_block();
         let c = self.value(cond)?;
         self.b.ins().brif(c, preheader, &[], exit, &[]);
-        self.b.switch_to_block(preheader);
+        self.switch_to(preheader);
         self.b.ins().jump(header, &[]);
-        self.b.switch_to_block(header);
+        self.switch_to(header);
         self.loop_body(body, latch, exit)?;
-        self.b.switch_to_block(latch);
+        self.switch_to(latch);
         let c = self.value(cond)?;
         self.b.ins().brif(c, header, &[], exit, &[]);
-        self.b.switch_to_block(exit);
+        self.switch_to(exit);
         Ok(())
     }
 
@@ -100,15 +100,15 @@ impl FnLowerer<'_, '_> {
             }
         };
         self.b.ins().brif(first, preheader, &[], exit, &[]);
-        self.b.switch_to_block(preheader);
+        self.switch_to(preheader);
         self.b.ins().jump(header, &[]);
 
-        self.b.switch_to_block(header);
+        self.switch_to(header);
         let i = self.b.use_var(counter);
         self.write_var(var, Some(i))?;
         self.loop_body(body, latch, exit)?;
 
-        self.b.switch_to_block(latch);
+        self.switch_to(latch);
         let i = self.b.use_var(counter);
         let more = match const_step {
             Some(s) if s > 0 => {
@@ -143,7 +143,7 @@ impl FnLowerer<'_, '_> {
         let next = self.b.ins().iadd(i, step_v);
         self.b.def_var(counter, next);
         self.b.ins().brif(more, header, &[], exit, &[]);
-        self.b.switch_to_block(exit);
+        self.switch_to(exit);
         Ok(())
     }
 
@@ -163,23 +163,23 @@ impl FnLowerer<'_, '_> {
         let len = self.list_len(l);
         let nonempty = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, len, 0);
         self.b.ins().brif(nonempty, preheader, &[], exit, &[]);
-        self.b.switch_to_block(preheader);
+        self.switch_to(preheader);
         self.b.ins().jump(header, &[]);
 
-        self.b.switch_to_block(header);
+        self.switch_to(header);
         let i = self.b.use_var(counter);
         let x = self.load_cell(l, &list.ty, elem, i);
         self.write_var(var, x)?;
         self.loop_body(body, latch, exit)?;
 
-        self.b.switch_to_block(latch);
+        self.switch_to(latch);
         let i = self.b.use_var(counter);
         let next = self.b.ins().iadd_imm_s(i, 1);
         self.b.def_var(counter, next);
         let len = self.list_len(l);
         let more = self.b.ins().icmp(IntCC::SignedLessThan, next, len);
         self.b.ins().brif(more, header, &[], exit, &[]);
-        self.b.switch_to_block(exit);
+        self.switch_to(exit);
         Ok(())
     }
 

@@ -31,13 +31,13 @@ impl FnLowerer<'_, '_> {
                 let else_b = self.b.create_block();
                 let merge = self.b.create_block();
                 self.b.ins().brif(c, then_b, &[], else_b, &[]);
-                self.b.switch_to_block(then_b);
+                self.switch_to(then_b);
                 self.block(then_body)?;
                 self.b.ins().jump(merge, &[]);
-                self.b.switch_to_block(else_b);
+                self.switch_to(else_b);
                 self.block(else_body)?;
                 self.b.ins().jump(merge, &[]);
-                self.b.switch_to_block(merge);
+                self.switch_to(merge);
                 Ok(())
             }
             StmtKind::While { cond, body } => self.while_loop(cond, body),

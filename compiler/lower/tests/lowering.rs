@@ -440,3 +440,36 @@ fn small_functions_are_inlined_recursive_ones_are_not() {
         assert!(m.display().to_string().contains("f32const 0x1.200000p1"));
     }
 }
+
+#[test]
+fn read_modify_write_of_an_element_checks_the_index_once() {
+    // def f(a: list[int], i): a[i] = a[i] + 1
+    let mut p = Prog::new();
+    let mut f = Func::new("f", Ty::None);
+    let a = f.param("a", list_ty(Ty::Int));
+    let i = f.param("i", Ty::Int);
+    f.push(set_index(
+        a.get(),
+        vec![i.get()],
+        add(index(a.get(), vec![i.get()]), int(1)),
+    ));
+    p.add(f);
+    let flags = optimizer_flags();
+    for target in targets() {
+        let mut lowered = lower_program(&p.p, &target).unwrap();
+        lowered.optimize(&flags).unwrap();
+        let f = &lowered.funcs[0].func;
+        assert_eq!(
+            count(f, Opcode::Call),
+            1,
+            "one error path:\n{}",
+            f.display()
+        );
+        assert_eq!(
+            count(f, Opcode::Load),
+            2,
+            "length and element:\n{}",
+            f.display()
+        );
+    }
+}
