@@ -135,7 +135,13 @@ fn define_all(module: &mut JITModule, lowered: &LoweredProgram, target: &Target)
     }
 
     let mut ctx = Context::new();
+    let needed = lowered.reachable_from_main();
     for (k, f) in lowered.funcs.iter().enumerate() {
+        if !needed[k] {
+            // Inlined everywhere or never called: declared (names may still mention it)
+            // but given no code.
+            continue;
+        }
         ctx.func = f.func.clone();
         relink(&mut ctx.func, &funcs, &runtime, &data)
             .with_context(|| format!("linking {}", f.symbol))?;

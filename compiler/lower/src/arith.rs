@@ -104,7 +104,7 @@ impl FnLowerer<'_, '_> {
     /// for a constant exponent, by a test otherwise (`pow(x, 2)` through a library function).
     pub fn float_pow(&mut self, x: Value, y: Value, y_const: Option<f32>) -> Value {
         match y_const {
-            Some(c) if c == 2.0 => return self.b.ins().fmul(x, x),
+            Some(2.0) => return self.b.ins().fmul(x, x),
             Some(_) => return self.call_rt(RtFn::PowF, &[x, y]).expect("returns"),
             None => {}
         }

@@ -166,6 +166,38 @@ impl LoweredProgram {
         inline::inline_small_functions(self)
     }
 
+    /// Which functions the entry can reach through calls (after inlining, many small
+    /// functions are no longer called and need no code).
+    pub fn reachable_from_main(&self) -> Vec<bool> {
+        let mut seen = vec![false; self.funcs.len()];
+        let mut stack = vec![self.main.index()];
+        while let Some(f) = stack.pop() {
+            if f >= seen.len() || std::mem::replace(&mut seen[f], true) {
+                continue;
+            }
+            let func = &self.funcs[f].func;
+            for block in func.layout.blocks() {
+                for inst in func.layout.block_insts(block) {
+                    let ir::InstructionData::Call {
+                        func_ref: callee, ..
+                    } = func.dfg.insts[inst]
+                    else {
+                        continue;
+                    };
+                    let ir::ExternalName::User(r) = func.dfg.ext_funcs[callee].name else {
+                        continue;
+                    };
+                    if let Some(names::ExternalRef::Func(id)) =
+                        names::resolve(&func.params.user_named_funcs()[r])
+                    {
+                        stack.push(id.index());
+                    }
+                }
+            }
+        }
+        seen
+    }
+
     /// Runs the mid-end on every function.
     pub fn optimize(&mut self, flags: &cranelift_codegen::settings::Flags) -> Result<()> {
         for f in &mut self.funcs {

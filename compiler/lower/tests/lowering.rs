@@ -438,6 +438,9 @@ fn small_functions_are_inlined_recursive_ones_are_not() {
             m.display()
         );
         assert!(m.display().to_string().contains("f32const 0x1.200000p1"));
+        // square needs no code of its own any more; fact and main do
+        let reachable = lowered.reachable_from_main();
+        assert_eq!(reachable, [false, true, true]);
     }
 }
 
