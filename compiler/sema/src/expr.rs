@@ -5,6 +5,7 @@ use crate::engine::{Engine, Stop, R, V};
 use crate::func::{Fx, Var};
 use crate::names::{case_twin, DefId};
 use crate::ty::{Site, T};
+use crate::webs::display;
 use epyc_syntax::ast;
 use epyc_tir::{Const, Expr, ExprKind, RtError, Ty};
 
@@ -54,7 +55,7 @@ impl<'n> Engine<'n> {
     /// The error for an unknown name, naming a spelling that differs only in case (D27).
     pub fn unknown(&mut self, fx: &Fx, name: &str, site: Site, what: &str) -> Stop {
         let mut known: Vec<String> = self.n.module_vars.iter().cloned().collect();
-        known.extend(fx.local_names.iter().cloned());
+        known.extend(fx.local_names.iter().filter(|n| !n.contains('#')).cloned());
         known.extend(self.n.defs.iter().map(|d| d.name.clone()));
         known.extend(BUILTINS.iter().map(|b| b.to_string()));
         let mut msg = format!("Can not find {what} '{name}'");
@@ -205,6 +206,8 @@ impl<'n> Engine<'n> {
             }
             _ => {}
         }
+        let split = fx.use_name(site.1, name);
+        let name = split.as_str();
         match self.resolve(fx, name, site) {
             Some(Named::Var(v)) => {
                 let tracked = match &v {
@@ -220,7 +223,7 @@ impl<'n> Engine<'n> {
                     if !anywhere {
                         return Err(self.unknown(fx, name, site, "variable or function"));
                     }
-                    let id = self.string(name);
+                    let id = self.string(display(name));
                     return Err(Stop::Raise(RtError::NameNotDefined, Some(id)));
                 }
                 if tracked && !fx.da.contains(name) {
@@ -234,7 +237,7 @@ impl<'n> Engine<'n> {
                 if t == T::Bottom && self.final_rounds {
                     // No assignment ever gives it a value: reading it is reading an
                     // unassigned name.
-                    let id = self.string(name);
+                    let id = self.string(display(name));
                     return Err(Stop::Raise(RtError::NameNotDefined, Some(id)));
                 }
                 if let T::StrK(k) = t {

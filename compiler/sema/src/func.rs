@@ -4,6 +4,7 @@
 use crate::engine::{Engine, SpecFacts, SpecKey, State, VarFact, MAIN_DEF};
 use crate::names::case_twin;
 use crate::ty::{Site, T};
+use crate::webs::display;
 use epyc_tir::{
     self as tir, Const, ExprKind, FuncId, LocalId, LocalOrGlobal, Place, Stmt, StmtKind, Ty,
 };
@@ -34,6 +35,8 @@ pub struct Fx {
     pub temps: u32,
     /// This specialisation's call context (see `SpecKey::ctx`).
     pub ctx: Vec<Site>,
+    /// The function's locals split into webs (none for the module code).
+    pub webs: Option<crate::webs::Webs>,
     /// Names with a definedness flag in this round (from the facts) and their flag locals.
     pub checked: BTreeSet<String>,
     pub flags: HashMap<String, LocalId>,
@@ -49,6 +52,24 @@ pub struct Fx {
 impl Fx {
     pub fn site(&self, node: &impl Ranged) -> Site {
         site_of(self.file, node)
+    }
+
+    /// The (web of the) variable a read of `name` at this byte offset denotes.
+    pub fn use_name(&self, offset: u32, name: &str) -> String {
+        self.webs
+            .as_ref()
+            .and_then(|w| w.uses.get(&offset))
+            .filter(|w| display(w) == name)
+            .map_or_else(|| name.to_string(), |w| w.clone())
+    }
+
+    /// The (web of the) variable an assignment to `name` at this byte offset writes.
+    pub fn def_name(&self, offset: u32, name: &str) -> String {
+        self.webs
+            .as_ref()
+            .and_then(|w| w.defs.get(&offset))
+            .filter(|w| display(w) == name)
+            .map_or_else(|| name.to_string(), |w| w.clone())
     }
 }
 
@@ -104,6 +125,7 @@ impl<'n> Engine<'n> {
             loop_depth: 0,
             temps: 0,
             ctx: key.ctx.clone(),
+            webs: (key.def != MAIN_DEF).then(|| self.n.defs[key.def as usize].webs.clone()),
             checked: facts.checked.clone(),
             flags: HashMap::new(),
             need_check: BTreeSet::new(),
@@ -269,7 +291,12 @@ impl<'n> Engine<'n> {
             v.sort();
             v
         } else {
-            let mut v: Vec<String> = fx.local_names.iter().cloned().collect();
+            let mut v: Vec<String> = fx
+                .local_names
+                .iter()
+                .filter(|n| !n.contains('#'))
+                .cloned()
+                .collect();
             v.sort();
             v
         };
@@ -346,6 +373,7 @@ impl<'n> Engine<'n> {
                 (n.clone(), self.globals[g.index()].1)
             }
         };
+        let shown = display(&name).to_string();
         // IntNN survives in variables only assigned non-negative constants (and parameters
         // specialised for one): `x ** n` stays an int there.
         let new = match old {
@@ -355,10 +383,10 @@ impl<'n> Engine<'n> {
                 Err(_) => {
                     let (a, b) = (self.tname(f.t), self.tname(t));
                     let d = self.diag(site, format!(
-                        "variable '{name}' is {b} here but {a} at line {} (a variable must keep one type; this code is dynamic)",
+                        "variable '{shown}' is {b} here but {a} at line {} (a variable must keep one type; this code is dynamic)",
                         self.line(f.site)
                     ));
-                    let d = self.note(d, f.site, &format!("'{name}' is {a} here"));
+                    let d = self.note(d, f.site, &format!("'{shown}' is {a} here"));
                     self.push_error(d);
                     f
                 }

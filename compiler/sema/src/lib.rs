@@ -15,8 +15,12 @@
 //! gave a value is read as an unassigned name (`Raise`), a call of a function that never
 //! returns ends its path, a list cell never written is an int zero.
 //!
-//! * A variable has one type per specialisation (int and float do not mix: they print
-//!   differently); conflicting assignments are a compile error naming both types and lines.
+//! * A function's local is split into def-use *webs* (reaching definitions over its control
+//!   flow, see `webs`): a local reused for another kind (`t = 0 ... t = "done"`) is two
+//!   variables. Each web, and each module variable, has one type per specialisation (int
+//!   and float do not mix: they print differently); a use that sees two kinds is a compile
+//!   error naming both types and lines. Module variables are not split (functions share
+//!   them by name).
 //! * `x is none` / `x == none` are decided statically from `x`'s type, and an `if` with a
 //!   decided condition types and emits only its live branch.
 //! * Definedness is flow-sensitive (D21): a read of a name no path has assigned raises
@@ -80,6 +84,7 @@ mod ops;
 mod report;
 mod stmt;
 mod ty;
+mod webs;
 
 pub use natives::{native, Native, NATIVE_PREFIX};
 pub use report::{CheckReport, SpecReport};

@@ -30,6 +30,8 @@ pub struct Def {
     /// (Only its own module's: a library function's locals never capture a program's
     /// variables that happen to share a name.)
     pub locals: HashSet<String>,
+    /// The locals split into flow-sensitive webs (`webs`).
+    pub webs: crate::webs::Webs,
     /// Parameters used as the exponent of `**`: only for these does a specialisation keep
     /// "non-negative int constant" apart from "int" (`pow(2, 10)` is an int, D34).
     pub exponent_params: HashSet<String>,
@@ -196,7 +198,7 @@ impl Collector<'_> {
         assigned_names(&f.body, &mut assigned);
         let mut declared_global = Vec::new();
         global_decls(&f.body, &mut declared_global);
-        let locals = assigned
+        let mut locals: HashSet<String> = assigned
             .into_iter()
             .filter(|n| {
                 let module_var = self.assigned.get(&m).is_some_and(|a| a.contains(n));
@@ -204,6 +206,8 @@ impl Collector<'_> {
             })
             .chain(params.iter().cloned())
             .collect();
+        let webs = crate::webs::split(&f.body, &params, &locals);
+        locals.extend(webs.names.iter().cloned());
         let mut exponent_params = HashSet::new();
         let mut string_params = HashSet::new();
         const_params(&f.body, &params, &mut exponent_params, &mut string_params);
@@ -219,6 +223,7 @@ impl Collector<'_> {
             defaults: all.iter().map(|a| a.default.as_deref().cloned()).collect(),
             body: f.body.clone(),
             locals,
+            webs,
         });
     }
 }

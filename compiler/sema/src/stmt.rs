@@ -5,6 +5,7 @@ use crate::engine::{Engine, Stop, R, V};
 use crate::func::Fx;
 use crate::names::assigned_names;
 use crate::ty::{Site, T};
+use crate::webs::display;
 use epyc_syntax::ast;
 use epyc_tir::{self as tir, Block, Const, ExprKind, LocalOrGlobal, Place, Stmt, StmtKind, Ty};
 use std::collections::HashSet;
@@ -65,7 +66,7 @@ impl<'n> Engine<'n> {
             }
             let v = self.mk(ExprKind::Var(LocalOrGlobal::Local(flag)), Ty::Bool, site);
             let cond = self.mk(ExprKind::Unary(tir::UnOp::Not, Box::new(v)), Ty::Bool, site);
-            let detail = self.string(&name);
+            let detail = self.string(display(&name));
             let raise = Stmt {
                 kind: StmtKind::Raise(tir::RtError::NameNotDefined, Some(detail)),
                 pos: self.pos(site),
@@ -253,7 +254,15 @@ impl<'n> Engine<'n> {
     pub fn loop_may_assign(&mut self, fx: &mut Fx, body: &[ast::Stmt]) {
         let mut names = vec![];
         assigned_names(body, &mut names);
+        // Every web of those names (see `webs`) may be assigned at the loop head.
+        let split: Vec<String> = fx
+            .local_names
+            .iter()
+            .filter(|l| l.contains('#') && names.iter().any(|n| n == display(l)))
+            .cloned()
+            .collect();
         fx.ma.extend(names);
+        fx.ma.extend(split);
     }
 
     pub fn loop_body(&mut self, fx: &mut Fx, body: &[ast::Stmt]) -> Block {
@@ -324,12 +333,13 @@ impl<'n> Engine<'n> {
         let site = fx.site(target);
         match target {
             ast::Expr::Name(n) => {
-                let var = self.target_var(fx, n.id.as_str());
+                let name = fx.def_name(site.1, n.id.as_str());
+                let var = self.target_var(fx, &name);
                 let t = self.assign_var_type(fx, &var, v.1, site);
                 let place = self.var_ref(fx, &var);
                 let e = self.coerce(v, t, site);
                 self.push(out, StmtKind::Assign(Place::Var(place), e), site);
-                self.mark_assigned(fx, n.id.as_str(), site, out);
+                self.mark_assigned(fx, &name, site, out);
                 Ok(())
             }
             ast::Expr::Subscript(_) => {
@@ -364,7 +374,7 @@ impl<'n> Engine<'n> {
         let ast::Expr::Name(target) = &*f.target else {
             return Err(self.error(site, "the loop variable of `for` must be a name"));
         };
-        let tname = target.id.to_string();
+        let tname = fx.def_name(fx.site(&*f.target).1, target.id.as_str());
         let var = self.target_var(fx, &tname);
         self.loop_may_assign(fx, &f.body);
         if let Some(args) = self.range_call(fx, &f.iter) {
