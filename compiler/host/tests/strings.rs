@@ -110,3 +110,32 @@ fn print_every_type() {
         ]
     );
 }
+
+/// Small functions are inlined; their string constants must stay theirs (Cranelift's
+/// inliner copies data symbols without renaming them).
+#[test]
+fn inlined_functions_keep_their_string_constants() {
+    let mut p = Prog::new();
+    let a = p.string("main's text");
+    let hi = p.string("hi ");
+    let mut f = Func::new("greet", Ty::Str);
+    let x = f.param("x", Ty::Int);
+    f.push(ret(bin(BinOp::Concat, hi, conv(x.get(), Ty::Str))));
+    let greet = p.add(f);
+    let mut f = Func::new("shout", Ty::None);
+    let y = f.param("y", Ty::Float);
+    f.push(print(conv(y.get(), Ty::Str)));
+    f.push(print(none()));
+    f.push(print(conv(none(), Ty::Str)));
+    let shout = p.add(f);
+    let mut m = Func::new("main", Ty::None);
+    m.push(print(a));
+    m.push(print(p.call(greet, vec![int(5)])));
+    m.push(expr_stmt(p.call(shout, vec![flt(0.25)])));
+    let main = p.add(m);
+    p.p.main = main;
+    assert_eq!(
+        output(&p.p),
+        ["main's text", "hi 5", "0.250000", "NONE", "NONE"]
+    );
+}

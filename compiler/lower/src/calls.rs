@@ -2,15 +2,12 @@
 //! candidate and call it directly; an index that is none of them is a runtime type error.
 
 use crate::function::FnLowerer;
+use crate::statics::NOT_A_FUNCTION;
 use crate::types::value_type;
 use anyhow::Result;
 use cranelift_codegen::ir::{condcodes::IntCC, BlockArg, InstBuilder, Value};
 use epyc_rt_abi::RtError;
 use epyc_tir::{Expr, FuncId};
-
-/// Detail of the type error for an index outside the candidates (ePython's text).
-const NOT_A_FUNCTION: &str =
-    "Function called via a variable but this variable is not pointing to any function";
 
 impl FnLowerer<'_, '_> {
     pub fn call_indirect(

@@ -62,7 +62,7 @@ impl FnLowerer<'_, '_> {
                 self.call_rt(RtFn::StrFromList, &[v, tag]).expect("returns")
             }
             Ty::Func(id) => {
-                let name = format!("<function {}>", self.cx.prog.func(*id).name);
+                let name = crate::statics::function_text(&self.cx.prog.func(*id).name);
                 self.extra_string(&name)
             }
             Ty::AnyFunc => self.extra_string("<function>"),

@@ -82,6 +82,10 @@ pub fn lower_function(
     let tf = cx.prog.func(id);
     let sig = function_signature(cx.prog, id, cx.target);
     let mut func = ir::Function::with_name_signature(UserFuncName::user(names::FUNC, id.0), sig);
+    // Slot d names data d in every function (see `Statics::new`).
+    for d in 0..statics.canonical_count() {
+        func.declare_imported_user_function(names::data(d));
+    }
     let mut fctx = FunctionBuilderContext::new();
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
     let entry = b.create_block();

@@ -44,6 +44,24 @@ impl Inline for SmallCallees<'_> {
     }
 }
 
+/// Cranelift's inliner copies the callee's symbol global values without translating their
+/// external names into the caller's name table, so only callees whose data names use the
+/// canonical slots (the same in every function) can be inlined.
+fn data_names_are_canonical(f: &ir::Function, canonical: usize) -> bool {
+    f.global_values.values().all(|gv| match gv {
+        ir::GlobalValueData::Symbol {
+            name: ExternalName::User(r),
+            ..
+        } => {
+            r.as_u32() < canonical as u32
+                && names::resolve(&f.params.user_named_funcs()[*r])
+                    == Some(ExternalRef::Data(r.as_u32() as usize))
+        }
+        ir::GlobalValueData::Symbol { .. } => false,
+        _ => true,
+    })
+}
+
 fn inst_count(f: &ir::Function) -> usize {
     f.layout
         .blocks()
@@ -60,7 +78,10 @@ pub fn inline_small_functions(lowered: &mut LoweredProgram) -> Result<usize> {
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            !lowered.recursive[i] && i != lowered.main.index() && inst_count(f) <= INLINE_MAX_INSTS
+            !lowered.recursive[i]
+                && i != lowered.main.index()
+                && inst_count(f) <= INLINE_MAX_INSTS
+                && data_names_are_canonical(f, lowered.canonical_data)
         })
         .collect();
     let mut changed = 0;

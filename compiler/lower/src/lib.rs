@@ -98,6 +98,8 @@ pub struct LoweredProgram {
     pub globals: GlobalsLayout,
     /// Per function: whether it can call itself (those count call depth, are never inlined).
     pub recursive: Vec<bool>,
+    /// Data `0..canonical_data` is named by external-name slot `d` in every function.
+    pub canonical_data: usize,
 }
 
 /// Lowers every function of `prog` to CLIF for `target`.
@@ -114,6 +116,7 @@ pub fn lower_program(prog: &Program, target: &Target) -> Result<LoweredProgram> 
     let recursive = recursion::recursive_functions(prog);
     let main_only = promote::main_only_globals(prog, &recursive);
     let mut statics = statics::Statics::new(prog);
+    let canonical_data = statics.canonical_count();
     let mut used = runtime::UsedRuntime::default();
     let mut funcs = Vec::with_capacity(prog.funcs.len());
     for (i, f) in prog.funcs.iter().enumerate() {
@@ -139,6 +142,7 @@ pub fn lower_program(prog: &Program, target: &Target) -> Result<LoweredProgram> 
         data: statics.into_data(),
         globals,
         recursive,
+        canonical_data,
     })
 }
 

@@ -17,11 +17,23 @@ pub struct StaticData {
 /// Header of a list with the most dimensions (7): len, ndim and 7 sizes, rounded up.
 const EMPTY_OBJECT_SIZE: usize = 64;
 
+/// Detail of the type error for an index outside the candidates (ePython's text).
+pub const NOT_A_FUNCTION: &str =
+    "Function called via a variable but this variable is not pointing to any function";
+
+/// How a function value converts to str.
+pub fn function_text(name: &str) -> String {
+    format!("<function {name}>")
+}
+
 pub struct Statics {
     data: Vec<StaticData>,
     /// Extra strings added by the lowering, by content.
     extra: HashMap<String, usize>,
     empty: Option<usize>,
+    canonical: usize,
+    /// How many of the data objects are the program's string constants.
+    strings: usize,
 }
 
 /// Encodes `s` as a runtime string object: u32 length, then the UTF-8 bytes.
@@ -33,8 +45,30 @@ pub fn string_object(s: &str) -> Vec<u8> {
 }
 
 impl Statics {
-    /// Data indices 0..strings.len() are the program's `StrId`s.
+    /// Data indices 0..strings.len() are the program's `StrId`s, then every string the
+    /// lowering may need and the empty object: all data exists before any function is
+    /// lowered, so every function can name data `d` by the same external-name slot `d`
+    /// (what inlining relies on, see `canonical_count`).
     pub fn new(prog: &Program) -> Statics {
+        let mut st = Statics::program_strings(prog);
+        st.extra_string("NONE");
+        st.extra_string("<function>");
+        st.extra_string(NOT_A_FUNCTION);
+        for f in &prog.funcs {
+            st.extra_string(&function_text(&f.name));
+        }
+        st.empty_object();
+        st.canonical = st.data.len();
+        st
+    }
+
+    /// Data objects that every function declares first, in order (external-name slot `d` is
+    /// data `d` in every function).
+    pub fn canonical_count(&self) -> usize {
+        self.canonical
+    }
+
+    fn program_strings(prog: &Program) -> Statics {
         let data = prog
             .strings
             .iter()
@@ -46,14 +80,16 @@ impl Statics {
             })
             .collect();
         Statics {
+            strings: prog.strings.len(),
             data,
             extra: HashMap::new(),
             empty: None,
+            canonical: 0,
         }
     }
 
     pub fn string(&self, id: StrId) -> Option<usize> {
-        (id.index() < self.data.len()).then_some(id.index())
+        (id.index() < self.strings).then_some(id.index())
     }
 
     /// The data index of a string the lowering needs.
