@@ -54,7 +54,13 @@ impl<'n> Engine<'n> {
 
     /// The error for an unknown name, naming a spelling that differs only in case (D27).
     pub fn unknown(&mut self, fx: &Fx, name: &str, site: Site, what: &str) -> Stop {
-        let mut known: Vec<String> = self.n.module_vars.iter().cloned().collect();
+        let mut known: Vec<String> = self
+            .n
+            .module_vars
+            .iter()
+            .filter(|n| !n.contains('#'))
+            .cloned()
+            .collect();
         known.extend(fx.local_names.iter().filter(|n| !n.contains('#')).cloned());
         known.extend(self.n.defs.iter().map(|d| d.name.clone()));
         known.extend(BUILTINS.iter().map(|b| b.to_string()));
@@ -206,7 +212,7 @@ impl<'n> Engine<'n> {
             }
             _ => {}
         }
-        let split = fx.use_name(site.1, name);
+        let split = fx.use_name(site, name);
         let name = split.as_str();
         match self.resolve(fx, name, site) {
             Some(Named::Var(v)) => {

@@ -35,8 +35,10 @@ pub struct Fx {
     pub temps: u32,
     /// This specialisation's call context (see `SpecKey::ctx`).
     pub ctx: Vec<Site>,
-    /// The function's locals split into webs (none for the module code).
+    /// The function's locals (for the module code: the main program's own variables) split
+    /// into webs, and the file whose byte offsets they are keyed by.
     pub webs: Option<crate::webs::Webs>,
+    pub webs_file: u32,
     /// Names with a definedness flag in this round (from the facts) and their flag locals.
     pub checked: BTreeSet<String>,
     pub flags: HashMap<String, LocalId>,
@@ -55,19 +57,21 @@ impl Fx {
     }
 
     /// The (web of the) variable a read of `name` at this byte offset denotes.
-    pub fn use_name(&self, offset: u32, name: &str) -> String {
+    pub fn use_name(&self, at: Site, name: &str) -> String {
         self.webs
             .as_ref()
-            .and_then(|w| w.uses.get(&offset))
+            .filter(|_| at.0 == self.webs_file)
+            .and_then(|w| w.uses.get(&at.1))
             .filter(|w| display(w) == name)
             .map_or_else(|| name.to_string(), |w| w.clone())
     }
 
     /// The (web of the) variable an assignment to `name` at this byte offset writes.
-    pub fn def_name(&self, offset: u32, name: &str) -> String {
+    pub fn def_name(&self, at: Site, name: &str) -> String {
         self.webs
             .as_ref()
-            .and_then(|w| w.defs.get(&offset))
+            .filter(|_| at.0 == self.webs_file)
+            .and_then(|w| w.defs.get(&at.1))
             .filter(|w| display(w) == name)
             .map_or_else(|| name.to_string(), |w| w.clone())
     }
@@ -125,7 +129,12 @@ impl<'n> Engine<'n> {
             loop_depth: 0,
             temps: 0,
             ctx: key.ctx.clone(),
-            webs: (key.def != MAIN_DEF).then(|| self.n.defs[key.def as usize].webs.clone()),
+            webs: Some(if key.def == MAIN_DEF {
+                self.n.main_webs.clone()
+            } else {
+                self.n.defs[key.def as usize].webs.clone()
+            }),
+            webs_file: file,
             checked: facts.checked.clone(),
             flags: HashMap::new(),
             need_check: BTreeSet::new(),
@@ -287,7 +296,13 @@ impl<'n> Engine<'n> {
     /// D27: a warning when two names of one scope differ only in case.
     fn case_warnings(&mut self, fx: &Fx, site: Site) {
         let names: Vec<String> = if fx.is_main {
-            let mut v: Vec<String> = self.n.module_vars.iter().cloned().collect();
+            let mut v: Vec<String> = self
+                .n
+                .module_vars
+                .iter()
+                .filter(|n| !n.contains('#'))
+                .cloned()
+                .collect();
             v.sort();
             v
         } else {

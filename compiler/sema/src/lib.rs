@@ -19,8 +19,9 @@
 //!   flow, see `webs`): a local reused for another kind (`t = 0 ... t = "done"`) is two
 //!   variables. Each web, and each module variable, has one type per specialisation (int
 //!   and float do not mix: they print differently); a use that sees two kinds is a compile
-//!   error naming both types and lines. Module variables are not split (functions share
-//!   them by name).
+//!   error naming both types and lines. The main program's variables that no function
+//!   names and no other module assigns are split the same way; other module variables are
+//!   shared by name and stay whole.
 //! * `x is none` / `x == none` are decided statically from `x`'s type, and an `if` with a
 //!   decided condition types and emits only its live branch.
 //! * Definedness is flow-sensitive (D21): a read of a name no path has assigned raises

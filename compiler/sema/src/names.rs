@@ -50,6 +50,8 @@ pub struct Names {
     pub module_vars: HashSet<String>,
     /// Index of the prelude module.
     pub prelude: usize,
+    /// The main program's own module variables split into webs (see [`Names::main_webs`]).
+    pub main_webs: crate::webs::Webs,
 }
 
 impl Names {
@@ -81,6 +83,7 @@ impl Names {
             visible: Vec::new(),
             module_vars: HashSet::new(),
             prelude,
+            main_webs: Default::default(),
         };
         let mut collector = Collector {
             names: &mut names,
@@ -95,11 +98,36 @@ impl Names {
         for m in 0..collector.names.modules.len() {
             collector.module(m);
         }
+        names.main_webs = names.main_webs(&collector_assigned_elsewhere(&names));
+        names
+            .module_vars
+            .extend(names.main_webs.names.iter().cloned());
         let visible = (0..names.modules.len())
             .map(|m| names.namespace(m, &mut HashSet::new()))
             .collect();
         names.visible = visible;
         Ok(names)
+    }
+
+    /// Webs of the main program's variables that only its own module code uses: assigned in
+    /// the main file, never at module level elsewhere, and not named in any function (those
+    /// are shared by name and stay whole).
+    fn main_webs(&self, elsewhere: &HashSet<String>) -> crate::webs::Webs {
+        let Some(main) = self.modules.first() else {
+            return Default::default();
+        };
+        let mut in_defs = HashSet::new();
+        for d in &self.defs {
+            all_names(&d.body, &mut in_defs);
+            in_defs.extend(d.params.iter().cloned());
+        }
+        let mut assigned = vec![];
+        assigned_names(&main.body, &mut assigned);
+        let own: HashSet<String> = assigned
+            .into_iter()
+            .filter(|n| !in_defs.contains(n) && !elsewhere.contains(n))
+            .collect();
+        crate::webs::split(&main.body, &[], &own)
     }
 
     pub fn module_index(&self, name: &str) -> Option<usize> {
@@ -271,8 +299,38 @@ fn const_params(
     aug(body, &param, exps);
 }
 
-/// Calls `f` on every expression (and sub-expression) of these statements, outside nested
-/// function definitions.
+/// Names assigned at module level in modules other than the main program.
+fn collector_assigned_elsewhere(names: &Names) -> HashSet<String> {
+    let mut out = vec![];
+    for m in names.modules.iter().skip(1) {
+        let top: Vec<ast::Stmt> = m
+            .body
+            .iter()
+            .filter(|s| !matches!(s, ast::Stmt::FunctionDef(_)))
+            .cloned()
+            .collect();
+        assigned_names(&top, &mut out);
+    }
+    out.into_iter().collect()
+}
+
+/// Every name mentioned (read, assigned or declared global) in these statements.
+fn all_names(body: &[ast::Stmt], out: &mut HashSet<String>) {
+    visit_exprs(body, &mut |e| {
+        if let ast::Expr::Name(n) = e {
+            out.insert(n.id.to_string());
+        }
+    });
+    let mut assigned = vec![];
+    assigned_names(body, &mut assigned);
+    out.extend(assigned);
+    let mut globals = vec![];
+    global_decls(body, &mut globals);
+    out.extend(globals);
+}
+
+/// Calls `f` on every expression (and sub-expression, assignment targets included) of these
+/// statements, outside nested function definitions.
 fn visit_exprs(body: &[ast::Stmt], f: &mut dyn FnMut(&ast::Expr)) {
     fn go(e: &ast::Expr, f: &mut dyn FnMut(&ast::Expr)) {
         f(e);
@@ -304,8 +362,14 @@ fn visit_exprs(body: &[ast::Stmt], f: &mut dyn FnMut(&ast::Expr)) {
     for s in body {
         match s {
             ast::Stmt::Expr(e) => go(&e.value, f),
-            ast::Stmt::Assign(a) => go(&a.value, f),
-            ast::Stmt::AugAssign(a) => go(&a.value, f),
+            ast::Stmt::Assign(a) => {
+                go(&a.value, f);
+                a.targets.iter().for_each(|t| go(t, f));
+            }
+            ast::Stmt::AugAssign(a) => {
+                go(&a.value, f);
+                go(&a.target, f);
+            }
             ast::Stmt::Return(r) => {
                 if let Some(v) = &r.value {
                     go(v, f)
@@ -313,7 +377,10 @@ fn visit_exprs(body: &[ast::Stmt], f: &mut dyn FnMut(&ast::Expr)) {
             }
             ast::Stmt::If(i) => go(&i.test, f),
             ast::Stmt::While(w) => go(&w.test, f),
-            ast::Stmt::For(x) => go(&x.iter, f),
+            ast::Stmt::For(x) => {
+                go(&x.iter, f);
+                go(&x.target, f);
+            }
             _ => {}
         }
         for inner in nested_blocks(s) {

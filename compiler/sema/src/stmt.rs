@@ -333,7 +333,7 @@ impl<'n> Engine<'n> {
         let site = fx.site(target);
         match target {
             ast::Expr::Name(n) => {
-                let name = fx.def_name(site.1, n.id.as_str());
+                let name = fx.def_name(site, n.id.as_str());
                 let var = self.target_var(fx, &name);
                 let t = self.assign_var_type(fx, &var, v.1, site);
                 let place = self.var_ref(fx, &var);
@@ -374,7 +374,7 @@ impl<'n> Engine<'n> {
         let ast::Expr::Name(target) = &*f.target else {
             return Err(self.error(site, "the loop variable of `for` must be a name"));
         };
-        let tname = fx.def_name(fx.site(&*f.target).1, target.id.as_str());
+        let tname = fx.def_name(fx.site(&*f.target), target.id.as_str());
         let var = self.target_var(fx, &tname);
         self.loop_may_assign(fx, &f.body);
         if let Some(args) = self.range_call(fx, &f.iter) {

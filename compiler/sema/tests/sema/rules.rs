@@ -161,15 +161,15 @@ fn mixed_kinds_in_a_list_are_dynamic() {
 
 #[test]
 fn conflicting_variable_types_name_both_types_and_lines() {
-    let text = "a = 1\nprint a\na = \"s\"\n";
+    let text = "from parallel import *\na = 1\nif coreid() == 0:\n    a = \"s\"\nprint a\n";
     let c = check_text(text);
     let errs = error_lines(&c, text);
     assert!(
-        errs.iter().any(|(l, m)| *l == 3
+        errs.iter().any(|(l, m)| *l == 4
             && m.contains("'a'")
             && m.contains("str")
             && m.contains("int")
-            && m.contains("line 1")),
+            && m.contains("line 2")),
         "{errs:?}"
     );
     assert_eq!(c.errors[0].notes.len(), 1, "a note at the other assignment");
@@ -177,9 +177,27 @@ fn conflicting_variable_types_name_both_types_and_lines() {
     assert!(
         c.report
             .to_string()
-            .contains("dynamic: variable 'a' is str here but int at line 1"),
+            .contains("dynamic: variable 'a' is str here but int at line 2"),
         "{}",
         c.report
+    );
+}
+
+#[test]
+fn module_variables_only_the_module_code_uses_are_split_too() {
+    // As dynamic/retype.py's first half: each assignment starts a new web.
+    let p = program("a = 1\nprint a\na = a + 1.5\nprint a\na = \"now\"\nprint a\n");
+    let tys: Vec<String> = p
+        .globals
+        .iter()
+        .map(|g| format!("{}: {}", g.name, g.ty))
+        .collect();
+    assert_eq!(tys, ["a: int", "a#2: float", "a#3: str"]);
+    // A module variable a function uses stays one variable.
+    let errs = errors("a = 1\ndef f():\n    return a\nprint f()\na = \"s\"\n");
+    assert!(
+        errs.iter().any(|(l, m)| *l == 5 && m.contains("'a'")),
+        "{errs:?}"
     );
 }
 
