@@ -64,6 +64,9 @@ pub fn default_lib_dir() -> PathBuf {
 
 struct Loader {
     search: Vec<PathBuf>,
+    /// The main program, canonicalised: a module name never resolves to it (a program named
+    /// `taskfarm.py` that does `from taskfarm import *` means the library module).
+    main: Option<PathBuf>,
     files: Vec<SourceFile>,
     modules: Vec<ParsedModule>,
     /// Module names already loaded or already reported missing.
@@ -81,11 +84,16 @@ impl Loader {
         search.extend(lib_dirs.iter().cloned());
         Loader {
             search,
+            main: main.canonicalize().ok(),
             files: Vec::new(),
             modules: Vec::new(),
             seen: HashSet::new(),
             diagnostics: Vec::new(),
         }
+    }
+
+    fn is_main(&self, candidate: &Path) -> bool {
+        self.main.is_some() && candidate.canonicalize().ok() == self.main
     }
 
     fn finish(self) -> Result<ParsedProgram, Failure> {
@@ -180,7 +188,7 @@ impl Loader {
             .search
             .iter()
             .map(|dir| dir.join(&relative_path))
-            .find(|p| p.is_file());
+            .find(|p| p.is_file() && !self.is_main(p));
         match found {
             Some(path) => self.load(&import.module, &path),
             None => {

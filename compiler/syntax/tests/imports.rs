@@ -87,6 +87,26 @@ fn program_directory_comes_before_library_directories() {
 }
 
 #[test]
+fn a_module_name_never_resolves_to_the_main_program() {
+    // golden/parallel/taskfarm.py does `from taskfarm import *`: the library module is meant.
+    let dir = fixture(
+        "self_named",
+        &[
+            ("prog/taskfarm.py", "from taskfarm import *\nworker()\n"),
+            ("libs/taskfarm.py", "def worker():\n    pass\n"),
+        ],
+    );
+    let program =
+        parse_program(&dir.join("prog/taskfarm.py"), &[dir.join("libs")]).expect("parses");
+    let lib = program
+        .module("taskfarm")
+        .expect("the library module is loaded");
+    assert!(program.files[lib.file as usize]
+        .path
+        .ends_with("libs/taskfarm.py"));
+}
+
+#[test]
 fn imports_inside_blocks_and_dotted_names() {
     let dir = fixture(
         "nested",
