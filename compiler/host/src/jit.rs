@@ -58,6 +58,16 @@ pub fn compile(prog: &Program, symbols: &[(&str, *const u8)]) -> Result<Compiled
     let mut flags = settings::builder();
     flags.set("opt_level", "speed")?;
     flags.set("is_pic", "false")?;
+    // The verifier re-checks the CLIF after every pass; the lowering's tests verify it, so
+    // release builds skip that cost (a few ms per program).
+    flags.set(
+        "enable_verifier",
+        if cfg!(debug_assertions) {
+            "true"
+        } else {
+            "false"
+        },
+    )?;
     let isa_builder = cranelift_native::builder().map_err(|e| anyhow!("host ISA: {e}"))?;
     let isa = isa_builder
         .finish(settings::Flags::new(flags))

@@ -54,41 +54,17 @@ impl FnLowerer<'_, '_> {
     /// `i` adjusted for a negative index and checked against `size`: the result is in
     /// `0..size`, else the core stops with IndexOutOfRange.
     ///
-    /// The common case costs one unsigned comparison; negative indices take an out-of-line
-    /// path. Its error block ends by jumping back to the continuation (never taken: the
-    /// runtime's error function does not return) instead of trapping. That keeps the block
-    /// inside any enclosing loop, which matters for LICM: the egraph pass forgets the loop
-    /// once it visits a dominator-tree child outside it, and the out-of-line path is visited
-    /// before the continuation, so an error exit there would stop everything after the index
-    /// from being hoisted.
+    /// Branch-free adjustment (`i + (size & (i >> 31))`), then one unsigned comparison whose
+    /// failure leaves through a trapping error block: nothing stays live across the error
+    /// call, so loops keep their values in registers, and `check` orders the blocks so
+    /// LICM still sees the rest of the loop body.
     fn checked_index(&mut self, i: Value, size: Value, pos: Pos) -> Value {
-        let inside = self.b.ins().icmp(IntCC::UnsignedLessThan, i, size);
-        let from_end = self.b.create_block();
-        let fail = self.b.create_block();
-        let cont = self.b.create_block();
-        self.b.set_cold_block(fail);
-        let index = self.b.append_block_param(cont, types::I32);
-        self.b.ins().brif(inside, cont, &[i.into()], from_end, &[]);
-        self.b.switch_to_block(from_end);
-        self.b.seal_block(from_end);
-        // Valid iff i < 0 and i + size >= 0 (then i + size < size); no overflow is possible.
-        let adj = self.b.ins().iadd(i, size);
-        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, i, 0);
-        let adj_ok = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, adj, 0);
-        let ok = self.b.ins().band(neg, adj_ok);
-        self.b.ins().brif(ok, cont, &[adj.into()], fail, &[]);
-        self.b.switch_to_block(fail);
-        self.b.seal_block(fail);
-        let code = self.i32_const(RtError::IndexOutOfRange as i64);
-        let p = self.pos_const(pos);
-        self.call_rt(RtFn::Error, &[code, p]);
-        self.b.ins().jump(cont, &[adj.into()]);
-        self.b.switch_to_block(cont);
-        self.b.seal_block(cont);
-        index
+        let sign = self.b.ins().sshr_imm_u(i, 31);
+        let wrap = self.b.ins().band(sign, size);
+        let adj = self.b.ins().iadd(i, wrap);
+        let ok = self.b.ins().icmp(IntCC::UnsignedLessThan, adj, size);
+        self.check(ok, RtError::IndexOutOfRange, pos);
+        adj
     }
 
     /// The flat index of `list[indices...]`, each index checked against its dimension.
