@@ -8,28 +8,30 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 pub struct Compiled {
-    pub parsed: ParsedProgram,
     pub analysis: Analysis,
 }
 
-/// Parses and types `path`; on failure prints the diagnostics and returns the exit status.
-pub fn compile(path: &Path) -> Result<Compiled, u8> {
+/// Parses `path` and the modules it imports; on failure prints the diagnostics and returns
+/// the exit status.
+pub fn parse(path: &Path) -> Result<ParsedProgram, u8> {
     if !path.is_file() {
         eprintln!("error: cannot read '{}': no such file", path.display());
         return Err(exit::USAGE);
     }
     let lib_dirs = [epyc_syntax::default_lib_dir()];
-    let parsed = match epyc_syntax::parse_program(path, &lib_dirs) {
-        Ok(parsed) => parsed,
-        Err(failure) => {
-            print_diagnostics(&failure.files, &failure.diagnostics);
-            return Err(exit::COMPILE_ERROR);
-        }
-    };
+    epyc_syntax::parse_program(path, &lib_dirs).map_err(|failure| {
+        print_diagnostics(&failure.files, &failure.diagnostics);
+        exit::COMPILE_ERROR
+    })
+}
+
+/// Parses and types `path`; on failure prints the diagnostics and returns the exit status.
+pub fn compile(path: &Path) -> Result<Compiled, u8> {
+    let parsed = parse(path)?;
     match epyc_sema::analyze(&parsed) {
         Ok(analysis) => {
             print_diagnostics(&parsed.files, &analysis.warnings);
-            Ok(Compiled { parsed, analysis })
+            Ok(Compiled { analysis })
         }
         Err(diagnostics) => {
             print_diagnostics(&parsed.files, &diagnostics);

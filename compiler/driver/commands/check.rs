@@ -1,14 +1,21 @@
-//! `epyc check FILE.py`: the type report — each function's specialisations, native or dynamic.
+//! `epyc check FILE.py`: the type report — each function's specialisations, native or dynamic
+//! and why — printed even when some code is dynamic, followed by the errors that explain it.
 
 use crate::cli::CheckArgs;
 use crate::{exit, frontend};
 
 pub fn main(args: &CheckArgs) -> u8 {
-    match frontend::compile(&args.file) {
-        Ok(compiled) => {
-            print!("{}", compiled.analysis.report);
-            exit::OK
-        }
-        Err(status) => status,
+    let parsed = match frontend::parse(&args.file) {
+        Ok(parsed) => parsed,
+        Err(status) => return status,
+    };
+    let checked = epyc_sema::check(&parsed);
+    print!("{}", checked.report);
+    frontend::print_diagnostics(&parsed.files, &checked.warnings);
+    frontend::print_diagnostics(&parsed.files, &checked.errors);
+    if checked.errors.is_empty() {
+        exit::OK
+    } else {
+        exit::COMPILE_ERROR
     }
 }
