@@ -204,12 +204,12 @@ fn deep_recursion_works_and_runaway_recursion_is_reported() {
     f.f.pos.line = 7;
     p.define(depth, f);
     let mut m = Func::new("main", Ty::None);
-    m.push(print(p.call(depth, vec![int(50_000)])));
+    m.push(print(p.call(depth, vec![int(40_000)])));
     m.push(print(p.call(depth, vec![int(-1)])));
     let main = p.add(m);
     p.p.main = main;
     let o = run(&p.p);
-    assert_eq!(o.lines(), ["50000"]);
+    assert_eq!(o.lines(), ["40000"]);
     assert_eq!(o.status, 3);
     assert_eq!(
         o.stderr,

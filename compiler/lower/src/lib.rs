@@ -9,6 +9,17 @@
 //! str/list = pointer, function value = i32 index, none = no value. At runtime-call boundaries
 //! and in list cells a bool is an i32 0/1 (rt/abi). Every compiled function takes the core's
 //! globals base pointer first.
+//!
+//! Use: [`lower_program`] (one CLIF function per TIR function, verifiable with
+//! [`LoweredProgram::verify`]), optionally [`LoweredProgram::inline_small_functions`], then
+//! [`LoweredProgram::optimize`] (or let a backend's `Context::compile` run the same mid-end
+//! with `opt_level = speed`). [`LoweredProgram::clif_text`] dumps the CLIF.
+//!
+//! Shapes chosen for the mid-end: loops are rotated (guard, preheader, body, latch) so LICM
+//! hoists invariants; runtime-error exits are cold blocks laid out last and reached by the
+//! first edge of their branch (see `FnLowerer::check`); list and string header loads are
+//! `readonly + can_move`, so lengths are loaded once per loop; module variables only the
+//! module code uses are SSA variables of `main`.
 
 mod arith;
 mod calls;
@@ -71,9 +82,10 @@ impl Target {
     }
 }
 
-/// Recursion limit on host cores: frames of compiled code are small (well under 256 bytes),
-/// so this fits a 64 MiB thread stack with room to spare.
-pub const HOST_MAX_CALL_DEPTH: u32 = 100_000;
+/// Recursion limit on host cores. The host runtime gives each core at least 16 MiB of
+/// stack (`epyc_rt_host::core_stack_size`), which leaves over 300 bytes per frame at this
+/// depth; frames of compiled recursive functions are typically under 100 bytes.
+pub const HOST_MAX_CALL_DEPTH: u32 = 50_000;
 /// Recursion limit on a device core (the Epiphany backend may lower it further).
 pub const DEVICE_MAX_CALL_DEPTH: u32 = 1_000;
 
