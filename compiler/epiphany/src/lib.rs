@@ -1,10 +1,12 @@
 //! epyc's Epiphany backend: optimised CLIF with i32 pointers -> Epiphany machine code.
 //!
 //! Pipeline (one file per job, like Cranelift's `isa/<arch>/`): [`lower`] selects `MInst`s
-//! over virtual registers ([`inst`]), [`sched`] orders them for the pipeline, [`regalloc`] runs regalloc2 on them, [`emit`] lays out the
-//! frame ([`abi`]: GCC's calling convention), encodes through `epiphany-isa` and records
-//! relocations and source locations. Operations the chip has no instruction for call the
-//! routines named in [`runtime`]. [`link::apply_reloc`] resolves relocations for image builders.
+//! over virtual registers ([`inst`]), [`sched`] orders them for the pipeline (dual issue,
+//! latencies), [`regalloc`] runs regalloc2 on them, [`emit`] lays out the frame ([`abi`]: GCC's
+//! calling convention), turns counted loops into hardware loops when asked ([`hwloop`]),
+//! encodes through `epiphany-isa` (branch relaxation, relocations, source locations).
+//! Operations the chip has no instruction for call the routines named in [`runtime`].
+//! [`link::apply_reloc`] resolves relocations for image builders; [`disassemble`] prints code.
 
 pub mod abi;
 pub mod emit;

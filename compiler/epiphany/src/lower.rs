@@ -33,15 +33,21 @@ use crate::runtime::Routine;
 use crate::Flags;
 use anyhow::{anyhow, bail, Result};
 use cranelift_codegen::ir::{
-    condcodes::{FloatCC, IntCC},
-    types, Block, BlockArg, BlockCall, Function, GlobalValueData, Inst, InstructionData, Opcode,
-    Type, Value, ValueDef,
+    condcodes::IntCC, types, Block, BlockArg, BlockCall, Function, GlobalValueData, Inst,
+    InstructionData, Opcode, Type, Value, ValueDef,
 };
 use epiphany_isa::{Cond, Width};
-use regalloc2::PReg;
 use std::collections::HashMap;
 
-use crate::abi::{preg, ARG_REGS};
+use crate::abi::preg;
+
+mod analysis;
+mod arith;
+mod calls;
+mod compare;
+mod memory;
+
+use analysis::{loop_blocks, remove_dead_code};
 
 /// Lower `func` to machine blocks.
 pub fn lower(func: &Function, flags: &Flags) -> Result<MFunction> {
@@ -255,25 +261,6 @@ impl<'a> Lowerer<'a> {
         self.alu_imm(AluImmOp::Asr, t, (32 - bits) as i32)
     }
 
-    /// Call a runtime routine with word arguments; returns the r0 result.
-    fn call_routine(&mut self, routine: Routine, args: &[Reg]) -> Reg {
-        debug_assert_eq!(args.len(), routine.arity());
-        let rd = self.new_vreg();
-        let uses = args
-            .iter()
-            .enumerate()
-            .map(|(i, &r)| (r, preg(i as u8)))
-            .collect();
-        self.emit(MInst::Call {
-            target: Some(RelocTarget::Symbol(routine.symbol().to_string())),
-            callee: None,
-            uses,
-            defs: vec![(rd, preg(0))],
-        });
-        self.mf.has_calls = true;
-        rd
-    }
-
     // ---- driver ----------------------------------------------------------------------------
 
     fn run(&mut self) -> Result<()> {
@@ -331,26 +318,6 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    fn lower_entry_params(&mut self, entry: Block) -> Result<()> {
-        let params = self.func.dfg.block_params(entry).to_vec();
-        let mut defs = Vec::new();
-        for (i, &v) in params.iter().enumerate() {
-            let r = self.reg(v);
-            if i < ARG_REGS as usize {
-                defs.push((r, preg(i as u8)));
-            }
-        }
-        self.emit(MInst::Args { defs });
-        for (i, &v) in params.iter().enumerate().skip(ARG_REGS as usize) {
-            let rd = self.reg(v);
-            self.emit(MInst::LoadIncomingArg {
-                rd,
-                index: (i - ARG_REGS as usize) as u32,
-            });
-        }
-        Ok(())
-    }
-
     /// Machine block and argument registers for a branch target.
     fn block_call(&mut self, bc: &BlockCall) -> Result<(MBlock, Vec<Reg>)> {
         let dfg = &self.func.dfg;
@@ -382,199 +349,7 @@ impl<'a> Lowerer<'a> {
 
     // ---- compares --------------------------------------------------------------------------
 
-    fn icmp_compare(&mut self, cc: IntCC, x: Value, y: Value) -> (Compare, Cond) {
-        let bits = self.ty(x).bits();
-        let cond = match cc {
-            IntCC::Equal => Cond::Eq,
-            IntCC::NotEqual => Cond::Ne,
-            IntCC::SignedLessThan => Cond::Lt,
-            IntCC::SignedLessThanOrEqual => Cond::Lte,
-            IntCC::SignedGreaterThan => Cond::Gt,
-            IntCC::SignedGreaterThanOrEqual => Cond::Gte,
-            IntCC::UnsignedLessThan => Cond::Ltu,
-            IntCC::UnsignedLessThanOrEqual => Cond::Lteu,
-            IntCC::UnsignedGreaterThan => Cond::Gtu,
-            IntCC::UnsignedGreaterThanOrEqual => Cond::Gteu,
-        };
-        let a = self.reg(x);
-        if bits >= 32 {
-            if let Some(c) = self.iconst(y).filter(|&c| fits_simm11(c)) {
-                return (Compare::IntImm { a, imm: c as i32 }, cond);
-            }
-            let b = self.reg(y);
-            return (Compare::Int { a, b }, cond);
-        }
-        // Narrow: compare the values shifted to the top of the word, which orders them the
-        // same way signed and unsigned and ignores the undefined upper bits.
-        let shift = (32 - bits) as u8;
-        if self.iconst(y) == Some(0) && matches!(cond, Cond::Eq | Cond::Ne) {
-            return (Compare::Test { a, shift }, cond);
-        }
-        let b = self.reg(y);
-        let a = self.alu_imm(AluImmOp::Lsl, a, shift as i32);
-        let b = self.alu_imm(AluImmOp::Lsl, b, shift as i32);
-        (Compare::Int { a, b }, cond)
-    }
-
-    fn fcmp_compare(&mut self, cc: FloatCC, x: Value, y: Value) -> Result<(Compare, Cond)> {
-        let (a, b) = (self.reg(x), self.reg(y));
-        // fsub sets BZ/BN from a - b; "greater" swaps the operands.
-        Ok(match cc {
-            FloatCC::Equal => (Compare::Float { a, b }, Cond::Beq),
-            FloatCC::NotEqual => (Compare::Float { a, b }, Cond::Bne),
-            FloatCC::LessThan => (Compare::Float { a, b }, Cond::Blt),
-            FloatCC::LessThanOrEqual => (Compare::Float { a, b }, Cond::Blte),
-            FloatCC::GreaterThan => (Compare::Float { a: b, b: a }, Cond::Blt),
-            FloatCC::GreaterThanOrEqual => (Compare::Float { a: b, b: a }, Cond::Blte),
-            other => bail!("float condition {other} (NaN-aware compares) is not supported"),
-        })
-    }
-
-    /// The compare and condition under which value `v` is "true" (non-zero). A `v` computed by
-    /// `icmp`/`fcmp` is fused: its compare is emitted again here, right before the user.
-    fn cond_of(&mut self, v: Value) -> Result<(Compare, Cond)> {
-        if let Some(i) = self.def_inst(v) {
-            match self.func.dfg.insts[i] {
-                InstructionData::IntCompare { cond, args, .. } => {
-                    return Ok(self.icmp_compare(cond, args[0], args[1]));
-                }
-                InstructionData::FloatCompare { cond, args, .. } => {
-                    return self.fcmp_compare(cond, args[0], args[1]);
-                }
-                _ => {}
-            }
-        }
-        let bits = self.ty(v).bits();
-        let a = self.reg(v);
-        Ok(if bits >= 32 {
-            (Compare::IntImm { a, imm: 0 }, Cond::Ne)
-        } else {
-            (
-                Compare::Test {
-                    a,
-                    shift: (32 - bits) as u8,
-                },
-                Cond::Ne,
-            )
-        })
-    }
-
     // ---- memory ----------------------------------------------------------------------------
-
-    /// Address operands for an access of `width` at `addr + off`.
-    fn address(&mut self, addr: Value, off: i32, width: Width) -> (Reg, Result<i32, Reg>) {
-        let size = width.bytes() as i64;
-        let fits = |o: i64| o % size == 0 && (o / size).abs() <= 2047;
-        if let Some(i) = self.def_inst(addr) {
-            if self.func.dfg.insts[i].opcode() == Opcode::Iadd {
-                let args = self.func.dfg.inst_args(i).to_vec();
-                for (x, y) in [(args[0], args[1]), (args[1], args[0])] {
-                    if let Some(c) = self.iconst(y) {
-                        if fits(c + off as i64) {
-                            let base = self.reg(x);
-                            return (base, Ok((c + off as i64) as i32));
-                        }
-                    }
-                }
-                if off == 0 {
-                    let (base, idx) = (self.reg(args[0]), self.reg(args[1]));
-                    return (base, Err(idx));
-                }
-            }
-        }
-        let base = self.reg(addr);
-        if fits(off as i64) {
-            return (base, Ok(off));
-        }
-        let idx = self.imm(off as u32);
-        (base, Err(idx))
-    }
-
-    /// A pointer bump that can fold into the access at `inst` as a post-modify: the access has
-    /// no offset, its address `p` has exactly one other use, `q = iadd p, c` later in the same
-    /// block, with `c` a non-zero multiple of the access size in range. Returns `q` and `c` and
-    /// marks the `iadd` as done.
-    fn post_increment(
-        &mut self,
-        inst: Inst,
-        p: Value,
-        off: i32,
-        width: Width,
-    ) -> Option<(Value, i32)> {
-        if off != 0 || self.use_count(p) != 2 {
-            return None;
-        }
-        let size = width.bytes() as i64;
-        let mut cur = self.func.layout.next_inst(inst);
-        while let Some(i) = cur {
-            if self.func.dfg.insts[i].opcode() == Opcode::Iadd {
-                let a = self.func.dfg.inst_args(i);
-                let p = self.func.dfg.resolve_aliases(p);
-                let (x, y) = (
-                    self.func.dfg.resolve_aliases(a[0]),
-                    self.func.dfg.resolve_aliases(a[1]),
-                );
-                let other = if x == p {
-                    Some(y)
-                } else if y == p {
-                    Some(x)
-                } else {
-                    None
-                };
-                if let Some(c) = other.and_then(|o| self.iconst(o)) {
-                    if c != 0 && c % size == 0 && (c / size).abs() <= 2047 {
-                        self.folded.insert(i);
-                        return Some((self.func.dfg.first_result(i), c as i32));
-                    }
-                }
-            }
-            cur = self.func.layout.next_inst(i);
-        }
-        None
-    }
-
-    fn load(&mut self, width: Width, rd: Reg, addr: Value, off: i32) {
-        match self.address(addr, off, width) {
-            (base, Ok(off)) => self.emit(MInst::Load {
-                width,
-                rd,
-                base,
-                off,
-            }),
-            (base, Err(idx)) => self.emit(MInst::LoadIdx {
-                width,
-                rd,
-                base,
-                idx,
-            }),
-        }
-    }
-
-    fn store(&mut self, width: Width, src: Reg, addr: Value, off: i32) {
-        match self.address(addr, off, width) {
-            (base, Ok(off)) => self.emit(MInst::Store {
-                width,
-                src,
-                base,
-                off,
-            }),
-            (base, Err(idx)) => self.emit(MInst::StoreIdx {
-                width,
-                src,
-                base,
-                idx,
-            }),
-        }
-    }
-
-    fn width_of(ty: Type) -> Result<Width> {
-        Ok(match ty.bits() {
-            8 => Width::Byte,
-            16 => Width::Half,
-            32 => Width::Word,
-            _ => bail!("unsupported memory type {ty}"),
-        })
-    }
 
     // ---- instructions ----------------------------------------------------------------------
 
@@ -1234,44 +1009,6 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    /// rd = x * c with shifts and adds when c has at most three non-zero digits in
-    /// non-adjacent form (cheaper than switching the FPU to integer mode).
-    fn mul_by_shifts(&mut self, rd: Reg, x: Value, c: i32) -> bool {
-        let negative = c < 0;
-        let digits = naf(c.unsigned_abs());
-        if digits.len() > 3 {
-            return false;
-        }
-        let xr = self.reg(x);
-        let mut acc: Option<Reg> = None;
-        for &(shift, sign) in digits.iter().rev() {
-            let term = if shift == 0 {
-                xr
-            } else {
-                self.alu_imm(AluImmOp::Lsl, xr, shift as i32)
-            };
-            acc = Some(match (acc, sign) {
-                (None, true) => term,
-                (None, false) => {
-                    let z = self.imm(0);
-                    self.alu(AluOp::Sub, z, term)
-                }
-                (Some(a), true) => self.alu(AluOp::Add, a, term),
-                (Some(a), false) => self.alu(AluOp::Sub, a, term),
-            });
-        }
-        let mut r = match acc {
-            Some(r) => r,
-            None => self.imm(0),
-        };
-        if negative {
-            let z = self.imm(0);
-            r = self.alu(AluOp::Sub, z, r);
-        }
-        self.emit(MInst::Mov { rd, rn: r });
-        true
-    }
-
     fn ensure_stack_slots(&mut self) -> Result<()> {
         if self.mf.stack_slots.is_empty() {
             for (slot, data) in self.func.sized_stack_slots.iter() {
@@ -1283,219 +1020,5 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(())
-    }
-
-    fn emit_trap(&mut self, code: u32) {
-        let c = self.imm(code);
-        let _ = self.call_routine(Routine::Trap, &[c]);
-        self.emit(MInst::Halt);
-    }
-
-    fn lower_shift(&mut self, op: Opcode, res: Value, x: Value, amt: Value) -> Result<()> {
-        let bits = self.ty(res).bits();
-        let xr = self.reg(x);
-        let xr = match op {
-            Opcode::Ushr => self.zext(xr, bits),
-            Opcode::Sshr => self.sext(xr, bits),
-            _ => xr,
-        };
-        let rd = self.reg(res);
-        if let Some(c) = self.iconst(amt) {
-            let k = (c as u32 & (bits - 1)) as i32;
-            let iop = match op {
-                Opcode::Ishl => AluImmOp::Lsl,
-                Opcode::Ushr => AluImmOp::Lsr,
-                _ => AluImmOp::Asr,
-            };
-            self.emit(MInst::AluImm {
-                op: iop,
-                rd,
-                rn: xr,
-                imm: k,
-            });
-            return Ok(());
-        }
-        let mut n = self.reg(amt);
-        if bits < 32 {
-            // CLIF masks the amount to the type's width; the hardware masks with 31.
-            let m = self.imm(bits - 1);
-            n = self.alu(AluOp::And, n, m);
-        }
-        let aop = match op {
-            Opcode::Ishl => AluOp::Lsl,
-            Opcode::Ushr => AluOp::Lsr,
-            _ => AluOp::Asr,
-        };
-        self.emit(MInst::Alu {
-            op: aop,
-            rd,
-            rn: xr,
-            rm: n,
-        });
-        Ok(())
-    }
-
-    /// With `fast_math`: `fadd(fmul(a, b), c)` → fmadd, `fsub(c, fmul(a, b))` → fmsub, when
-    /// the product has no other use.
-    fn try_fused_mac(&mut self, op: Opcode, res: Value, x: Value, y: Value) -> bool {
-        let is_single_fmul = |l: &Self, v: Value| {
-            l.use_count(v) == 1
-                && l.def_inst(v)
-                    .is_some_and(|i| l.func.dfg.insts[i].opcode() == Opcode::Fmul)
-        };
-        let (prod, acc, sub) = if op == Opcode::Fadd {
-            if is_single_fmul(self, y) {
-                (y, x, false)
-            } else if is_single_fmul(self, x) {
-                (x, y, false)
-            } else {
-                return false;
-            }
-        } else if is_single_fmul(self, y) {
-            (y, x, true)
-        } else {
-            return false;
-        };
-        let pi = self.def_inst(prod).unwrap();
-        let pargs = self.func.dfg.inst_args(pi).to_vec();
-        let (rn, rm, acc) = (self.reg(pargs[0]), self.reg(pargs[1]), self.reg(acc));
-        let rd = self.reg(res);
-        self.emit(MInst::FpuMac {
-            sub,
-            rd,
-            acc,
-            rn,
-            rm,
-        });
-        true
-    }
-
-    fn lower_call(
-        &mut self,
-        inst: Inst,
-        op: Opcode,
-        args: &[Value],
-        results: &[Value],
-    ) -> Result<()> {
-        let dfg = &self.func.dfg;
-        let (target, callee, call_args) = if op == Opcode::Call {
-            let InstructionData::Call { func_ref, .. } = dfg.insts[inst] else {
-                unreachable!()
-            };
-            (
-                Some(RelocTarget::Func(dfg.ext_funcs[func_ref].name.clone())),
-                None,
-                args.to_vec(),
-            )
-        } else {
-            let c = self.reg(args[0]);
-            (None, Some(c), args[1..].to_vec())
-        };
-        if results.len() > 2 {
-            bail!("calls with more than two results are not supported");
-        }
-        let mut uses: Vec<(Reg, PReg)> = Vec::new();
-        for (i, &a) in call_args.iter().enumerate() {
-            let r = self.reg(a);
-            // The ABI passes char/short zero-extended.
-            let r = self.zext(r, self.ty(a).bits());
-            if i < ARG_REGS as usize {
-                uses.push((r, preg(i as u8)));
-            } else {
-                self.emit(MInst::StoreOutgoingArg {
-                    src: r,
-                    index: (i - ARG_REGS as usize) as u32,
-                });
-            }
-        }
-        let stack_words = call_args.len().saturating_sub(ARG_REGS as usize) as u32;
-        self.mf.outgoing_arg_words = self.mf.outgoing_arg_words.max(stack_words);
-        let defs = results
-            .iter()
-            .enumerate()
-            .map(|(i, &r)| (self.reg(r), preg(i as u8)))
-            .collect();
-        self.emit(MInst::Call {
-            target,
-            callee,
-            uses,
-            defs,
-        });
-        self.mf.has_calls = true;
-        Ok(())
-    }
-}
-
-/// Non-adjacent form of `c`: (bit position, positive?) for each non-zero digit, low first.
-fn naf(c: u32) -> Vec<(u32, bool)> {
-    let mut digits = Vec::new();
-    let mut n = c as u64;
-    let mut pos = 0;
-    while n != 0 {
-        if n & 1 == 1 {
-            let positive = n & 3 == 1;
-            digits.push((pos, positive));
-            n = if positive { n - 1 } else { n + 1 };
-        }
-        n >>= 1;
-        pos += 1;
-    }
-    digits
-}
-
-/// CLIF blocks that belong to some loop.
-fn loop_blocks(func: &Function) -> std::collections::HashSet<Block> {
-    use cranelift_codegen::{
-        dominator_tree::DominatorTree, flowgraph::ControlFlowGraph, loop_analysis::LoopAnalysis,
-    };
-    let cfg = ControlFlowGraph::with_function(func);
-    let domtree = DominatorTree::with_function(func, &cfg);
-    let mut la = LoopAnalysis::new();
-    la.compute(func, &cfg, &domtree);
-    func.layout
-        .blocks()
-        .filter(|&b| la.innermost_loop(b).is_some())
-        .collect()
-}
-
-/// Delete pure instructions whose results are never used, until none is left.
-fn remove_dead_code(mf: &mut MFunction) {
-    loop {
-        let mut used = vec![false; mf.num_vregs as usize];
-        for b in &mut mf.blocks {
-            for inst in &mut b.insts {
-                if let MInst::Jump { args, .. } = inst {
-                    args.iter().for_each(|r| used[r.0 as usize] = true);
-                }
-                inst.visit_regs(&mut |r, k| {
-                    if matches!(k, OpKind::Use | OpKind::FixedUse(_)) {
-                        used[r.0 as usize] = true;
-                    }
-                });
-            }
-        }
-        let mut changed = false;
-        for b in &mut mf.blocks {
-            let mut keep = Vec::with_capacity(b.insts.len());
-            for inst in b.insts.iter_mut() {
-                let mut any_used = false;
-                inst.visit_regs(&mut |r, k| {
-                    if !matches!(k, OpKind::Use | OpKind::FixedUse(_)) && used[r.0 as usize] {
-                        any_used = true;
-                    }
-                });
-                keep.push(!inst.is_pure() || any_used);
-            }
-            if keep.iter().any(|k| !k) {
-                changed = true;
-                let mut it = keep.iter();
-                b.insts.retain(|_| *it.next().unwrap());
-                let mut it = keep.iter();
-                b.srclocs.retain(|_| *it.next().unwrap());
-            }
-        }
-        if !changed {
-            break;
-        }
     }
 }
