@@ -55,6 +55,9 @@ pub struct FnLowerer<'a, 'b> {
     /// Flat indices already checked in the current straight-line region, by list and index
     /// values (`a[i] = a[i] + 1` checks once).
     pub checked: HashMap<(Value, Vec<Value>), Value>,
+    /// In functions with loops: a cold block the entry can branch to (never at run time)
+    /// that reaches every error block, so their immediate dominator is the entry.
+    error_dispatch: Option<ir::Block>,
     /// Promoted globals (in `main` only).
     global_vars: HashMap<epyc_tir::GlobalId, Variable>,
 }
@@ -115,7 +118,11 @@ pub fn lower_function(
         error_blocks: HashMap::new(),
         global_vars: HashMap::new(),
         checked: HashMap::new(),
+        error_dispatch: None,
     };
+    if has_loops(&tf.body) {
+        fl.add_error_dispatch();
+    }
     fl.init_locals();
     if id == cx.prog.main {
         fl.promote_globals();
@@ -136,6 +143,19 @@ pub fn lower_function(
     };
     fl.b.finalize(config);
     Ok(func)
+}
+
+/// Whether a body contains a loop statement (then error exits get the entry dispatch).
+fn has_loops(body: &[epyc_tir::Stmt]) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::While { .. } | StmtKind::ForRange { .. } | StmtKind::ForList { .. } => true,
+        StmtKind::If {
+            then_body,
+            else_body,
+            ..
+        } => has_loops(then_body) || has_loops(else_body),
+        _ => false,
+    })
 }
 
 fn target_pointer_width(ptr: Type) -> Option<target_lexicon::PointerWidth> {
@@ -491,9 +511,49 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
     fn emit_error_blocks(&mut self) {
         let mut pending: Vec<_> = self.error_blocks.drain().collect();
         pending.sort_by_key(|&(_, b)| b);
-        for ((err, pos), block) in pending {
+        for &((err, pos), block) in &pending {
             self.switch_to(block);
             self.emit_error(err, pos);
         }
+        if let Some(dispatch) = self.error_dispatch {
+            self.switch_to(dispatch);
+            let targets: Vec<ir::Block> = pending.iter().map(|&(_, b)| b).collect();
+            match targets.split_first() {
+                None => {
+                    self.b.ins().trap(TRAP_AFTER_NORETURN);
+                }
+                Some((&first, rest)) => {
+                    let index = if self.ptr == types::I32 {
+                        self.gbase
+                    } else {
+                        self.b.ins().ireduce(types::I32, self.gbase)
+                    };
+                    let default = self.b.func.dfg.block_call(first, &[]);
+                    let table: Vec<_> = rest
+                        .iter()
+                        .map(|&b| self.b.func.dfg.block_call(b, &[]))
+                        .collect();
+                    let jt = self
+                        .b
+                        .create_jump_table(ir::JumpTableData::new(default, &table));
+                    self.b.ins().br_table(index, jt);
+                }
+            }
+        }
+    }
+
+    /// The egraph pass forgets the enclosing loop once it has elaborated a dominator-tree
+    /// child outside it, so an error block dominated by a block inside a loop (an index
+    /// check in an `if` branch) would stop LICM for everything elaborated after it. Giving
+    /// every error block a second, never-taken path from the entry makes the entry their
+    /// immediate dominator. The price is one test of the globals base per call.
+    fn add_error_dispatch(&mut self) {
+        let dispatch = self.b.create_block();
+        let body = self.b.create_block();
+        self.b.set_cold_block(dispatch);
+        let null = self.b.ins().icmp_imm_s(IntCC::Equal, self.gbase, 0);
+        self.b.ins().brif(null, dispatch, &[], body, &[]);
+        self.switch_to(body);
+        self.error_dispatch = Some(dispatch);
     }
 }

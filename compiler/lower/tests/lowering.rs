@@ -476,3 +476,42 @@ fn read_modify_write_of_an_element_checks_the_index_once() {
         );
     }
 }
+
+#[test]
+fn error_exits_inside_branches_do_not_stop_licm() {
+    // def f(a: list[float], k, n): i = 0; s = 0.0
+    //   while i < n: (if i > 0: a[i] = 1.0); s = s + k * k; i = i + 1
+    //   return s
+    let mut p = Prog::new();
+    let mut f = Func::new("f", Ty::Float);
+    let a = f.param("a", list_ty(Ty::Float));
+    let k = f.param("k", Ty::Float);
+    let n = f.param("n", Ty::Int);
+    let s = f.local("s", Ty::Float);
+    let i = f.local("i", Ty::Int);
+    f.push(s.set(flt(0.0)));
+    f.push(i.set(int(0)));
+    f.push(while_(
+        cmp(CmpOp::Lt, i.get(), n.get()),
+        vec![
+            if_(
+                cmp(CmpOp::Gt, i.get(), int(0)),
+                vec![set_index(a.get(), vec![i.get()], flt(1.0))],
+                vec![],
+            ),
+            s.set(add(s.get(), mul(k.get(), k.get()))),
+            i.set(add(i.get(), int(1))),
+        ],
+    ));
+    f.push(ret(s.get()));
+    p.add(f);
+    let flags = optimizer_flags();
+    for target in targets() {
+        let mut lowered = lower_program(&p.p, &target).unwrap();
+        lowered.optimize(&flags).unwrap();
+        lowered.verify(&flags).unwrap();
+        let f = &lowered.funcs[0].func;
+        let fmul = inst_block(f, Opcode::Fmul).unwrap();
+        assert!(!in_loop(f, fmul), "k * k is hoisted:\n{}", f.display());
+    }
+}
