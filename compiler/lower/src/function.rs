@@ -486,10 +486,9 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
 
     /// Continues if `ok` (i8) is true, else stops the core with `err` in a cold block.
     ///
-    /// The cold blocks are laid out after all other code, out of the hot path. Their order
-    /// among the dominator-tree children matters for LICM: the egraph pass forgets the
-    /// enclosing loop once it has visited a child outside it, so an error block visited
-    /// before the rest of a loop body would stop invariants in that rest being hoisted.
+    /// One cold block per (error, position), laid out after all other code. In functions
+    /// with loops they are also reached from the entry dispatch (`add_error_dispatch`), so
+    /// they do not hide the loop from LICM.
     pub fn check(&mut self, ok: Value, err: RtError, pos: Pos) {
         let cont = self.b.create_block();
         let fail = *self.error_blocks.entry((err, pos)).or_insert_with(|| {
@@ -498,9 +497,9 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
             b
         });
         // The failing edge comes first: the dominator tree orders children by reverse
-        // post-order, which puts the first-visited successor last, so the loop's own
-        // continuation is elaborated before the error block (the mid-end folds the `== 0`
-        // into the comparison).
+        // post-order, which puts the first successor last, so the continuation is
+        // elaborated before the error block (the mid-end folds the `== 0` into the
+        // comparison).
         let bad = self.b.ins().icmp_imm_s(IntCC::Equal, ok, 0);
         self.b.ins().brif(bad, fail, &[], cont, &[]);
         // `cont` is dominated by everything before: the region (and its memo) goes on.
