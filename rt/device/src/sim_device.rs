@@ -1,91 +1,126 @@
-//! [`Device`] for the `epiphany-sim` simulator. The simulator's `Simulator::run` runs to the
-//! end in one call and keeps its memories private, so this drives the simulator's public
-//! parts (cores, memories, `exec::run`) with the same round-robin of cycle quanta as
-//! `Simulator::run`, in slices, with DRAM and core-memory access in between (the WAND
-//! hardware barrier, which the runtime does not use, is not modelled here). When the
-//! simulator offers `run_for(cycles)` and memory access itself, this becomes a thin wrapper.
+//! [`Device`] for the `epiphany-sim` simulator, on the simulator's public resumable API only:
+//! the simulator runs the workgroup one quantum at a time (`run_for`), and between quanta this
+//! looks at the cores' mailbox slots so that a request is answered as soon as it is written
+//! (a request costs a mailbox round trip, not a whole polling slice). Everything else (the
+//! round-robin of cores, remote writes and register reads, interrupts, WAND, faults) is the
+//! simulator's own, so this cannot drift from it.
 
 use crate::link::Image;
+use crate::memmap;
 use crate::monitor::Device;
-use crate::protocol;
+use crate::protocol::{self, slot};
 use anyhow::{anyhow, bail, Result};
-use epiphany_sim::core::{Core, State};
-use epiphany_sim::exec::{self, Io};
-use epiphany_sim::machine::QUANTUM;
-use epiphany_sim::mem::{Mem, DRAM_BASE, DRAM_SIZE, SRAM_SIZE};
-use epiphany_sim::mmr;
+use epiphany_sim::elf;
+use epiphany_sim::{Config, Simulator, Status};
+
+/// Mesh coordinates of the Parallella's first core, where the workgroup starts.
+const FIRST_ROW: u32 = 32;
+const FIRST_COL: u32 = 8;
 
 pub struct SimDevice {
-    cores: Vec<Core>,
-    mem: Mem,
-    io: Io,
-    horizon: u64,
+    sim: Simulator,
     shape: (u32, u32, u32, u32),
+    /// Cores the monitor has halted: their slots may keep a final request (exit, error) that
+    /// is never acknowledged, so they are left out of [`SimDevice::request_pending`].
+    halted: Vec<bool>,
 }
 
 impl SimDevice {
     /// A `rows` x `cols` workgroup at the Parallella's first core (32, 8).
     pub fn new(rows: u32, cols: u32) -> Result<SimDevice> {
-        if rows == 0 || cols == 0 || rows > 32 || cols > 32 {
-            bail!("workgroup must be 1x1 to 32x32 cores, not {rows}x{cols}");
-        }
-        let (r0, c0) = (32, 8);
-        let mem = Mem::new(rows, cols, r0, c0);
-        let cores: Vec<Core> = (0..mem.ncores())
-            .map(|i| {
-                let (r, c) = mem.coords(i);
-                Core::new(i, r, c)
-            })
-            .collect();
-        let io = Io::new(cores.len(), false, false);
+        let sim = Simulator::new(Config {
+            rows,
+            cols,
+            first_row: FIRST_ROW,
+            first_col: FIRST_COL,
+            // The monitor enforces its own cycle limit (`MonitorConfig::max_cycles`) and
+            // reports it; a lower one in the simulator would end long runs early as a fault.
+            max_cycles: Some(u64::MAX),
+            echo_stdout: false,
+            trace: false,
+        })?;
+        let halted = vec![false; sim.ncores()];
         Ok(SimDevice {
-            cores,
-            mem,
-            io,
-            horizon: 0,
-            shape: (r0, c0, rows, cols),
+            sim,
+            shape: (FIRST_ROW, FIRST_COL, rows, cols),
+            halted,
         })
     }
 
-    /// Loads `image` into every core's local memory.
+    /// Loads `image` into every core's local memory, with its symbols (so that a fault report
+    /// names the function the PC is in).
     pub fn load(&mut self, image: &Image) -> Result<()> {
+        let mut segments = Vec::new();
         for (addr, bytes) in &image.segments {
-            let end = *addr as usize + bytes.len();
-            if end > SRAM_SIZE as usize {
+            let end = *addr as u64 + bytes.len() as u64;
+            if end > memmap::LOCAL_SIZE as u64 {
                 bail!("segment {addr:#x}..{end:#x} does not fit the 32 KB local memory");
             }
-            for idx in 0..self.cores.len() {
-                let base = idx * SRAM_SIZE as usize;
-                self.mem.sram[base + *addr as usize..base + end].copy_from_slice(bytes);
+            if !bytes.is_empty() {
+                segments.push(elf::Segment {
+                    vaddr: *addr,
+                    memsz: bytes.len() as u32,
+                    data: bytes.clone(),
+                });
             }
         }
-        Ok(())
-    }
-
-    /// True when some core has written a request the monitor has not answered.
-    fn request_pending(&self) -> bool {
-        self.cores.iter().enumerate().any(|(i, c)| {
-            if matches!(c.state, State::Exited(_) | State::Halted) {
-                return false;
-            }
-            let s = protocol::slot_address(i as u32) - DRAM_BASE;
-            let word = |o: u32| self.mem.read_dram(s + o, 4) as u32;
-            word(protocol::slot::REQ_SEQ) != word(protocol::slot::ACK_SEQ)
+        let mut by_addr: Vec<(u32, String)> = image
+            .symbols
+            .iter()
+            .map(|(name, addr)| (*addr, name.clone()))
+            .collect();
+        by_addr.sort();
+        self.sim.load_image(&elf::Image {
+            segments,
+            symbols: elf::Symbols { by_addr },
+            ..Default::default()
         })
     }
+
+    /// True when some core the monitor has not halted has written a request it has not
+    /// answered yet.
+    fn request_pending(&self) -> Result<bool> {
+        for (core, halted) in self.halted.iter().enumerate() {
+            if *halted {
+                continue;
+            }
+            let s = protocol::slot_address(core as u32);
+            let mut seqs = [0u8; 8];
+            self.sim.read_dram(s + slot::REQ_SEQ, &mut seqs)?;
+            // REQ_SEQ and ACK_SEQ are adjacent words.
+            if seqs[..4] != seqs[4..] {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Why the simulator has no core left to run while the monitor still waits for one: a
+    /// core stopped (trap 3) without telling the monitor.
+    fn stopped_on_their_own(&self) -> anyhow::Error {
+        let result = self.sim.result();
+        let stopped: Vec<String> = result
+            .cores
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.halted[*i])
+            .map(|(i, c)| match c.exit_code {
+                Some(s) => format!("core {i} (exit status {s})"),
+                None => format!("core {i}"),
+            })
+            .collect();
+        anyhow!(
+            "every core has stopped, {} without an exit request to the monitor",
+            stopped.join(", ")
+        )
+    }
 }
 
-fn dram_range(addr: u32, len: usize) -> Result<std::ops::Range<usize>> {
-    let off = addr
-        .checked_sub(DRAM_BASE)
-        .filter(|o| (*o as u64 + len as u64) <= DRAM_SIZE as u64)
-        .ok_or_else(|| anyhow!("{addr:#x}+{len} is outside the shared DRAM"))?;
-    Ok(off as usize..off as usize + len)
-}
+const _: () = assert!(slot::ACK_SEQ == slot::REQ_SEQ + 4);
 
 impl Device for SimDevice {
     fn cores(&self) -> u32 {
-        self.cores.len() as u32
+        self.sim.ncores() as u32
     }
 
     fn shape(&self) -> (u32, u32, u32, u32) {
@@ -93,78 +128,50 @@ impl Device for SimDevice {
     }
 
     fn run(&mut self, cycles: u64) -> Result<()> {
-        let end = self.horizon.saturating_add(cycles);
-        while self.horizon < end && !self.request_pending() {
-            self.horizon += QUANTUM;
-            let horizon = self.horizon;
-            self.mem.deliver(horizon - QUANTUM / 2);
-            // Register writes of other cores (ILATST and the like) that arrived.
-            for (dst, off, v) in std::mem::take(&mut self.mem.arrived_mmr) {
-                let c = &mut self.cores[dst];
-                if !matches!(c.state, State::Exited(_) | State::Halted) {
-                    mmr::write(c, &mut self.mem, off, v);
+        let end = self.sim.cycles().saturating_add(cycles);
+        while self.sim.cycles() < end && !self.request_pending()? {
+            // `run_for` runs whole quanta: asking for one cycle runs exactly one quantum.
+            match self.sim.run_for(1) {
+                Status::Running => {}
+                Status::Faulted => {
+                    return Err(match self.sim.fault() {
+                        Some(fault) => anyhow!("{fault}"),
+                        None => anyhow!("the simulator stopped on a fault it did not report"),
+                    });
                 }
-            }
-            for c in self.cores.iter_mut() {
-                if matches!(c.state, State::Exited(_) | State::Halted) {
-                    continue;
-                }
-                mmr::tick(c);
-                if c.state == State::Idle && c.irq_check {
-                    exec::service_interrupts(c);
-                }
-                if c.state == State::Running {
-                    if let Err(kind) = exec::run(c, &mut self.mem, &mut self.io, horizon) {
-                        bail!(
-                            "fault on core ({},{}) at pc {:#x}, cycle {}: {kind}",
-                            c.row,
-                            c.col,
-                            c.pc,
-                            c.cycle
-                        );
-                    }
-                }
-                if c.state == State::Idle && c.cycle < horizon {
-                    c.ctr.idle_cycles += horizon - c.cycle;
-                    c.cycle = horizon;
-                }
+                // A core still live for the monitor may have just written a request; if not,
+                // nothing will ever change again.
+                Status::Finished if self.request_pending()? => return Ok(()),
+                Status::Finished => return Err(self.stopped_on_their_own()),
             }
         }
         Ok(())
     }
 
     fn read_dram(&self, addr: u32, buf: &mut [u8]) -> Result<()> {
-        let r = dram_range(addr, buf.len())?;
-        buf.copy_from_slice(&self.mem.dram[r]);
-        Ok(())
+        self.sim.read_dram(addr, buf)
     }
 
     fn write_dram(&mut self, addr: u32, data: &[u8]) -> Result<()> {
-        let r = dram_range(addr, data.len())?;
-        self.mem.dram[r].copy_from_slice(data);
-        Ok(())
+        self.sim.write_dram(addr, data)
     }
 
     fn read_core(&self, core: u32, addr: u32, buf: &mut [u8]) -> Result<()> {
-        if core as usize >= self.cores.len() || addr as u64 + buf.len() as u64 > SRAM_SIZE as u64 {
-            bail!("core {core} memory {addr:#x}+{} is out of range", buf.len());
-        }
-        let base = core as usize * SRAM_SIZE as usize + addr as usize;
-        buf.copy_from_slice(&self.mem.sram[base..base + buf.len()]);
-        Ok(())
+        self.sim.read_core(core as usize, addr, buf)
     }
 
     fn halt(&mut self, core: u32) {
-        if let Some(c) = self.cores.get_mut(core as usize) {
-            c.state = State::Halted;
+        if let Some(h) = self.halted.get_mut(core as usize) {
+            *h = true;
+            self.sim.halt(core as usize);
         }
     }
 
     fn cycles(&self) -> u64 {
-        self.horizon
+        self.sim.cycles()
     }
 
     fn core_cycles(&self, core: u32) -> u64 {
-        self.cores.get(core as usize).map_or(0, |c| c.cycle)
+        self.sim.core_cycles(core as usize).unwrap_or(0)
     }
 }
