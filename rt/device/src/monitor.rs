@@ -11,7 +11,7 @@ use crate::protocol::{self, header, slot, BlockOp, Request};
 use crate::remote_text;
 use anyhow::{anyhow, Result};
 use epyc_rt_abi::{pos, RtError, Tag};
-use epyc_rt_host::MonitorIo;
+use epyc_rt_host::{math_fns, random, MonitorIo};
 
 /// What the monitor needs of a device (the simulator, or a board through e-hal).
 pub trait Device {
@@ -139,74 +139,6 @@ pub fn prepare(dev: &mut dyn Device) -> Result<()> {
         write_u32(dev, base + off, v)?;
     }
     Ok(())
-}
-
-/// The per-core random generator, the host runtime's (xorshift64*, SplitMix64 seeding).
-fn seed_state(seed: i32) -> u64 {
-    let mut z = (seed as i64 as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    if z == 0 {
-        0x9E37_79B9_7F4A_7C15
-    } else {
-        z
-    }
-}
-
-fn next_random(state: &mut u64) -> u64 {
-    let mut x = *state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *state = x;
-    x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-}
-
-/// `rtl_math` as the host runtime computes it (float32 through the C library's functions).
-fn math(op: i32, x: f32, rng: &mut u64) -> Result<f32, RtError> {
-    let domain = |ok: bool| {
-        if ok || x.is_nan() {
-            Ok(())
-        } else {
-            Err(RtError::MathDomain)
-        }
-    };
-    Ok(match op {
-        0 => {
-            domain(x >= 0.0)?;
-            x.sqrt()
-        }
-        1 => x.sin(),
-        2 => x.cos(),
-        3 => x.tan(),
-        4 => {
-            domain((-1.0..=1.0).contains(&x))?;
-            x.asin()
-        }
-        5 => {
-            domain((-1.0..=1.0).contains(&x))?;
-            x.acos()
-        }
-        6 => x.atan(),
-        7 => x.sinh(),
-        8 => x.cosh(),
-        9 => x.tanh(),
-        10 => x.floor(),
-        11 => x.ceil(),
-        12 => {
-            domain(x > 0.0)?;
-            x.ln()
-        }
-        13 => {
-            domain(x > 0.0)?;
-            x.log10()
-        }
-        14 => (next_random(rng) >> 33) as i32 as f32,
-        15 => x.exp(),
-        16 => x.abs(),
-        _ => return Err(RtError::TypeError),
-    })
 }
 
 struct Run<'a> {
@@ -340,27 +272,21 @@ impl Run<'_> {
                 let text = remote_text::list(dev, core, a0, a1)?;
                 self.reply_text(core, text.as_bytes())?
             }
+            // Maths and random numbers are the host runtime's own functions, on this
+            // core's generator state, so device cores compute exactly what host cores do.
             Request::Math => {
-                match math(a0 as i32, f32::from_bits(a1), &mut self.rng[core as usize]) {
+                let op = a0 as i32;
+                match math_fns::math(op, f32::from_bits(a1), &mut self.rng[core as usize]) {
                     Ok(y) => y.to_bits(),
-                    Err(RtError::TypeError) => {
-                        let msg = RtError::TypeError
-                            .message(&format!("unknown math operation code {}", a0 as i32));
-                        self.fail(core, &msg, 0);
-                        return Ok(());
-                    }
                     Err(e) => {
-                        self.fail(core, &e.message(""), 0);
+                        self.fail(core, &e.message(&math_fns::error_detail(op, e)), 0);
                         return Ok(());
                     }
                 }
             }
-            Request::PowF => f32::from_bits(a0).powf(f32::from_bits(a1)).to_bits(),
-            Request::Random => {
-                let v = next_random(&mut self.rng[core as usize]);
-                ((v >> 40) as f32 / (1u32 << 24) as f32).to_bits()
-            }
-            Request::RandInt => (next_random(&mut self.rng[core as usize]) >> 33) as u32,
+            Request::PowF => math_fns::powf(f32::from_bits(a0), f32::from_bits(a1)).to_bits(),
+            Request::Random => random::uniform(&mut self.rng[core as usize]).to_bits(),
+            Request::RandInt => random::randint(&mut self.rng[core as usize]) as u32,
             Request::Trap => {
                 self.fail(
                     core,
@@ -370,7 +296,7 @@ impl Run<'_> {
                 return Ok(());
             }
             Request::Seed => {
-                self.rng[core as usize] = seed_state(a0 as i32);
+                self.rng[core as usize] = random::seed_state(a0 as i32);
                 0
             }
         };
@@ -427,7 +353,7 @@ pub fn run_report(
         io,
         cfg,
         life: vec![Life::Running; n as usize],
-        rng: (0..n).map(|i| seed_state(i as i32)).collect(),
+        rng: (0..n).map(|i| random::seed_state(i as i32)).collect(),
         ended_at: vec![None; n as usize],
         status: STATUS_OK,
     };

@@ -126,6 +126,29 @@ fn maths_and_random_through_the_monitor() {
 }
 
 #[test]
+fn device_cores_draw_the_host_runtimes_random_numbers() {
+    // Each core's generator starts seeded with its id, as on the host: the numbers printed
+    // are the host runtime's `randint()`, `random()` and maths op 14 on that state.
+    let o = run(
+        " bl _epyc_randint\n bl _epyc_print_int\n bl _epyc_random\n bl _epyc_print_float\n \
+         mov r0,#14\n mov r1,#0\n bl _epyc_math\n bl _epyc_print_float\n",
+        1,
+        2,
+    );
+    assert_eq!(o.status, 0, "{}", o.stderr);
+    use epyc_rt_host::{format, math_fns, random};
+    for core in 0..2 {
+        let state = &mut random::seed_state(core as i32);
+        let expected = [
+            random::randint(state).to_string(),
+            format::float(random::uniform(state)),
+            format::float(math_fns::math(14, 0.0, state).unwrap()),
+        ];
+        assert_eq!(lines_of(&o.stdout, core), expected, "core {core}");
+    }
+}
+
+#[test]
 fn message_types_are_checked_and_converted() {
     // core 0 sends int 3 then float 2.5; core 1 expects float (converted) then int (error).
     let o = run(

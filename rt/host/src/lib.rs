@@ -43,13 +43,13 @@ pub mod format;
 mod heap;
 mod list_fns;
 mod list_text;
-mod math_fns;
+pub mod math_fns;
 mod messaging;
 mod monitor;
 #[cfg(target_os = "linux")]
 mod overflow;
 mod print_fns;
-mod random;
+pub mod random;
 mod runner;
 mod string_fns;
 mod symbols;

@@ -5,6 +5,9 @@
 //! 8 cosh, 9 tanh, 10 floor, 11 ceil, 12 log, 13 log10, 14 random (ignores x); epyc adds
 //! 15 exp and 16 fabs. Arguments outside a function's domain (sqrt of a negative, log of a
 //! non-positive, asin/acos beyond ±1) are Python's "math domain error" (RtError::MathDomain).
+//!
+//! [`math`], [`error_detail`] and [`powf`] are public so that other runtimes (the device
+//! monitor, which answers its cores' maths requests) compute exactly what host cores do.
 
 use crate::core;
 use crate::random;
@@ -13,8 +16,11 @@ use epyc_rt_abi::RtError;
 pub const OP_EXP: i32 = 15;
 pub const OP_FABS: i32 = 16;
 
-/// f(x), or None when x is outside f's domain (NaN is passed through, as Python does).
-pub fn math(op: i32, x: f32) -> Result<f32, RtError> {
+/// f(x) for ePython's op code `op`, or the error that stops the core: `MathDomain` when x is
+/// outside f's domain (NaN is passed through, as Python does), `TypeError` for an unknown
+/// code. Op 14 (random) ignores x and draws a `randint` from `rng`, the calling core's
+/// generator state (see [`crate::random`]).
+pub fn math(op: i32, x: f32, rng: &mut u64) -> Result<f32, RtError> {
     let domain = |ok: bool| {
         if ok || x.is_nan() {
             Ok(())
@@ -52,29 +58,37 @@ pub fn math(op: i32, x: f32) -> Result<f32, RtError> {
             domain(x > 0.0)?;
             x.log10()
         }
-        14 => random::epyc_randint() as f32,
+        14 => random::randint(rng) as f32,
         OP_EXP => x.exp(),
         OP_FABS => x.abs(),
         _ => return Err(RtError::TypeError),
     })
 }
 
+/// The detail for `err.message(..)` of an error [`math`] returned for `op`.
+pub fn error_detail(op: i32, err: RtError) -> String {
+    match err {
+        RtError::TypeError => format!("unknown math operation code {op}"),
+        _ => String::new(),
+    }
+}
+
+/// `x ** y` on floats.
+pub fn powf(x: f32, y: f32) -> f32 {
+    x.powf(y)
+}
+
 #[no_mangle]
 pub extern "C" fn epyc_math(op: i32, x: f32) -> f32 {
-    match math(op, x) {
+    match random::with_core_state(|rng| math(op, x, rng)) {
         Ok(y) => y,
-        Err(RtError::TypeError) => core::fail(
-            RtError::TypeError,
-            &format!("unknown math operation code {op}"),
-            0,
-        ),
-        Err(e) => core::fail_plain(e, 0),
+        Err(e) => core::fail(e, &error_detail(op, e), 0),
     }
 }
 
 #[no_mangle]
 pub extern "C" fn epyc_powf(x: f32, y: f32) -> f32 {
-    x.powf(y)
+    powf(x, y)
 }
 
 #[cfg(test)]
@@ -83,7 +97,7 @@ mod tests {
 
     #[test]
     fn values_as_measured_on_the_reference() {
-        let f = |op, x| crate::format::float(math(op, x).unwrap());
+        let f = |op, x| crate::format::float(math(op, x, &mut 0).unwrap());
         assert_eq!(f(0, 2.0), "1.414214");
         assert_eq!(f(1, 0.5), "0.479426");
         assert_eq!(f(3, 1.0), "1.557408");
@@ -98,9 +112,15 @@ mod tests {
 
     #[test]
     fn domain_errors() {
-        assert_eq!(math(0, -1.0), Err(RtError::MathDomain));
-        assert_eq!(math(12, 0.0), Err(RtError::MathDomain));
-        assert_eq!(math(4, 2.0), Err(RtError::MathDomain));
-        assert!(math(0, f32::NAN).unwrap().is_nan());
+        let rng = &mut 0;
+        assert_eq!(math(0, -1.0, rng), Err(RtError::MathDomain));
+        assert_eq!(math(12, 0.0, rng), Err(RtError::MathDomain));
+        assert_eq!(math(4, 2.0, rng), Err(RtError::MathDomain));
+        assert!(math(0, f32::NAN, rng).unwrap().is_nan());
+        assert_eq!(math(99, 1.0, rng), Err(RtError::TypeError));
+        assert_eq!(
+            error_detail(99, RtError::TypeError),
+            "unknown math operation code 99"
+        );
     }
 }
