@@ -56,6 +56,7 @@ pub mod stats;
 pub mod timing;
 pub mod uop;
 
+pub use elf::{Image, Segment, Symbols};
 pub use fault::{Fault, FaultKind};
 pub use machine::{Config, CoreResult, RunResult, Simulator, Status};
 

@@ -226,6 +226,9 @@ impl Simulator {
     }
 
     fn copy_in(&mut self, me: usize, seg: &elf::Segment) -> Result<()> {
+        if seg.memsz == 0 {
+            return Ok(()); // an empty segment occupies no memory (the ELF loader drops these too)
+        }
         let last = seg.vaddr.checked_add(seg.memsz - 1);
         let (first_t, last_t) = match last {
             Some(l) => (self.mem.translate(me, seg.vaddr), self.mem.translate(me, l)),

@@ -51,3 +51,25 @@ fn tiny_cycle_limits_end_cleanly() {
         assert!(r.cores[0].cycles <= limit);
     }
 }
+
+#[test]
+fn empty_segments_in_a_built_image_are_skipped() {
+    // Image builders hand `load_image` segments directly; one of size 0 occupies nothing.
+    let mut image = epiphany_sim::elf::parse(&oracle_elf("intops-O2.elf")).expect("parse");
+    for vaddr in [0, 0x7fff, 0x8E00_0000] {
+        image.segments.push(epiphany_sim::Segment {
+            vaddr,
+            memsz: 0,
+            data: Vec::new(),
+        });
+    }
+    let mut sim = epiphany_sim::Simulator::new(epiphany_sim::Config {
+        rows: 1,
+        cols: 1,
+        ..Default::default()
+    })
+    .expect("workgroup");
+    sim.load_image(&image).expect("empty segments load");
+    let r = sim.run();
+    assert_eq!(r.exit_status(), 0);
+}
