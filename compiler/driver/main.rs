@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod frontend;
+mod interp;
 
 use clap::Parser;
 use std::process::ExitCode;

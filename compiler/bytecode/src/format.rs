@@ -83,7 +83,8 @@ ops! {
     Len = 74;
     Svc = 80 (svc: u8, argc: u8);
     Raise = 81 (err: u8, detail: u16);
-    /// Slots base..base+2 hold counter, stop, step; base+3 receives the loop variable.
+    /// Slots base..base+2 hold counter, stop, step: jump when done, else push the counter and
+    /// advance it.
     RangeNext = 82 (base: u8, off: i16);
 }
 

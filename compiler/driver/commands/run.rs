@@ -6,8 +6,7 @@ use std::time::Instant;
 
 pub fn main(args: &RunArgs) -> u8 {
     if args.interp {
-        eprintln!("error: --interp: the byte-code interpreter is not built yet; run compiled code instead");
-        return exit::USAGE;
+        return crate::interp::main(args);
     }
     let host_cores = match (args.device_cores, args.host_cores) {
         (None, Some(h)) => h,

@@ -1,0 +1,959 @@
+//! The compiler from the front end's tree (every module of an `epyc_syntax::ParsedProgram`) to
+//! a byte-code [`Module`] for the whole program (`--interp`). Imported modules' code runs inline
+//! at their first import (as in sema); all modules share one namespace of module variables and
+//! functions. A function's locals are its parameters and the names it assigns, except `global`
+//! names and variables of its own module assigned before its `def` (D20, as sema).
+
+use crate::format::{Const, Function, Module, Op, Svc};
+use epyc_syntax::ast::{self, Ranged};
+use epyc_syntax::{ParsedProgram, NATIVE_PREFIX};
+use std::collections::{HashMap, HashSet};
+
+/// A compile error: file, byte offset, message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompileError {
+    pub file: u32,
+    pub offset: u32,
+    pub message: String,
+}
+
+type R<T> = Result<T, CompileError>;
+
+struct FuncDef<'a> {
+    index: u16,
+    file: u32,
+    def: &'a ast::StmtFunctionDef,
+    /// Module-level names of its module assigned before the def (D20).
+    module_before: HashSet<String>,
+}
+
+/// Compiles the whole program; function 0 is the entry (the main module's code).
+pub fn compile_program(prog: &ParsedProgram) -> R<Module> {
+    let mut c = Compiler {
+        prog,
+        m: Module::default(),
+        globals: HashMap::new(),
+        funcs: HashMap::new(),
+        defs: Vec::new(),
+    };
+    c.m.funcs.push(Function::default());
+    c.collect()?;
+    let entry = c.module_code()?;
+    c.m.funcs[0] = entry;
+    for i in 0..c.defs.len() {
+        let f = c.function(i)?;
+        let idx = c.defs[i].index as usize;
+        c.m.funcs[idx] = f;
+    }
+    // Names are in the pool (the image refers to them by constant index).
+    for i in 0..c.m.funcs.len() {
+        let name = c.m.funcs[i].name.clone();
+        c.m.constant(Const::Str(name));
+    }
+    Ok(c.m)
+}
+
+struct Compiler<'a> {
+    prog: &'a ParsedProgram,
+    m: Module,
+    globals: HashMap<String, u16>,
+    funcs: HashMap<String, u16>,
+    defs: Vec<FuncDef<'a>>,
+}
+
+impl<'a> Compiler<'a> {
+    /// Every `def` of every module gets a function index (a later def of a name wins).
+    fn collect(&mut self) -> R<()> {
+        for module in &self.prog.modules {
+            let mut before = HashSet::new();
+            for s in &module.body {
+                match s {
+                    ast::Stmt::FunctionDef(d) => {
+                        let index = self.m.funcs.len() as u16;
+                        self.m.funcs.push(Function::default());
+                        self.funcs.insert(d.name.to_string(), index);
+                        self.defs.push(FuncDef {
+                            index,
+                            file: module.file as u32,
+                            def: d,
+                            module_before: before.clone(),
+                        });
+                    }
+                    other => assigned_names(std::slice::from_ref(other), &mut before),
+                }
+            }
+        }
+        if self.m.funcs.len() > u16::MAX as usize {
+            return Err(err(0, 0, "too many functions for the byte-code format"));
+        }
+        Ok(())
+    }
+
+    fn global(&mut self, name: &str) -> u16 {
+        if let Some(&g) = self.globals.get(name) {
+            return g;
+        }
+        let g = self.m.global_names.len() as u16;
+        let n = self.m.constant(Const::Str(name.to_string()));
+        self.m.global_names.push(n);
+        self.globals.insert(name.to_string(), g);
+        g
+    }
+
+    fn module_code(&mut self) -> R<Function> {
+        let main = &self.prog.modules[0];
+        let mut f = Fx::new("__main__", main.file as u32, None);
+        let mut done = HashSet::new();
+        done.insert(main.name.clone());
+        self.module_body(&mut f, 0, &mut done)?;
+        f.emit(Op::ReturnNone);
+        f.finish()
+    }
+
+    fn module_body(&mut self, f: &mut Fx, module: usize, done: &mut HashSet<String>) -> R<()> {
+        let m = &self.prog.modules[module];
+        let saved = f.file;
+        f.file = m.file as u32;
+        for s in &m.body {
+            let names: Vec<String> = match s {
+                ast::Stmt::Import(i) => i.names.iter().map(|a| a.name.to_string()).collect(),
+                ast::Stmt::ImportFrom(i) => i.module.iter().map(|n| n.to_string()).collect(),
+                _ => vec![],
+            };
+            for name in names {
+                if done.insert(name.clone()) {
+                    if let Some(idx) = self.prog.modules.iter().position(|x| x.name == name) {
+                        self.module_body(f, idx, done)?;
+                    }
+                }
+            }
+            self.stmt(f, s)?;
+        }
+        f.file = saved;
+        Ok(())
+    }
+
+    fn function(&mut self, i: usize) -> R<Function> {
+        let d = self.defs[i].def;
+        let file = self.defs[i].file;
+        let mut globals_decl = HashSet::new();
+        global_decls(&d.body, &mut globals_decl);
+        let mut assigned = HashSet::new();
+        assigned_names(&d.body, &mut assigned);
+        let mut f = Fx::new(d.name.as_str(), file, Some(HashMap::new()));
+        for p in &d.args.args {
+            f.local(p.def.arg.as_str())?;
+        }
+        f.nparams = d.args.args.len() as u8;
+        let mut names: Vec<_> = assigned.into_iter().collect();
+        names.sort();
+        for n in names {
+            let is_param = f.locals.as_ref().is_some_and(|l| l.contains_key(&n));
+            if !is_param && !globals_decl.contains(&n) && !self.defs[i].module_before.contains(&n)
+            {
+                f.local(&n)?;
+            }
+        }
+        f.line(self.line(file, d.range().start().into()));
+        for s in &d.body {
+            self.stmt(&mut f, s)?;
+        }
+        f.emit(Op::ReturnNone);
+        f.finish()
+    }
+
+    fn line(&self, file: u32, off: u32) -> u32 {
+        self.prog.files[file as usize].line_col(off).0
+    }
+
+    fn at(&self, f: &mut Fx, node: &impl Ranged) {
+        let l = self.line(f.file, node.range().start().into());
+        f.line(l);
+    }
+
+    fn stmt(&mut self, f: &mut Fx, s: &ast::Stmt) -> R<()> {
+        use ast::Stmt as S;
+        self.at(f, s);
+        match s {
+            S::FunctionDef(_) | S::Import(_) | S::ImportFrom(_) | S::Pass(_) | S::Global(_) => {}
+            S::Expr(e) => {
+                self.expr(f, &e.value)?;
+                f.emit(Op::Pop);
+            }
+            S::Assign(a) => {
+                self.expr(f, &a.value)?;
+                for (i, t) in a.targets.iter().enumerate() {
+                    if i + 1 < a.targets.len() {
+                        f.emit(Op::Dup);
+                    }
+                    self.store(f, t)?;
+                }
+            }
+            S::AugAssign(a) => match &*a.target {
+                ast::Expr::Name(_) => {
+                    self.expr(f, &a.target)?;
+                    self.expr(f, &a.value)?;
+                    f.emit(binop(&a.op));
+                    self.store(f, &a.target)?;
+                }
+                ast::Expr::Subscript(sub) => {
+                    let k = self.subscript_parts(f, sub)?;
+                    // list i.. -> keep a copy for the store: evaluate twice (pure operands).
+                    f.emit(Op::Index { k });
+                    self.expr(f, &a.value)?;
+                    f.emit(binop(&a.op));
+                    self.subscript_parts(f, sub)?;
+                    f.emit(Op::StoreIndex { k });
+                }
+                other => return Err(self.err(f, other, "cannot assign to this")),
+            },
+            S::Return(r) => match &r.value {
+                Some(v) => {
+                    self.expr(f, v)?;
+                    f.emit(Op::Return);
+                }
+                None => f.emit(Op::ReturnNone),
+            },
+            S::If(i) => {
+                self.expr(f, &i.test)?;
+                let else_j = f.jump(Op::JumpIfFalse { off: 0 });
+                self.block(f, &i.body)?;
+                if i.orelse.is_empty() {
+                    f.patch(else_j);
+                } else {
+                    let end = f.jump(Op::Jump { off: 0 });
+                    f.patch(else_j);
+                    self.block(f, &i.orelse)?;
+                    f.patch(end);
+                }
+            }
+            S::While(w) => {
+                let top = f.here();
+                self.expr(f, &w.test)?;
+                let exit = f.jump(Op::JumpIfFalse { off: 0 });
+                f.loops.push(Loop {
+                    cont: top,
+                    breaks: vec![],
+                });
+                self.block(f, &w.body)?;
+                f.jump_back(top);
+                f.patch(exit);
+                self.block(f, &w.orelse)?;
+                let l = f.loops.pop().expect("loop pushed above");
+                for b in l.breaks {
+                    f.patch(b);
+                }
+            }
+            S::For(fr) => self.for_loop(f, fr)?,
+            S::Break(b) => {
+                let j = f.jump(Op::Jump { off: 0 });
+                match f.loops.last_mut() {
+                    Some(l) => l.breaks.push(j),
+                    None => return Err(self.err(f, b, "'break' outside a loop")),
+                }
+            }
+            S::Continue(c) => match f.loops.last() {
+                Some(l) => {
+                    let t = l.cont;
+                    f.jump_back(t);
+                }
+                None => return Err(self.err(f, c, "'continue' outside a loop")),
+            },
+            other => return Err(self.err(f, other, "statement not supported by the byte code")),
+        }
+        Ok(())
+    }
+
+    fn block(&mut self, f: &mut Fx, b: &[ast::Stmt]) -> R<()> {
+        b.iter().try_for_each(|s| self.stmt(f, s))
+    }
+
+    fn for_loop(&mut self, f: &mut Fx, fr: &ast::StmtFor) -> R<()> {
+        let base = f.hidden(3)?;
+        let range = match &*fr.iter {
+            ast::Expr::Call(c) if is_name(&c.func, "range") && (1..=3).contains(&c.args.len()) => {
+                Some(&c.args)
+            }
+            _ => None,
+        };
+        let cont;
+        let exit;
+        if let Some(args) = range {
+            // counter, stop, step
+            if args.len() == 1 {
+                f.emit(Op::Int8 { v: 0 });
+                self.expr(f, &args[0])?;
+            } else {
+                self.expr(f, &args[0])?;
+                self.expr(f, &args[1])?;
+            }
+            match args.get(2) {
+                Some(s) => self.expr(f, s)?,
+                None => f.emit(Op::Int8 { v: 1 }),
+            }
+            f.emit(Op::Store { slot: base + 2 });
+            f.emit(Op::Store { slot: base + 1 });
+            f.emit(Op::Store { slot: base });
+            cont = f.here();
+            exit = f.jump(Op::RangeNext { base, off: 0 });
+        } else {
+            // list, index
+            self.expr(f, &fr.iter)?;
+            f.emit(Op::Store { slot: base });
+            f.emit(Op::Int8 { v: 0 });
+            f.emit(Op::Store { slot: base + 1 });
+            cont = f.here();
+            f.emit(Op::Load { slot: base + 1 });
+            f.emit(Op::Load { slot: base });
+            f.emit(Op::Len);
+            f.emit(Op::Lt);
+            exit = f.jump(Op::JumpIfFalse { off: 0 });
+            f.emit(Op::Load { slot: base });
+            f.emit(Op::Load { slot: base + 1 });
+            f.emit(Op::Index { k: 1 });
+            f.emit(Op::Load { slot: base + 1 });
+            f.emit(Op::Int8 { v: 1 });
+            f.emit(Op::Add);
+            f.emit(Op::Store { slot: base + 1 });
+        }
+        self.store(f, &fr.target)?;
+        f.loops.push(Loop {
+            cont,
+            breaks: vec![],
+        });
+        self.block(f, &fr.body)?;
+        f.jump_back(cont);
+        f.patch(exit);
+        self.block(f, &fr.orelse)?;
+        let l = f.loops.pop().expect("loop pushed above");
+        for b in l.breaks {
+            f.patch(b);
+        }
+        Ok(())
+    }
+
+    fn store(&mut self, f: &mut Fx, t: &ast::Expr) -> R<()> {
+        match t {
+            ast::Expr::Name(n) => {
+                match f.slot(n.id.as_str()) {
+                    Some(slot) => f.emit(Op::Store { slot }),
+                    None => {
+                        let global = self.global(n.id.as_str());
+                        f.emit(Op::StoreG { global })
+                    }
+                }
+                Ok(())
+            }
+            ast::Expr::Subscript(sub) => {
+                let k = self.subscript_parts(f, sub)?;
+                f.emit(Op::StoreIndex { k });
+                Ok(())
+            }
+            other => Err(self.err(f, other, "cannot assign to this in byte code")),
+        }
+    }
+
+    /// Pushes the list and its indexes (`a[i][j]` and `a[i, j]` both give k = 2).
+    fn subscript_parts(&mut self, f: &mut Fx, sub: &ast::ExprSubscript) -> R<u8> {
+        let mut idx = vec![&*sub.slice];
+        let mut base = &*sub.value;
+        while let ast::Expr::Subscript(inner) = base {
+            idx.push(&*inner.slice);
+            base = &*inner.value;
+        }
+        self.expr(f, base)?;
+        let mut k = 0u8;
+        for e in idx.into_iter().rev() {
+            match e {
+                ast::Expr::Tuple(t) => {
+                    for x in &t.elts {
+                        self.expr(f, x)?;
+                        k += 1;
+                    }
+                }
+                x => {
+                    self.expr(f, x)?;
+                    k += 1;
+                }
+            }
+        }
+        Ok(k)
+    }
+
+    fn expr(&mut self, f: &mut Fx, e: &ast::Expr) -> R<()> {
+        use ast::Expr as E;
+        match e {
+            E::Constant(c) => self.constant(f, &c.value, e)?,
+            E::Name(n) => {
+                let name = n.id.as_str();
+                if let Some(slot) = f.slot(name) {
+                    if slot >= f.nparams {
+                        let name = self.m.constant(Const::Str(name.to_string()));
+                        f.emit(Op::CheckLocal { slot, name });
+                    }
+                    f.emit(Op::Load { slot });
+                } else if let (Some(&func), false) =
+                    (self.funcs.get(name), self.globals.contains_key(name))
+                {
+                    f.emit(Op::Func { func });
+                } else {
+                    let global = self.global(name);
+                    f.emit(Op::LoadG { global });
+                }
+            }
+            E::BinOp(b) => {
+                self.expr(f, &b.left)?;
+                self.expr(f, &b.right)?;
+                f.emit(binop(&b.op));
+            }
+            E::UnaryOp(u) => {
+                self.expr(f, &u.operand)?;
+                f.emit(match u.op {
+                    ast::UnaryOp::Not => Op::Not,
+                    ast::UnaryOp::USub => Op::Neg,
+                    ast::UnaryOp::UAdd => Op::Pos,
+                    ast::UnaryOp::Invert => Op::Invert,
+                });
+            }
+            E::BoolOp(b) => {
+                let mut ends = vec![];
+                for (i, v) in b.values.iter().enumerate() {
+                    self.expr(f, v)?;
+                    if i + 1 < b.values.len() {
+                        ends.push(f.jump(match b.op {
+                            ast::BoolOp::And => Op::JumpIfFalseKeep { off: 0 },
+                            ast::BoolOp::Or => Op::JumpIfTrueKeep { off: 0 },
+                        }));
+                    }
+                }
+                for j in ends {
+                    f.patch(j);
+                }
+            }
+            E::Compare(c) => {
+                // a < b < c: a conjunction, each middle operand evaluated once.
+                self.expr(f, &c.left)?;
+                let mut ends = vec![];
+                let n = c.ops.len();
+                for (i, (op, right)) in c.ops.iter().zip(&c.comparators).enumerate() {
+                    self.expr(f, right)?;
+                    if i + 1 < n {
+                        f.emit(Op::Dup);
+                        f.emit(Op::Rot3);
+                    }
+                    f.emit(cmpop(op));
+                    if i + 1 < n {
+                        ends.push(f.jump(Op::JumpIfFalseKeep { off: 0 }));
+                        f.emit(Op::Pop);
+                    }
+                }
+                if !ends.is_empty() {
+                    let done = f.jump(Op::Jump { off: 0 });
+                    for j in ends {
+                        f.patch(j);
+                    }
+                    // [middle false] -> [false]
+                    f.emit(Op::Rot3);
+                    f.emit(Op::Pop);
+                    f.patch(done);
+                }
+            }
+            E::IfExp(i) => {
+                self.expr(f, &i.test)?;
+                let else_j = f.jump(Op::JumpIfFalse { off: 0 });
+                self.expr(f, &i.body)?;
+                let end = f.jump(Op::Jump { off: 0 });
+                f.patch(else_j);
+                self.expr(f, &i.orelse)?;
+                f.patch(end);
+            }
+            E::List(l) => {
+                for x in &l.elts {
+                    self.expr(f, x)?;
+                }
+                let n = u8::try_from(l.elts.len())
+                    .map_err(|_| self.err(f, e, "list literal longer than 255 elements"))?;
+                f.emit(Op::List { n });
+            }
+            E::Subscript(sub) => {
+                let k = self.subscript_parts(f, sub)?;
+                f.emit(Op::Index { k });
+            }
+            E::Call(c) => self.call(f, c)?,
+            other => return Err(self.err(f, other, "expression not supported by the byte code")),
+        }
+        Ok(())
+    }
+
+    fn constant(&mut self, f: &mut Fx, c: &ast::Constant, e: &ast::Expr) -> R<()> {
+        use ast::Constant as C;
+        match c {
+            C::None => f.emit(Op::None),
+            C::Bool(true) => f.emit(Op::True),
+            C::Bool(false) => f.emit(Op::False),
+            C::Int(i) => {
+                let v: i64 = i
+                    .try_into()
+                    .map_err(|_| self.err(f, e, "integer constant too large"))?;
+                // Out-of-range literals wrap as 32-bit ints do.
+                let v = v as i32;
+                match i8::try_from(v) {
+                    Ok(v) => f.emit(Op::Int8 { v }),
+                    Err(_) => {
+                        let idx = self.m.constant(Const::Int(v));
+                        f.emit(Op::Const { idx })
+                    }
+                }
+            }
+            C::Float(x) => {
+                let idx = self.m.constant(Const::Float(*x as f32));
+                f.emit(Op::Const { idx })
+            }
+            C::Str(s) => {
+                let idx = self.m.constant(Const::Str(s.clone()));
+                f.emit(Op::Const { idx })
+            }
+            _ => return Err(self.err(f, e, "constant not supported by the byte code")),
+        }
+        Ok(())
+    }
+
+    fn call(&mut self, f: &mut Fx, c: &ast::ExprCall) -> R<()> {
+        let name = match &*c.func {
+            ast::Expr::Name(n) => Some(n.id.as_str()),
+            _ => None,
+        };
+        if let Some(name) = name {
+            if f.slot(name).is_none() && !self.globals.contains_key(name) {
+                if let Some(&func) = self.funcs.get(name) {
+                    return self.direct_call(f, c, func);
+                }
+                if let Some(native) = name.strip_prefix(NATIVE_PREFIX) {
+                    return self.native(f, c, native);
+                }
+                if self.builtin(f, c, name)? {
+                    return Ok(());
+                }
+                return Err(self.err(
+                    f,
+                    c,
+                    format!("Can not find function '{name}' in function call"),
+                ));
+            }
+        }
+        self.expr(f, &c.func)?;
+        for a in &c.args {
+            self.expr(f, a)?;
+        }
+        f.emit(Op::CallValue {
+            argc: c.args.len() as u8,
+        });
+        Ok(())
+    }
+
+    fn direct_call(&mut self, f: &mut Fx, c: &ast::ExprCall, func: u16) -> R<()> {
+        let def = self
+            .defs
+            .iter()
+            .find(|d| d.index == func)
+            .expect("every function index has a def")
+            .def;
+        let params = &def.args.args;
+        if c.args.len() > params.len() {
+            return Err(self.err(f, c, format!("too many arguments for {}()", def.name)));
+        }
+        for (i, p) in params.iter().enumerate() {
+            let kw = c
+                .keywords
+                .iter()
+                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == p.def.arg.as_str()));
+            if let Some(a) = c.args.get(i) {
+                self.expr(f, a)?;
+            } else if let Some(k) = kw {
+                self.expr(f, &k.value)?;
+            } else if let Some(d) = &p.default {
+                self.expr(f, d)?;
+            } else {
+                return Err(self.err(
+                    f,
+                    c,
+                    format!("missing argument '{}' of {}()", p.def.arg, def.name),
+                ));
+            }
+        }
+        f.emit(Op::Call {
+            func,
+            argc: params.len() as u8,
+        });
+        Ok(())
+    }
+
+    fn svc(&mut self, f: &mut Fx, c: &ast::ExprCall, svc: Svc, argc: usize) -> R<()> {
+        if c.args.len() != argc {
+            return Err(self.err(
+                f,
+                c,
+                format!("{svc:?} takes {argc} arguments, {} given", c.args.len()),
+            ));
+        }
+        for a in &c.args {
+            self.expr(f, a)?;
+        }
+        f.emit(Op::Svc {
+            svc: svc as u8,
+            argc: argc as u8,
+        });
+        Ok(())
+    }
+
+    fn native(&mut self, f: &mut Fx, c: &ast::ExprCall, name: &str) -> R<()> {
+        let (svc, argc) = match name {
+            "rtl_coreid" => (Svc::CoreId, 0),
+            "rtl_numcores" => (Svc::NumCores, 0),
+            "rtl_ishost" => (Svc::IsHost, 0),
+            "rtl_isdevice" => (Svc::IsDevice, 0),
+            "rtl_send" => (Svc::Send, 2),
+            "rtl_recv" | "rtl_recvfunc" => (Svc::Recv, 1),
+            "rtl_sendrecv" => (Svc::SendRecv, 2),
+            "rtl_bcast" => (Svc::Bcast, 2),
+            "rtl_reduce" => (Svc::Reduce, 2),
+            "rtl_sync" => (Svc::Sync, 0),
+            "rtl_probe" => (Svc::Probe, 1),
+            "rtl_send_nonblocking" => (Svc::SendNonBlocking, 2),
+            "rtl_test_for_send" => (Svc::TestSent, 1),
+            "rtl_wait_for_send" => (Svc::WaitSent, 1),
+            "rtl_math" => (Svc::Math, 2),
+            "rtl_numdims" => (Svc::NDim, 1),
+            "rtl_dsize" => (Svc::Dim, 2),
+            "rtl_allocatearray" | "rtl_allocatesharedarray" => (Svc::ArrayNew, 7),
+            "rtl_random" => (Svc::Random, 0),
+            "rtl_randint" => (Svc::RandInt, 0),
+            "rtl_seed" => (Svc::Seed, 1),
+            "rtl_print" => (Svc::Print, 1),
+            "rtl_input" => (Svc::Input, 1),
+            "rtl_len" => {
+                self.expr_args(f, c, 1)?;
+                f.emit(Op::Len);
+                return Ok(());
+            }
+            "rtl_free" | "rtl_gc" => {
+                for a in &c.args {
+                    self.expr(f, a)?;
+                    f.emit(Op::Pop);
+                }
+                f.emit(Op::None);
+                return Ok(());
+            }
+            other => {
+                return Err(self.err(f, c, format!("unknown native function '{other}'")));
+            }
+        };
+        self.svc(f, c, svc, argc)
+    }
+
+    fn expr_args(&mut self, f: &mut Fx, c: &ast::ExprCall, n: usize) -> R<()> {
+        if c.args.len() != n {
+            return Err(self.err(f, c, format!("expected {n} arguments")));
+        }
+        c.args.iter().try_for_each(|a| self.expr(f, a))
+    }
+
+    /// Python builtins available without an import (D30) and the dialect's `print`/`exit`.
+    fn builtin(&mut self, f: &mut Fx, c: &ast::ExprCall, name: &str) -> R<bool> {
+        match name {
+            "print" => {
+                if c.args.is_empty() {
+                    let idx = self.m.constant(Const::Str(String::new()));
+                    f.emit(Op::Const { idx });
+                    f.emit(Op::Svc {
+                        svc: Svc::Print as u8,
+                        argc: 1,
+                    });
+                } else {
+                    self.svc(f, c, Svc::Print, 1)?
+                }
+            }
+            "len" => {
+                self.expr_args(f, c, 1)?;
+                f.emit(Op::Len);
+            }
+            "str" => self.svc(f, c, Svc::Str, 1)?,
+            "int" => self.svc(f, c, Svc::Int, 1)?,
+            "float" => self.svc(f, c, Svc::Float, 1)?,
+            "abs" => self.svc(f, c, Svc::Abs, 1)?,
+            "min" => self.svc(f, c, Svc::Min, 2)?,
+            "max" => self.svc(f, c, Svc::Max, 2)?,
+            "exit" => {
+                f.emit(Op::Svc {
+                    svc: Svc::Exit as u8,
+                    argc: 0,
+                });
+            }
+            "input" => {
+                if c.args.is_empty() {
+                    f.emit(Op::None);
+                    f.emit(Op::Svc {
+                        svc: Svc::Input as u8,
+                        argc: 1,
+                    });
+                } else {
+                    self.svc(f, c, Svc::Input, 1)?
+                }
+            }
+            "range" => {
+                match c.args.len() {
+                    1 => {
+                        f.emit(Op::Int8 { v: 0 });
+                        self.expr(f, &c.args[0])?;
+                        f.emit(Op::Int8 { v: 1 });
+                    }
+                    2 | 3 => {
+                        self.expr(f, &c.args[0])?;
+                        self.expr(f, &c.args[1])?;
+                        match c.args.get(2) {
+                            Some(s) => self.expr(f, s)?,
+                            None => f.emit(Op::Int8 { v: 1 }),
+                        }
+                    }
+                    _ => return Err(self.err(f, c, "range() takes 1 to 3 arguments")),
+                }
+                f.emit(Op::Svc {
+                    svc: Svc::Range as u8,
+                    argc: 3,
+                });
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn err(&self, f: &Fx, node: &impl Ranged, msg: impl Into<String>) -> CompileError {
+        err(f.file, node.range().start().into(), msg)
+    }
+}
+
+fn err(file: u32, offset: u32, msg: impl Into<String>) -> CompileError {
+    CompileError {
+        file,
+        offset,
+        message: msg.into(),
+    }
+}
+
+fn is_name(e: &ast::Expr, name: &str) -> bool {
+    matches!(e, ast::Expr::Name(n) if n.id.as_str() == name)
+}
+
+fn binop(op: &ast::Operator) -> Op {
+    use ast::Operator as O;
+    match op {
+        O::Add => Op::Add,
+        O::Sub => Op::Sub,
+        O::Mult => Op::Mul,
+        O::Div => Op::Div,
+        O::FloorDiv => Op::FloorDiv,
+        O::Mod => Op::Mod,
+        O::Pow => Op::Pow,
+        O::BitAnd => Op::BitAnd,
+        O::BitOr => Op::BitOr,
+        O::BitXor => Op::BitXor,
+        O::LShift => Op::Shl,
+        O::RShift => Op::Shr,
+        O::MatMult => Op::Mul,
+    }
+}
+
+fn cmpop(op: &ast::CmpOp) -> Op {
+    use ast::CmpOp as C;
+    match op {
+        C::Eq => Op::Eq,
+        C::NotEq => Op::Ne,
+        C::Lt => Op::Lt,
+        C::LtE => Op::Le,
+        C::Gt => Op::Gt,
+        C::GtE => Op::Ge,
+        C::Is | C::In => Op::Is,
+        C::IsNot | C::NotIn => Op::IsNot,
+    }
+}
+
+/// Names a statement list assigns (targets of `=`, `op=`, `for`), not looking into defs.
+fn assigned_names(body: &[ast::Stmt], out: &mut HashSet<String>) {
+    fn target(e: &ast::Expr, out: &mut HashSet<String>) {
+        match e {
+            ast::Expr::Name(n) => {
+                out.insert(n.id.to_string());
+            }
+            ast::Expr::Tuple(t) => t.elts.iter().for_each(|x| target(x, out)),
+            _ => {}
+        }
+    }
+    for s in body {
+        match s {
+            ast::Stmt::Assign(a) => a.targets.iter().for_each(|t| target(t, out)),
+            ast::Stmt::AugAssign(a) => target(&a.target, out),
+            ast::Stmt::For(f) => {
+                target(&f.target, out);
+                assigned_names(&f.body, out);
+                assigned_names(&f.orelse, out);
+            }
+            ast::Stmt::While(w) => {
+                assigned_names(&w.body, out);
+                assigned_names(&w.orelse, out);
+            }
+            ast::Stmt::If(i) => {
+                assigned_names(&i.body, out);
+                assigned_names(&i.orelse, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn global_decls(body: &[ast::Stmt], out: &mut HashSet<String>) {
+    for s in body {
+        match s {
+            ast::Stmt::Global(g) => g.names.iter().for_each(|n| {
+                out.insert(n.to_string());
+            }),
+            ast::Stmt::For(f) => global_decls(&f.body, out),
+            ast::Stmt::While(w) => global_decls(&w.body, out),
+            ast::Stmt::If(i) => {
+                global_decls(&i.body, out);
+                global_decls(&i.orelse, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+struct Loop {
+    cont: usize,
+    breaks: Vec<usize>,
+}
+
+/// One function being emitted.
+struct Fx {
+    name: String,
+    file: u32,
+    nparams: u8,
+    /// None for module code (every name is a module variable).
+    locals: Option<HashMap<String, u8>>,
+    nslots: usize,
+    code: Vec<u8>,
+    lines: Vec<(u16, u32)>,
+    loops: Vec<Loop>,
+    too_big: bool,
+}
+
+impl Fx {
+    fn new(name: &str, file: u32, locals: Option<HashMap<String, u8>>) -> Fx {
+        Fx {
+            name: name.to_string(),
+            file,
+            nparams: 0,
+            locals,
+            nslots: 0,
+            code: vec![],
+            lines: vec![],
+            loops: vec![],
+            too_big: false,
+        }
+    }
+
+    fn local(&mut self, name: &str) -> R<u8> {
+        let slot = self.hidden(1)?;
+        if let Some(l) = self.locals.as_mut() {
+            l.insert(name.to_string(), slot);
+        }
+        Ok(slot)
+    }
+
+    /// `n` fresh frame slots (loop state).
+    fn hidden(&mut self, n: usize) -> R<u8> {
+        let s = self.nslots;
+        self.nslots += n;
+        if self.nslots > 255 {
+            return Err(err(self.file, 0, format!("{}: more than 255 local slots", self.name)));
+        }
+        Ok(s as u8)
+    }
+
+    fn slot(&self, name: &str) -> Option<u8> {
+        self.locals.as_ref().and_then(|l| l.get(name).copied())
+    }
+
+    fn line(&mut self, line: u32) {
+        let off = self.code.len() as u16;
+        match self.lines.last_mut() {
+            Some(last) if last.1 == line => {}
+            Some(last) if last.0 == off => last.1 = line,
+            _ => self.lines.push((off, line)),
+        }
+    }
+
+    fn emit(&mut self, op: Op) {
+        op.encode(&mut self.code);
+    }
+
+    fn here(&self) -> usize {
+        self.code.len()
+    }
+
+    /// Emits a forward jump to patch later; returns its start.
+    fn jump(&mut self, op: Op) -> usize {
+        let at = self.here();
+        self.emit(op);
+        at
+    }
+
+    /// Points the jump at `at` to the current end.
+    fn patch(&mut self, at: usize) {
+        let mut end = at;
+        let op = Op::decode(&self.code, &mut end).expect("own jump decodes");
+        let off = self.offset(end, self.here());
+        let fixed = match op {
+            Op::Jump { .. } => Op::Jump { off },
+            Op::JumpIfFalse { .. } => Op::JumpIfFalse { off },
+            Op::JumpIfTrue { .. } => Op::JumpIfTrue { off },
+            Op::JumpIfFalseKeep { .. } => Op::JumpIfFalseKeep { off },
+            Op::JumpIfTrueKeep { .. } => Op::JumpIfTrueKeep { off },
+            Op::RangeNext { base, .. } => Op::RangeNext { base, off },
+            other => unreachable!("patching a non-jump {other:?}"),
+        };
+        let mut bytes = vec![];
+        fixed.encode(&mut bytes);
+        self.code[at..end].copy_from_slice(&bytes);
+    }
+
+    fn jump_back(&mut self, target: usize) {
+        let next = self.here() + 3;
+        let off = self.offset(next, target);
+        self.emit(Op::Jump { off });
+    }
+
+    fn offset(&mut self, from: usize, to: usize) -> i16 {
+        i16::try_from(to as i64 - from as i64).unwrap_or_else(|_| {
+            self.too_big = true;
+            0
+        })
+    }
+
+    fn finish(self) -> R<Function> {
+        if self.too_big || self.code.len() > u16::MAX as usize {
+            return Err(err(
+                self.file,
+                0,
+                format!("{}: function too large for the byte-code format", self.name),
+            ));
+        }
+        Ok(Function {
+            name: self.name,
+            file: self.file as u8,
+            nparams: self.nparams,
+            nlocals: self.nslots as u8,
+            code: self.code,
+            lines: self.lines,
+        })
+    }
+}

@@ -1,0 +1,41 @@
+//! Host byte-code interpreter: runs an `epyc_bytecode::Module` on host virtual cores with the
+//! host runtime (`epyc_rt_host`), whose functions it calls through their contract symbols, so
+//! printing, runtime errors and message passing are those of native code.
+
+mod machine;
+mod rt;
+mod value;
+
+use epyc_bytecode::Module;
+use std::sync::{Arc, Mutex};
+
+/// The program the cores of the current run interpret (the runtime's entry takes only a
+/// globals pointer, so the program is found here).
+static PROGRAM: Mutex<Option<Arc<machine::Program>>> = Mutex::new(None);
+
+unsafe extern "C" fn entry(_globals: *mut u8) {
+    let prog = PROGRAM
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .expect("a byte-code program is installed before the cores start");
+    machine::Machine::new(&prog).run_main();
+}
+
+/// Runs `module` (function 0 is the entry) on `cfg.cores` host virtual cores; returns the
+/// process exit status as `epyc_rt_host::run` does.
+pub fn run(
+    module: Module,
+    files: Vec<String>,
+    cfg: &epyc_rt_host::RunConfig,
+    io: Arc<dyn epyc_rt_host::MonitorIo>,
+) -> Result<i32, String> {
+    let prog = machine::Program::new(module).map_err(|e| format!("bad byte code: {e}"))?;
+    *PROGRAM.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(prog));
+    let host = epyc_rt_host::HostProgram {
+        entry,
+        globals_size: 16,
+        files,
+    };
+    Ok(epyc_rt_host::run_with_io(&host, cfg, io))
+}
