@@ -28,7 +28,12 @@ pub fn main(args: &RunArgs) -> u8 {
         first_core: 0,
         timing: args.timing,
     };
-    match epyc_interp::run(module, files, &config, std::sync::Arc::new(epyc_rt_host::StdIo)) {
+    match epyc_interp::run(
+        module,
+        files,
+        &config,
+        std::sync::Arc::new(epyc_rt_host::StdIo),
+    ) {
         Ok(status) => status.clamp(0, 255) as u8,
         Err(e) => {
             eprintln!("error: internal compiler error (a bug in epyc): {e}");

@@ -149,8 +149,7 @@ impl<'a> Compiler<'a> {
         names.sort();
         for n in names {
             let is_param = f.locals.as_ref().is_some_and(|l| l.contains_key(&n));
-            if !is_param && !globals_decl.contains(&n) && !self.defs[i].module_before.contains(&n)
-            {
+            if !is_param && !globals_decl.contains(&n) && !self.defs[i].module_before.contains(&n) {
                 f.local(&n)?;
             }
         }
@@ -563,10 +562,11 @@ impl<'a> Compiler<'a> {
             return Err(self.err(f, c, format!("too many arguments for {}()", def.name)));
         }
         for (i, p) in params.iter().enumerate() {
-            let kw = c
-                .keywords
-                .iter()
-                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == p.def.arg.as_str()));
+            let kw = c.keywords.iter().find(|k| {
+                k.arg
+                    .as_ref()
+                    .is_some_and(|a| a.as_str() == p.def.arg.as_str())
+            });
             if let Some(a) = c.args.get(i) {
                 self.expr(f, a)?;
             } else if let Some(k) = kw {
@@ -874,7 +874,11 @@ impl Fx {
         let s = self.nslots;
         self.nslots += n;
         if self.nslots > 255 {
-            return Err(err(self.file, 0, format!("{}: more than 255 local slots", self.name)));
+            return Err(err(
+                self.file,
+                0,
+                format!("{}: more than 255 local slots", self.name),
+            ));
         }
         Ok(s as u8)
     }

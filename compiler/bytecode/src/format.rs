@@ -363,7 +363,10 @@ impl Module {
         for _ in 0..u16::get(bytes, at)? {
             let symbol = m.str_const(u16::get(bytes, at)?)?;
             let n = u8::get(bytes, at)? as usize;
-            let params = bytes.get(*at..*at + n).ok_or(DecodeError::Truncated)?.to_vec();
+            let params = bytes
+                .get(*at..*at + n)
+                .ok_or(DecodeError::Truncated)?
+                .to_vec();
             *at += n;
             let ret = u8::get(bytes, at)?;
             m.natives.push(Native {
@@ -380,7 +383,10 @@ impl Module {
                 u8::get(bytes, at)?,
             );
             let n = u16::get(bytes, at)? as usize;
-            let code = bytes.get(*at..*at + n).ok_or(DecodeError::Truncated)?.to_vec();
+            let code = bytes
+                .get(*at..*at + n)
+                .ok_or(DecodeError::Truncated)?
+                .to_vec();
             *at += n;
             let mut lines = Vec::new();
             let (mut off, mut line) = (0u16, 0i64);
@@ -413,7 +419,9 @@ impl Module {
             .consts
             .iter()
             .position(|c| matches!(c, Const::Str(x) if x == s))
-            .ok_or(DecodeError::TooLarge("names missing from the constant pool"))?;
+            .ok_or(DecodeError::TooLarge(
+                "names missing from the constant pool",
+            ))?;
         u16_of(i, "constants")
     }
 
@@ -514,9 +522,6 @@ mod tests {
             assert!(Module::decode(&bytes[..cut]).is_err(), "cut at {cut}");
         }
         assert_eq!(Module::decode(b"XXXX\x01"), Err(DecodeError::BadMagic));
-        assert_eq!(
-            Op::decode(&[250], &mut 0),
-            Err(DecodeError::BadOpcode(250))
-        );
+        assert_eq!(Op::decode(&[250], &mut 0), Err(DecodeError::BadOpcode(250)));
     }
 }

@@ -99,7 +99,9 @@ impl<'p> Machine<'p> {
     }
 
     fn pop(&mut self) -> Value {
-        self.stack.pop().expect("operand stack underflow (compiler bug)")
+        self.stack
+            .pop()
+            .expect("operand stack underflow (compiler bug)")
     }
 
     fn push_frame(&mut self, func: usize, argc: usize) {
@@ -114,8 +116,7 @@ impl<'p> Machine<'p> {
             ));
         }
         let base = self.stack.len() - argc;
-        self.stack
-            .resize(base + f.nlocals as usize, Value::Unset);
+        self.stack.resize(base + f.nlocals as usize, Value::Unset);
         self.frames.push(Frame { func, pc: 0, base });
     }
 
@@ -258,10 +259,9 @@ impl<'p> Machine<'p> {
                         Value::Func(i) if (i as usize) < self.p.funcs.len() => {
                             self.push_frame(i as usize, argc as usize)
                         }
-                        other => self.type_error(&format!(
-                            "'{}' is not a function",
-                            other.tag().name()
-                        )),
+                        other => {
+                            self.type_error(&format!("'{}' is not a function", other.tag().name()))
+                        }
                     }
                 }
                 Op::CallNative { .. } => {
@@ -357,7 +357,11 @@ impl<'p> Machine<'p> {
     fn jump(&mut self, func: usize, pc: usize, off: i16) {
         // Offsets are relative to the next instruction's byte offset.
         let code_len = self.p.module.funcs[func].code.len();
-        let next = self.p.funcs[func].offsets.get(pc + 1).copied().unwrap_or(code_len);
+        let next = self.p.funcs[func]
+            .offsets
+            .get(pc + 1)
+            .copied()
+            .unwrap_or(code_len);
         let target = (next as i64 + off as i64) as usize;
         let fr = self.frames.last_mut().expect("jumping frame");
         fr.pc = self.p.index_of(func, target);
@@ -515,9 +519,16 @@ impl<'p> Machine<'p> {
 
     fn one_index(&self, i: &Value, len: usize) -> usize {
         let Some(Num::I(i)) = i.num() else {
-            self.type_error(&format!("list indices must be integers, not {}", i.tag().name()))
+            self.type_error(&format!(
+                "list indices must be integers, not {}",
+                i.tag().name()
+            ))
         };
-        let i = if i < 0 { i as i64 + len as i64 } else { i as i64 };
+        let i = if i < 0 {
+            i as i64 + len as i64
+        } else {
+            i as i64
+        };
         if i < 0 || i >= len as i64 {
             self.fail(RtError::IndexOutOfRange, "");
         }
@@ -667,7 +678,11 @@ impl<'p> Machine<'p> {
             }
             Svc::Min | Svc::Max => {
                 let lt = self.compare(Op::Lt, &a[1], &a[0]);
-                let take_second = if s == Svc::Min { lt } else { self.compare(Op::Gt, &a[1], &a[0]) };
+                let take_second = if s == Svc::Min {
+                    lt
+                } else {
+                    self.compare(Op::Gt, &a[1], &a[0])
+                };
                 if take_second {
                     a[1].clone()
                 } else {

@@ -151,7 +151,11 @@ pub fn int_mod(a: i32, b: i32) -> Option<i32> {
         return None;
     }
     let r = a.wrapping_rem(b);
-    Some(if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r })
+    Some(if r != 0 && ((r < 0) != (b < 0)) {
+        r + b
+    } else {
+        r
+    })
 }
 
 pub fn float_mod(a: f32, b: f32) -> f32 {
