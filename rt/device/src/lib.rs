@@ -10,6 +10,7 @@
 //! * [`link`]: a minimal image linker (runtime + program code) for tests and tools.
 
 pub mod asm;
+pub mod interp;
 pub mod link;
 pub mod memmap;
 pub mod monitor;

@@ -1,0 +1,483 @@
+//! The interpreter as CLIF (i32 pointers): `__epyc_bc_exec(module, globals, limit, function,
+//! frame)` runs one byte-code function whose frame (arguments, then locals) starts at `frame`
+//! on the value stack; its result replaces the first slot of the frame. A byte-code call is a
+//! native recursive call, so the core's own stack holds the return state. Dispatch is one
+//! `br_table` on the opcode byte; each handler jumps back to `dispatch`.
+
+use super::layout::*;
+use cranelift_codegen::ir::{
+    self, condcodes::FloatCC, condcodes::IntCC, types::*, AbiParam, BlockCall, ExtFuncData,
+    ExternalName, FuncRef, Function, InstBuilder, JumpTableData, MemFlagsData, Signature,
+    UserFuncName, Value,
+};
+use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use epyc_bytecode::format::{Op, Svc, DYN_ELEM};
+use epyc_rt_abi::{RtError, Tag};
+use std::collections::HashMap;
+
+pub const EXEC_SYMBOL: &str = "__epyc_bc_exec";
+pub const POS_SYMBOL: &str = "__epyc_bc_pos";
+pub const TO_STR_SYMBOL: &str = "__epyc_bc_to_str";
+pub const RECV_SYMBOL: &str = "__epyc_bc_recv";
+/// Tag word of a slot never assigned (globals, locals beyond the parameters).
+pub const UNSET: u32 = 0x7f;
+/// Value slots every call may use above its locals (operand stack), checked on entry.
+pub const STACK_HEADROOM: i64 = 48;
+
+fn sig(params: &[ir::Type], rets: &[ir::Type]) -> Signature {
+    let mut s = Signature::new(CallConv::SystemV);
+    s.params.extend(params.iter().map(|&t| AbiParam::new(t)));
+    s.returns.extend(rets.iter().map(|&t| AbiParam::new(t)));
+    s
+}
+
+pub fn config() -> TargetFrontendConfig {
+    TargetFrontendConfig {
+        default_call_conv: CallConv::SystemV,
+        pointer_width: target_lexicon_width(),
+        page_size_align_log2: 12,
+    }
+}
+
+fn target_lexicon_width() -> target_lexicon::PointerWidth {
+    target_lexicon::PointerWidth::U32
+}
+
+/// Emission state: the builder and the symbols of the functions it calls (the relocation
+/// target `User { index }` is the position in `symbols`).
+pub struct Gen<'a> {
+    pub b: FunctionBuilder<'a>,
+    refs: HashMap<&'static str, FuncRef>,
+    pub symbols: Vec<&'static str>,
+}
+
+fn flags() -> MemFlagsData {
+    MemFlagsData::trusted()
+}
+
+impl<'a> Gen<'a> {
+    pub fn new(func: &'a mut Function, ctx: &'a mut FunctionBuilderContext) -> Self {
+        Gen {
+            b: FunctionBuilder::new(func, ctx),
+            refs: HashMap::new(),
+            symbols: Vec::new(),
+        }
+    }
+
+    pub fn func(&mut self, sym: &'static str, params: &[ir::Type], rets: &[ir::Type]) -> FuncRef {
+        if let Some(&r) = self.refs.get(sym) {
+            return r;
+        }
+        let name = self
+            .b
+            .func
+            .declare_imported_user_function(ir::UserExternalName::new(0, self.symbols.len() as u32));
+        self.symbols.push(sym);
+        let signature = self.b.import_signature(sig(params, rets));
+        let r = self.b.import_function(ExtFuncData {
+            name: ExternalName::user(name),
+            signature,
+            colocated: false,
+            patchable: false,
+        });
+        self.refs.insert(sym, r);
+        r
+    }
+
+    pub fn call(&mut self, sym: &'static str, args: &[Value], ret: Option<ir::Type>) -> Option<Value> {
+        let params: Vec<ir::Type> = args.iter().map(|&a| self.b.func.dfg.value_type(a)).collect();
+        let rets: Vec<ir::Type> = ret.into_iter().collect();
+        let f = self.func(sym, &params, &rets);
+        let inst = self.b.ins().call(f, args);
+        self.b.inst_results(inst).first().copied()
+    }
+
+    pub fn ld(&mut self, addr: Value, off: i32) -> Value {
+        self.b.ins().load(I32, flags(), addr, off)
+    }
+    pub fn st(&mut self, v: Value, addr: Value, off: i32) {
+        self.b.ins().store(flags(), v, addr, off);
+    }
+    pub fn k(&mut self, v: i64) -> Value {
+        self.b.ins().iconst(I32, v)
+    }
+}
+
+pub fn signature_of(params: usize, ret: bool) -> Signature {
+    sig(&vec![I32; params], if ret { &[I32] } else { &[] })
+}
+
+pub fn table(g: &mut Gen, index: Value, targets: &[ir::Block], default: ir::Block) {
+    let pool = &mut g.b.func.dfg.value_lists;
+    let calls: Vec<BlockCall> = targets.iter().map(|&t| BlockCall::new(t, [], pool)).collect();
+    let d = BlockCall::new(default, [], pool);
+    let jt = g.b.create_jump_table(JumpTableData::new(d, &calls));
+    g.b.ins().br_table(index, jt);
+}
+
+/// Registers of the interpreter loop.
+struct Regs {
+    m: Value,
+    gl: Value,
+    lim: Value,
+    fent: Value,
+    frame: Value,
+    code: Value,
+    pc: Variable,
+    ipc: Variable,
+    sp: Variable,
+    dispatch: ir::Block,
+    /// (RtError code) -> reports it at the current instruction.
+    error: ir::Block,
+    /// (RtError code, detail str) -> the same with a detail.
+    error_detail: ir::Block,
+}
+
+impl Regs {
+    fn push(&self, g: &mut Gen, tag: Value, pay: Value) {
+        let sp = g.b.use_var(self.sp);
+        g.st(tag, sp, 0);
+        g.st(pay, sp, 4);
+        let sp = g.b.ins().iadd_imm_s(sp, 8);
+        g.b.def_var(self.sp, sp);
+    }
+    fn push_k(&self, g: &mut Gen, tag: Tag, pay: Value) {
+        let t = g.k(tag as i64);
+        self.push(g, t, pay);
+    }
+    /// Pops a value: (tag word, payload).
+    fn pop(&self, g: &mut Gen) -> (Value, Value) {
+        let sp = g.b.use_var(self.sp);
+        let sp = g.b.ins().iadd_imm_s(sp, -8);
+        g.b.def_var(self.sp, sp);
+        (g.ld(sp, 0), g.ld(sp, 4))
+    }
+    fn operand(&self, g: &mut Gen, ty: ir::Type, signed: bool) -> Value {
+        let pc = g.b.use_var(self.pc);
+        // Byte code is not aligned and the core has no unaligned loads: 16-bit operands are
+        // read a byte at a time.
+        let v = match (ty.bytes(), signed) {
+            (1, false) => g.b.ins().uload8(I32, flags(), pc, 0),
+            (1, true) => g.b.ins().sload8(I32, flags(), pc, 0),
+            (_, signed) => {
+                let lo = g.b.ins().uload8(I32, flags(), pc, 0);
+                let hi = if signed {
+                    g.b.ins().sload8(I32, flags(), pc, 1)
+                } else {
+                    g.b.ins().uload8(I32, flags(), pc, 1)
+                };
+                let hi = g.b.ins().ishl_imm_s(hi, 8);
+                g.b.ins().bor(hi, lo)
+            }
+        };
+        let pc = g.b.ins().iadd_imm_s(pc, ty.bytes() as i64);
+        g.b.def_var(self.pc, pc);
+        v
+    }
+    fn fail(&self, g: &mut Gen, e: RtError) {
+        let c = g.k(e as i64);
+        g.b.ins().jump(self.error, &[c.into()]);
+    }
+    fn fail_if(&self, g: &mut Gen, cond: Value, e: RtError) {
+        let ok = g.b.create_block();
+        let bad = g.b.create_block();
+        g.b.ins().brif(cond, bad, &[], ok, &[]);
+        g.b.switch_to_block(bad);
+        self.fail(g, e);
+        g.b.switch_to_block(ok);
+    }
+    fn type_error_if(&self, g: &mut Gen, cond: Value) {
+        let ok = g.b.create_block();
+        let bad = g.b.create_block();
+        g.b.ins().brif(cond, bad, &[], ok, &[]);
+        g.b.switch_to_block(bad);
+        let off = g.ld(self.m, H_TYPE_TEXT);
+        let s = g.b.ins().iadd(self.m, off);
+        let c = g.k(RtError::TypeError as i64);
+        g.b.ins().jump(self.error_detail, &[c.into(), s.into()]);
+        g.b.switch_to_block(ok);
+    }
+    /// The encoded source position of the current instruction.
+    fn pos(&self, g: &mut Gen) -> Value {
+        let ipc = g.b.use_var(self.ipc);
+        let rel = g.b.ins().isub(ipc, self.code);
+        let (m, fent) = (self.m, self.fent);
+        g.call(POS_SYMBOL, &[m, fent, rel], Some(I32)).expect("pos result")
+    }
+    fn next(&self, g: &mut Gen) {
+        g.b.ins().jump(self.dispatch, &[]);
+    }
+}
+
+pub fn tag_of(g: &mut Gen, t: Value) -> Value {
+    g.b.ins().band_imm_s(t, 0xff)
+}
+
+/// 1 when `tag` is bool or int.
+pub fn intlike(g: &mut Gen, tag: Value) -> Value {
+    let d = g.b.ins().iadd_imm_s(tag, -(Tag::Bool as i64));
+    g.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, d, 2)
+}
+
+/// 1 when `tag` is bool, int or float.
+pub fn number(g: &mut Gen, tag: Value) -> Value {
+    let d = g.b.ins().iadd_imm_s(tag, -(Tag::Bool as i64));
+    g.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, d, 3)
+}
+
+pub fn as_float(g: &mut Gen, tag: Value, pay: Value) -> Value {
+    let asf = g.b.ins().bitcast(F32, MemFlagsData::new(), pay);
+    let conv = g.b.ins().fcvt_from_sint(F32, pay);
+    let isf = g.b.ins().icmp_imm_s(IntCC::Equal, tag, Tag::Float as i64);
+    g.b.ins().select(isf, asf, conv)
+}
+
+pub fn float_bits(g: &mut Gen, f: Value) -> Value {
+    g.b.ins().bitcast(I32, MemFlagsData::new(), f)
+}
+
+/// Truth of a value (D13), inline for bool and int, by a small block chain otherwise.
+pub fn truth_of(g: &mut Gen, tag: Value, pay: Value) -> Value {
+    let done = g.b.create_block();
+    g.b.append_block_param(done, I32);
+    let slow = g.b.create_block();
+    let t = tag_of(g, tag);
+    let il = intlike(g, t);
+    let nz = g.b.ins().icmp_imm_s(IntCC::NotEqual, pay, 0);
+    let nz = g.b.ins().uextend(I32, nz);
+    g.b.ins().brif(il, done, &[nz.into()], slow, &[]);
+    g.b.switch_to_block(slow);
+    // float: any bit but the sign; str/list: length; function: true; none: false.
+    let fb = g.b.ins().band_imm_s(pay, 0x7fff_ffff);
+    let fnz = g.b.ins().icmp_imm_s(IntCC::NotEqual, fb, 0);
+    let isf = g.b.ins().icmp_imm_s(IntCC::Equal, t, Tag::Float as i64);
+    let obj = g.b.create_block();
+    let other = g.b.create_block();
+    let d = g.b.ins().iadd_imm_s(t, -(Tag::Str as i64));
+    let iso = g.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, d, 2);
+    let fnz32 = g.b.ins().uextend(I32, fnz);
+    let fcheck = g.b.create_block();
+    g.b.ins().brif(isf, done, &[fnz32.into()], fcheck, &[]);
+    g.b.switch_to_block(fcheck);
+    g.b.ins().brif(iso, obj, &[], other, &[]);
+    g.b.switch_to_block(obj);
+    let len = g.ld(pay, 0);
+    let lnz = g.b.ins().icmp_imm_s(IntCC::NotEqual, len, 0);
+    let lnz = g.b.ins().uextend(I32, lnz);
+    g.b.ins().jump(done, &[lnz.into()]);
+    g.b.switch_to_block(other);
+    let isfn = g.b.ins().icmp_imm_s(IntCC::Equal, t, Tag::Func as i64);
+    let isfn = g.b.ins().uextend(I32, isfn);
+    g.b.ins().jump(done, &[isfn.into()]);
+    g.b.switch_to_block(done);
+    g.b.block_params(done)[0]
+}
+
+/// Builds `__epyc_bc_exec`; returns the function and the symbols its calls name.
+pub fn exec_function() -> (Function, Vec<&'static str>) {
+    let mut func = Function::with_name_signature(UserFuncName::testcase(EXEC_SYMBOL), signature_of(4, false));
+    let mut ctx = FunctionBuilderContext::new();
+    let mut g = Gen::new(&mut func, &mut ctx);
+    let entry = g.b.create_block();
+    g.b.append_block_params_for_function_params(entry);
+    g.b.switch_to_block(entry);
+    let p = g.b.block_params(entry).to_vec();
+    let (m, gl, fidx, frame) = (p[0], p[1], p[2], p[3]);
+    let lim = g.ld(m, H_LIMIT);
+    let funcs = g.ld(m, H_FUNCS);
+    let fo = g.b.ins().imul_imm_s(fidx, FUNC_BYTES as i64);
+    let fent = g.b.ins().iadd(funcs, fo);
+    let fent = g.b.ins().iadd(m, fent);
+    let code_off = g.ld(fent, F_CODE);
+    let code = g.b.ins().iadd(m, code_off);
+    let shape = g.ld(fent, F_SHAPE);
+    let nparams = g.b.ins().band_imm_s(shape, 0xff);
+    let nlocals = g.b.ins().ushr_imm_s(shape, 8);
+    let nlocals = g.b.ins().band_imm_s(nlocals, 0xff);
+    let pc = g.b.declare_var(I32);
+    let ipc = g.b.declare_var(I32);
+    let sp = g.b.declare_var(I32);
+    g.b.def_var(pc, code);
+    g.b.def_var(ipc, code);
+    let dispatch = g.b.create_block();
+    let error = g.b.create_block();
+    g.b.append_block_param(error, I32);
+    let error_detail = g.b.create_block();
+    g.b.append_block_param(error_detail, I32);
+    g.b.append_block_param(error_detail, I32);
+    let r = Regs { m, gl, lim, fent, frame, code, pc, ipc, sp, dispatch, error, error_detail };
+
+    // Stack check, then locals past the parameters are unset.
+    let lb = g.b.ins().ishl_imm_s(nlocals, 3);
+    let top = g.b.ins().iadd(frame, lb);
+    g.b.def_var(sp, top);
+    let need = g.b.ins().iadd_imm_s(top, STACK_HEADROOM * 8);
+    let over = g.b.ins().icmp(IntCC::UnsignedGreaterThan, need, lim);
+    r.fail_if(&mut g, over, RtError::StackOverflow);
+    let pb = g.b.ins().ishl_imm_s(nparams, 3);
+    let first = g.b.ins().iadd(frame, pb);
+    let init = g.b.create_block();
+    g.b.append_block_param(init, I32);
+    let init_body = g.b.create_block();
+    g.b.ins().jump(init, &[first.into()]);
+    g.b.switch_to_block(init);
+    let at = g.b.block_params(init)[0];
+    let more = g.b.ins().icmp(IntCC::UnsignedLessThan, at, top);
+    g.b.ins().brif(more, init_body, &[], dispatch, &[]);
+    g.b.switch_to_block(init_body);
+    let unset = g.k(UNSET as i64);
+    g.st(unset, at, 0);
+    let at2 = g.b.ins().iadd_imm_s(at, 8);
+    g.b.ins().jump(init, &[at2.into()]);
+
+    // Errors.
+    g.b.switch_to_block(error);
+    let code_v = g.b.block_params(error)[0];
+    let pos = r.pos(&mut g);
+    g.call("epyc_error", &[code_v, pos], None);
+    g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
+    g.b.switch_to_block(error_detail);
+    let (code_v, detail) = (g.b.block_params(error_detail)[0], g.b.block_params(error_detail)[1]);
+    let pos = r.pos(&mut g);
+    g.call("epyc_error_detail", &[code_v, detail, pos], None);
+    g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
+
+    // Dispatch.
+    g.b.switch_to_block(dispatch);
+    let pcv = g.b.use_var(pc);
+    g.b.def_var(ipc, pcv);
+    let op = g.b.ins().uload8(I32, flags(), pcv, 0);
+    let pc1 = g.b.ins().iadd_imm_s(pcv, 1);
+    g.b.def_var(pc, pc1);
+    let bad = g.b.create_block();
+    let mut targets = vec![bad; 83];
+    let handlers: Vec<(u8, ir::Block)> = super::handlers::OPCODES
+        .iter()
+        .map(|&c| (c, g.b.create_block()))
+        .collect();
+    for &(c, b) in &handlers {
+        targets[c as usize] = b;
+    }
+    table(&mut g, op, &targets, bad);
+    g.b.switch_to_block(bad);
+    r_type_error(&mut g, &r);
+    let binop = super::handlers::binop_block(&mut g, &r_view(&r));
+    for (c, b) in handlers {
+        g.b.switch_to_block(b);
+        super::handlers::handler(&mut g, &r_view(&r), c, binop);
+    }
+    g.b.seal_all_blocks();
+    let symbols = g.symbols.clone();
+    g.b.finalize(config());
+    (func, symbols)
+}
+
+fn r_type_error(g: &mut Gen, r: &Regs) {
+    let t = g.k(1);
+    r.type_error_if(g, t);
+    g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
+}
+
+/// The interpreter registers as the handlers see them.
+pub struct View<'r> {
+    regs: &'r Regs,
+}
+
+fn r_view(r: &Regs) -> View<'_> {
+    View { regs: r }
+}
+
+impl View<'_> {
+    pub fn m(&self) -> Value {
+        self.regs.m
+    }
+    pub fn globals(&self) -> Value {
+        self.regs.gl
+    }
+    pub fn limit(&self) -> Value {
+        self.regs.lim
+    }
+    pub fn frame(&self) -> Value {
+        self.regs.frame
+    }
+    pub fn sp(&self, g: &mut Gen) -> Value {
+        g.b.use_var(self.regs.sp)
+    }
+    pub fn set_sp(&self, g: &mut Gen, v: Value) {
+        g.b.def_var(self.regs.sp, v)
+    }
+    pub fn pc(&self, g: &mut Gen) -> Value {
+        g.b.use_var(self.regs.pc)
+    }
+    pub fn set_pc(&self, g: &mut Gen, v: Value) {
+        g.b.def_var(self.regs.pc, v)
+    }
+    pub fn push(&self, g: &mut Gen, tag: Value, pay: Value) {
+        self.regs.push(g, tag, pay)
+    }
+    pub fn push_k(&self, g: &mut Gen, tag: Tag, pay: Value) {
+        self.regs.push_k(g, tag, pay)
+    }
+    pub fn pop(&self, g: &mut Gen) -> (Value, Value) {
+        self.regs.pop(g)
+    }
+    pub fn u8(&self, g: &mut Gen) -> Value {
+        self.regs.operand(g, I8, false)
+    }
+    pub fn i8(&self, g: &mut Gen) -> Value {
+        self.regs.operand(g, I8, true)
+    }
+    pub fn u16(&self, g: &mut Gen) -> Value {
+        self.regs.operand(g, I16, false)
+    }
+    pub fn i16(&self, g: &mut Gen) -> Value {
+        self.regs.operand(g, I16, true)
+    }
+    pub fn fail(&self, g: &mut Gen, e: RtError) {
+        self.regs.fail(g, e)
+    }
+    pub fn fail_if(&self, g: &mut Gen, c: Value, e: RtError) {
+        self.regs.fail_if(g, c, e)
+    }
+    pub fn fail_detail(&self, g: &mut Gen, e: RtError, detail: Value) {
+        let c = g.k(e as i64);
+        g.b.ins().jump(self.regs.error_detail, &[c.into(), detail.into()]);
+    }
+    pub fn type_error_if(&self, g: &mut Gen, c: Value) {
+        self.regs.type_error_if(g, c)
+    }
+    pub fn pos(&self, g: &mut Gen) -> Value {
+        self.regs.pos(g)
+    }
+    pub fn next(&self, g: &mut Gen) {
+        self.regs.next(g)
+    }
+}
+
+
+/// Comparison conditions of Eq..Ge (opcodes 40..45) for ints and floats.
+pub fn int_cc(op: Op) -> IntCC {
+    match op {
+        Op::Eq => IntCC::Equal,
+        Op::Ne => IntCC::NotEqual,
+        Op::Lt => IntCC::SignedLessThan,
+        Op::Le => IntCC::SignedLessThanOrEqual,
+        Op::Gt => IntCC::SignedGreaterThan,
+        _ => IntCC::SignedGreaterThanOrEqual,
+    }
+}
+pub fn float_cc(op: Op) -> FloatCC {
+    match op {
+        Op::Eq => FloatCC::Equal,
+        Op::Ne => FloatCC::NotEqual,
+        Op::Lt => FloatCC::LessThan,
+        Op::Le => FloatCC::LessThanOrEqual,
+        Op::Gt => FloatCC::GreaterThan,
+        _ => FloatCC::GreaterThanOrEqual,
+    }
+}
+
+pub const DYN: u32 = DYN_ELEM;
+pub const SVC_COUNT: usize = Svc::Range as usize + 1;
+

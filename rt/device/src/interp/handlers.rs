@@ -1,0 +1,479 @@
+//! One handler per opcode: reads its operands, works on the operand stack, jumps back to the
+//! dispatch. Arithmetic and comparisons share one block ([`binop_block`]) that classifies the
+//! operand tags once (int/bool, number, str) and branches to the operation.
+
+use super::gen::*;
+use cranelift_codegen::ir::{self, condcodes::IntCC, types::*, InstBuilder, Value};
+use epyc_bytecode::format::{Op, Svc};
+use epyc_rt_abi::{RtError, Tag};
+
+/// Opcodes the device interpreter runs (the layout check refuses the others).
+pub const OPCODES: &[u8] = &[
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, // constants, variables, Pop, Dup
+    20, 21, 22, 23, 24, 25, 27, 28, 29, // arithmetic, unary
+    40, 41, 42, 43, 44, 45, 46, 47, // compare
+    50, 51, 52, 53, 54, // jumps
+    60, 63, 64, // Call, Return, ReturnNone
+    74, 80, 81, 82, // Len, Svc, Raise, RangeNext
+];
+
+/// Services the device interpreter runs.
+pub const SERVICES: &[Svc] = &[
+    Svc::Print,
+    Svc::Str,
+    Svc::CoreId,
+    Svc::NumCores,
+    Svc::IsHost,
+    Svc::IsDevice,
+    Svc::Send,
+    Svc::Recv,
+    Svc::Reduce,
+    Svc::Sync,
+    Svc::Exit,
+];
+
+const BIN_OPS: [Op; 12] = [
+    Op::Add,
+    Op::Sub,
+    Op::Mul,
+    Op::Div,
+    Op::FloorDiv,
+    Op::Mod,
+    Op::Eq,
+    Op::Ne,
+    Op::Lt,
+    Op::Le,
+    Op::Gt,
+    Op::Ge,
+];
+
+fn bin_index(code: u8) -> Option<usize> {
+    BIN_OPS.iter().position(|o| o.code() == code)
+}
+
+/// The shared binary-operation block: parameter = index into `BIN_OPS`.
+pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
+    let blk = g.b.create_block();
+    g.b.append_block_param(blk, I32);
+    g.b.switch_to_block(blk);
+    let which = g.b.block_params(blk)[0];
+    let (tb, pb) = r.pop(g);
+    let (ta, pa) = r.pop(g);
+    let ta = tag_of(g, ta);
+    let tb = tag_of(g, tb);
+    let ia = intlike(g, ta);
+    let ib = intlike(g, tb);
+    let both_int = g.b.ins().band(ia, ib);
+    let ints = g.b.create_block();
+    let not_ints = g.b.create_block();
+    g.b.ins().brif(both_int, ints, &[], not_ints, &[]);
+
+    // Floats (an int operand converts; int / int also comes here).
+    let floats = g.b.create_block();
+    g.b.switch_to_block(not_ints);
+    let na = number(g, ta);
+    let nb = number(g, tb);
+    let both_num = g.b.ins().band(na, nb);
+    let others = g.b.create_block();
+    g.b.ins().brif(both_num, floats, &[], others, &[]);
+
+    // Ints.
+    g.b.switch_to_block(ints);
+    let int_blocks: Vec<ir::Block> = BIN_OPS.iter().map(|_| g.b.create_block()).collect();
+    table(g, which, &int_blocks, int_blocks[0]);
+    for (op, blk) in BIN_OPS.iter().zip(&int_blocks) {
+        g.b.switch_to_block(*blk);
+        match op {
+            Op::Add | Op::Sub | Op::Mul => {
+                let v = match op {
+                    Op::Add => g.b.ins().iadd(pa, pb),
+                    Op::Sub => g.b.ins().isub(pa, pb),
+                    _ => g.b.ins().imul(pa, pb),
+                };
+                r.push_k(g, Tag::Int, v);
+                r.next(g);
+            }
+            Op::Div => {
+                g.b.ins().jump(floats, &[]);
+            }
+            Op::FloorDiv | Op::Mod => {
+                let z = g.b.ins().icmp_imm_s(IntCC::Equal, pb, 0);
+                r.fail_if(g, z, RtError::DivisionByZero);
+                let q = g.b.ins().sdiv(pa, pb);
+                let qb = g.b.ins().imul(q, pb);
+                let rem = g.b.ins().isub(pa, qb);
+                // Python rounds toward minus infinity: adjust when the remainder's sign
+                // differs from the divisor's.
+                let x = g.b.ins().bxor(rem, pb);
+                let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
+                let nz = g.b.ins().icmp_imm_s(IntCC::NotEqual, rem, 0);
+                let adj = g.b.ins().band(neg, nz);
+                let v = if *op == Op::FloorDiv {
+                    let q1 = g.b.ins().iadd_imm_s(q, -1);
+                    g.b.ins().select(adj, q1, q)
+                } else {
+                    let r1 = g.b.ins().iadd(rem, pb);
+                    g.b.ins().select(adj, r1, rem)
+                };
+                r.push_k(g, Tag::Int, v);
+                r.next(g);
+            }
+            _ => {
+                let c = g.b.ins().icmp(int_cc(*op), pa, pb);
+                let c = g.b.ins().uextend(I32, c);
+                r.push_k(g, Tag::Bool, c);
+                r.next(g);
+            }
+        }
+    }
+
+    g.b.switch_to_block(floats);
+    let fa = as_float(g, ta, pa);
+    let fb = as_float(g, tb, pb);
+    let float_blocks: Vec<ir::Block> = BIN_OPS.iter().map(|_| g.b.create_block()).collect();
+    table(g, which, &float_blocks, float_blocks[0]);
+    for (op, blk) in BIN_OPS.iter().zip(&float_blocks) {
+        g.b.switch_to_block(*blk);
+        let zero_check = |g: &mut Gen| {
+            let bits = float_bits(g, fb);
+            let mag = g.b.ins().band_imm_s(bits, 0x7fff_ffff);
+            let z = g.b.ins().icmp_imm_s(IntCC::Equal, mag, 0);
+            r.fail_if(g, z, RtError::DivisionByZero);
+        };
+        let v = match op {
+            Op::Add => g.b.ins().fadd(fa, fb),
+            Op::Sub => g.b.ins().fsub(fa, fb),
+            Op::Mul => g.b.ins().fmul(fa, fb),
+            Op::Div => {
+                zero_check(g);
+                g.b.ins().fdiv(fa, fb)
+            }
+            Op::FloorDiv | Op::Mod => {
+                zero_check(g);
+                let q = g.b.ins().fdiv(fa, fb);
+                let q = g.b.ins().floor(q);
+                if *op == Op::FloorDiv {
+                    q
+                } else {
+                    let qb = g.b.ins().fmul(q, fb);
+                    g.b.ins().fsub(fa, qb)
+                }
+            }
+            _ => {
+                let c = g.b.ins().fcmp(float_cc(*op), fa, fb);
+                let c = g.b.ins().uextend(I32, c);
+                r.push_k(g, Tag::Bool, c);
+                r.next(g);
+                continue;
+            }
+        };
+        let bits = float_bits(g, v);
+        r.push_k(g, Tag::Float, bits);
+        r.next(g);
+    }
+
+    // Strings: `+` with a str converts the other side; comparisons of two strs.
+    g.b.switch_to_block(others);
+    let sa = g.b.ins().icmp_imm_s(IntCC::Equal, ta, Tag::Str as i64);
+    let sb = g.b.ins().icmp_imm_s(IntCC::Equal, tb, Tag::Str as i64);
+    let any_str = g.b.ins().bor(sa, sb);
+    let is_add = g.b.ins().icmp_imm_s(IntCC::Equal, which, 0);
+    let concat = g.b.ins().band(any_str, is_add);
+    let cat = g.b.create_block();
+    let rest = g.b.create_block();
+    g.b.ins().brif(concat, cat, &[], rest, &[]);
+    g.b.switch_to_block(cat);
+    let a = g.call(TO_STR_SYMBOL, &[ta, pa, r.m()], Some(I32)).expect("str");
+    let bs = g.call(TO_STR_SYMBOL, &[tb, pb, r.m()], Some(I32)).expect("str");
+    let s = g.call("epyc_str_concat", &[a, bs], Some(I32)).expect("str");
+    r.push_k(g, Tag::Str, s);
+    r.next(g);
+    g.b.switch_to_block(rest);
+    let both_str = g.b.ins().band(sa, sb);
+    let is_cmp = g.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, which, 6);
+    let str_cmp = g.b.ins().band(both_str, is_cmp);
+    let scmp = g.b.create_block();
+    let identity = g.b.create_block();
+    g.b.ins().brif(str_cmp, scmp, &[], identity, &[]);
+    g.b.switch_to_block(scmp);
+    let c = g.call("epyc_str_cmp", &[pa, pb], Some(I32)).expect("cmp");
+    // Reuse the int comparison blocks on (cmp, 0).
+    let zero = g.k(0);
+    let int_tag = g.k(Tag::Int as i64);
+    r.push(g, int_tag, c);
+    r.push(g, int_tag, zero);
+    g.b.ins().jump(blk, &[which.into()]);
+    // Eq/Ne of other kinds (none == none, list identity); anything else is a type error.
+    g.b.switch_to_block(identity);
+    let is_eq = g.b.ins().icmp_imm_s(IntCC::Equal, which, 6);
+    let is_ne = g.b.ins().icmp_imm_s(IntCC::Equal, which, 7);
+    let eqne = g.b.ins().bor(is_eq, is_ne);
+    let not_eqne = g.b.ins().bnot(eqne);
+    let not_eqne = g.b.ins().band_imm_s(not_eqne, 1);
+    r.type_error_if(g, not_eqne);
+    let same_tag = g.b.ins().icmp(IntCC::Equal, ta, tb);
+    let same_pay = g.b.ins().icmp(IntCC::Equal, pa, pb);
+    let is_none = g.b.ins().icmp_imm_s(IntCC::Equal, ta, Tag::None as i64);
+    let same_pay = g.b.ins().bor(same_pay, is_none);
+    let same = g.b.ins().band(same_tag, same_pay);
+    let v = g.b.ins().bxor(same, is_ne);
+    let v = g.b.ins().uextend(I32, v);
+    r.push_k(g, Tag::Bool, v);
+    r.next(g);
+    blk
+}
+
+fn slot_addr(g: &mut Gen, base: Value, index: Value) -> Value {
+    let o = g.b.ins().ishl_imm_s(index, 3);
+    g.b.ins().iadd(base, o)
+}
+
+/// Emits the handler of opcode `code` in the current block.
+pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
+    if let Some(i) = bin_index(code) {
+        let k = g.k(i as i64);
+        g.b.ins().jump(binop, &[k.into()]);
+        return;
+    }
+    match code {
+        0..=2 => {
+            let (tag, v) = match code {
+                0 => (Tag::None, 0),
+                1 => (Tag::Bool, 1),
+                _ => (Tag::Bool, 0),
+            };
+            let v = g.k(v);
+            r.push_k(g, tag, v);
+        }
+        3 => {
+            let v = r.i8(g);
+            r.push_k(g, Tag::Int, v);
+        }
+        4 => {
+            let i = r.u16(g);
+            let consts = g.ld(r.m(), super::layout::H_CONSTS);
+            let e = slot_addr(g, consts, i);
+            let e = g.b.ins().iadd(r.m(), e);
+            let t = g.ld(e, 0);
+            let p = g.ld(e, 4);
+            let is_str = g.b.ins().icmp_imm_s(IntCC::Equal, t, Tag::Str as i64);
+            let abs = g.b.ins().iadd(p, r.m());
+            let p = g.b.ins().select(is_str, abs, p);
+            r.push(g, t, p);
+        }
+        5 => {
+            let f = r.u16(g);
+            r.push_k(g, Tag::Func, f);
+        }
+        6 | 7 => {
+            let s = r.u8(g);
+            let a = slot_addr(g, r.frame(), s);
+            if code == 6 {
+                let t = g.ld(a, 0);
+                let p = g.ld(a, 4);
+                r.push(g, t, p);
+            } else {
+                let (t, p) = r.pop(g);
+                g.st(t, a, 0);
+                g.st(p, a, 4);
+            }
+        }
+        8 | 9 => {
+            let i = r.u16(g);
+            let a = slot_addr(g, r.globals(), i);
+            if code == 8 {
+                let t = g.ld(a, 0);
+                let p = g.ld(a, 4);
+                let unset = g.b.ins().icmp_imm_s(IntCC::Equal, t, 0);
+                let ok = g.b.create_block();
+                let bad = g.b.create_block();
+                g.b.ins().brif(unset, bad, &[], ok, &[]);
+                g.b.switch_to_block(bad);
+                let names = g.ld(r.m(), super::layout::H_NAMES);
+                let o = g.b.ins().ishl_imm_s(i, 2);
+                let na = g.b.ins().iadd(names, o);
+                let na = g.b.ins().iadd(r.m(), na);
+                let name = g.ld(na, 0);
+                let name = g.b.ins().iadd(r.m(), name);
+                r.fail_detail(g, RtError::NameNotDefined, name);
+                g.b.switch_to_block(ok);
+                // Globals are zeroed by the loader: the stored tag is tag + 1.
+                let t = g.b.ins().iadd_imm_s(t, -1);
+                r.push(g, t, p);
+            } else {
+                let (t, p) = r.pop(g);
+                let t = g.b.ins().iadd_imm_s(t, 1);
+                g.st(t, a, 0);
+                g.st(p, a, 4);
+            }
+        }
+        10 => {
+            let s = r.u8(g);
+            let name = r.u16(g);
+            let a = slot_addr(g, r.frame(), s);
+            let t = g.ld(a, 0);
+            let unset = g.b.ins().icmp_imm_s(IntCC::Equal, t, UNSET as i64);
+            let ok = g.b.create_block();
+            let bad = g.b.create_block();
+            g.b.ins().brif(unset, bad, &[], ok, &[]);
+            g.b.switch_to_block(bad);
+            let consts = g.ld(r.m(), super::layout::H_CONSTS);
+            let e = slot_addr(g, consts, name);
+            let e = g.b.ins().iadd(r.m(), e);
+            let off = g.ld(e, 4);
+            let s = g.b.ins().iadd(r.m(), off);
+            r.fail_detail(g, RtError::NameNotDefined, s);
+            g.b.switch_to_block(ok);
+        }
+        11 => {
+            let _ = r.pop(g);
+        }
+        12 => {
+            let sp = r.sp(g);
+            let t = g.ld(sp, -8);
+            let p = g.ld(sp, -4);
+            r.push(g, t, p);
+        }
+        27 | 28 => {
+            let (t, p) = r.pop(g);
+            let bt = tag_of(g, t);
+            let il = intlike(g, bt);
+            let int_b = g.b.create_block();
+            let other = g.b.create_block();
+            g.b.ins().brif(il, int_b, &[], other, &[]);
+            g.b.switch_to_block(int_b);
+            let v = if code == 27 { g.b.ins().ineg(p) } else { p };
+            r.push_k(g, Tag::Int, v);
+            r.next(g);
+            g.b.switch_to_block(other);
+            let not_f = g.b.ins().icmp_imm_s(IntCC::NotEqual, bt, Tag::Float as i64);
+            r.type_error_if(g, not_f);
+            let v = if code == 27 { g.b.ins().bxor_imm_s(p, i32::MIN as i64) } else { p };
+            r.push_k(g, Tag::Float, v);
+        }
+        29 => {
+            let (t, p) = r.pop(g);
+            let tv = truth_of(g, t, p);
+            let v = g.b.ins().bxor_imm_s(tv, 1);
+            r.push_k(g, Tag::Bool, v);
+        }
+        46 | 47 => {
+            let (tb, pb) = r.pop(g);
+            let (ta, pa) = r.pop(g);
+            let st = g.b.ins().icmp(IntCC::Equal, ta, tb);
+            let sp_ = g.b.ins().icmp(IntCC::Equal, pa, pb);
+            let same = g.b.ins().band(st, sp_);
+            let same = g.b.ins().uextend(I32, same);
+            let v = if code == 47 { g.b.ins().bxor_imm_s(same, 1) } else { same };
+            r.push_k(g, Tag::Bool, v);
+        }
+        50..=54 => {
+            let off = r.i16(g);
+            let pc = r.pc(g);
+            let target = g.b.ins().iadd(pc, off);
+            if code == 50 {
+                r.set_pc(g, target);
+            } else {
+                let keep = code >= 53;
+                let sp = r.sp(g);
+                let t = g.ld(sp, -8);
+                let p = g.ld(sp, -4);
+                let tv = truth_of(g, t, p);
+                let jump_when_true = code == 52 || code == 54;
+                let taken = g.b.create_block();
+                let fall = g.b.create_block();
+                if jump_when_true {
+                    g.b.ins().brif(tv, taken, &[], fall, &[]);
+                } else {
+                    g.b.ins().brif(tv, fall, &[], taken, &[]);
+                }
+                g.b.switch_to_block(taken);
+                if !keep {
+                    let _ = r.pop(g);
+                }
+                r.set_pc(g, target);
+                r.next(g);
+                g.b.switch_to_block(fall);
+                let _ = r.pop(g);
+            }
+        }
+        60 => {
+            let f = r.u16(g);
+            let argc = r.u8(g);
+            let sp = r.sp(g);
+            let ab = g.b.ins().ishl_imm_s(argc, 3);
+            let callee_frame = g.b.ins().isub(sp, ab);
+            let (m, gl) = (r.m(), r.globals());
+            g.call(EXEC_SYMBOL, &[m, gl, f, callee_frame], None);
+            let nsp = g.b.ins().iadd_imm_s(callee_frame, 8);
+            r.set_sp(g, nsp);
+        }
+        63 | 64 => {
+            let (t, p) = if code == 63 {
+                r.pop(g)
+            } else {
+                (g.k(Tag::None as i64), g.k(0))
+            };
+            g.st(t, r.frame(), 0);
+            g.st(p, r.frame(), 4);
+            g.b.ins().return_(&[]);
+            return;
+        }
+        74 => {
+            let (t, p) = r.pop(g);
+            let bt = tag_of(g, t);
+            let d = g.b.ins().iadd_imm_s(bt, -(Tag::Str as i64));
+            let not_obj = g.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, d, 2);
+            r.type_error_if(g, not_obj);
+            let n = g.ld(p, 0);
+            r.push_k(g, Tag::Int, n);
+        }
+        80 => {
+            let svc = r.u8(g);
+            let _argc = r.u8(g);
+            super::services::dispatch(g, r, svc);
+            return;
+        }
+        81 => {
+            let e = r.u8(g);
+            let d = r.u16(g);
+            let consts = g.ld(r.m(), super::layout::H_CONSTS);
+            let a = slot_addr(g, consts, d);
+            let a = g.b.ins().iadd(r.m(), a);
+            let off = g.ld(a, 4);
+            let s = g.b.ins().iadd(r.m(), off);
+            let pos = r.pos(g);
+            g.call("epyc_error_detail", &[e, s, pos], None);
+            g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
+            return;
+        }
+        82 => {
+            let base = r.u8(g);
+            let off = r.i16(g);
+            let a = slot_addr(g, r.frame(), base);
+            let c = g.ld(a, 4);
+            let stop = g.ld(a, 12);
+            let step = g.ld(a, 20);
+            let z = g.b.ins().icmp_imm_s(IntCC::Equal, step, 0);
+            r.fail_if(g, z, RtError::RangeStepZero);
+            let up = g.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, step, 0);
+            let ge = g.b.ins().icmp(IntCC::SignedGreaterThanOrEqual, c, stop);
+            let le = g.b.ins().icmp(IntCC::SignedLessThanOrEqual, c, stop);
+            let done = g.b.ins().select(up, ge, le);
+            let exit = g.b.create_block();
+            let body = g.b.create_block();
+            g.b.ins().brif(done, exit, &[], body, &[]);
+            g.b.switch_to_block(exit);
+            let pc = r.pc(g);
+            let t = g.b.ins().iadd(pc, off);
+            r.set_pc(g, t);
+            r.next(g);
+            g.b.switch_to_block(body);
+            r.push_k(g, Tag::Int, c);
+            let c2 = g.b.ins().iadd(c, step);
+            g.st(c2, a, 4);
+        }
+        _ => unreachable!("opcode {code} listed in OPCODES without a handler"),
+    }
+    r.next(g);
+}

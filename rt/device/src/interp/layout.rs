@@ -1,0 +1,207 @@
+//! The device form of a byte-code [`Module`]: one block of words the interpreter reads in
+//! place (no decoding on the core). Every address in it is an offset from the block's start,
+//! so the block can sit in local memory or in shared DRAM.
+//!
+//! ```text
+//! header   nfuncs, nglobals, consts offset, funcs offset, global names offset,
+//!          type-error text offset
+//! consts   8 bytes each: tag word, payload (str: offset of a runtime string object)
+//! funcs    16 bytes each: code offset, line table offset, line entries,
+//!          nparams | nlocals << 8 | file << 16
+//! names    one word per module variable: offset of its name (a runtime string object)
+//! lines    (code offset, encoded pos) word pairs
+//! strings  runtime string objects (`len: u32`, bytes), word aligned
+//! code     the functions' byte code as in the module
+//! ```
+//!
+//! [`check`] rejects before layout what the device interpreter does not run or what would
+//! make it read out of bounds (bad operands, jumps into the middle of an instruction).
+
+use anyhow::{anyhow, bail, Result};
+use epyc_bytecode::format::{Const, Module, Op, Svc};
+use epyc_rt_abi::{pos, Tag};
+
+pub const H_NFUNCS: i32 = 0;
+pub const H_NGLOBALS: i32 = 4;
+pub const H_CONSTS: i32 = 8;
+pub const H_FUNCS: i32 = 12;
+pub const H_NAMES: i32 = 16;
+pub const H_TYPE_TEXT: i32 = 20;
+pub const H_NONE_TEXT: i32 = 24;
+/// Written by the entry: the end of the value stack.
+pub const H_LIMIT: i32 = 28;
+const HEADER_BYTES: usize = 32;
+
+pub const F_CODE: i32 = 0;
+pub const F_LINES: i32 = 4;
+pub const F_NLINES: i32 = 8;
+pub const F_SHAPE: i32 = 12;
+pub const FUNC_BYTES: usize = 16;
+
+/// Detail of the `Type error` for operands of unsupported types.
+pub const TYPE_TEXT: &str = "unsupported operand type";
+
+/// Services the device interpreter implements.
+pub fn service_supported(s: Svc) -> bool {
+    super::handlers::SERVICES.contains(&s)
+}
+
+/// Checks that every instruction of `m` is one the device interpreter runs, with operands in
+/// range and jumps onto instruction starts.
+pub fn check(m: &Module) -> Result<()> {
+    if m.funcs.is_empty() {
+        bail!("byte-code module has no function (function 0 is the entry)");
+    }
+    if !m.natives.is_empty() {
+        bail!("the device interpreter does not call native functions yet (CallNative)");
+    }
+    for f in &m.funcs {
+        let ops = f
+            .ops()
+            .map_err(|e| anyhow!("function `{}`: {e}", f.name))?;
+        let starts: std::collections::HashSet<usize> = ops.iter().map(|(o, _)| *o).collect();
+        let err = |at: usize, what: String| anyhow!("function `{}` at {at}: {what}", f.name);
+        if f.nlocals < f.nparams {
+            bail!("function `{}` has fewer slots than parameters", f.name);
+        }
+        for (i, (at, op)) in ops.iter().enumerate() {
+            let next = ops.get(i + 1).map_or(f.code.len(), |n| n.0);
+            let jump = |off: i16| -> Result<()> {
+                let t = next as i64 + off as i64;
+                if t < 0 || !starts.contains(&(t as usize)) {
+                    return Err(err(*at, format!("jump to {t} is not an instruction")));
+                }
+                Ok(())
+            };
+            let slot = |s: u8| -> Result<()> {
+                if s >= f.nlocals {
+                    return Err(err(*at, format!("slot {s} of {}", f.nlocals)));
+                }
+                Ok(())
+            };
+            match *op {
+                Op::Const { idx } if idx as usize >= m.consts.len() => {
+                    return Err(err(*at, format!("constant {idx} out of range")))
+                }
+                Op::Func { func } | Op::Call { func, .. } if func as usize >= m.funcs.len() => {
+                    return Err(err(*at, format!("function {func} out of range")))
+                }
+                Op::Call { func, argc } if m.funcs[func as usize].nparams != argc => {
+                    return Err(err(*at, format!("call with {argc} arguments")))
+                }
+                Op::Load { slot: s } | Op::Store { slot: s } => slot(s)?,
+                Op::CheckLocal { slot: s, name } => {
+                    slot(s)?;
+                    if m.str_at(name).is_none() {
+                        return Err(err(*at, "name is not a str constant".into()));
+                    }
+                }
+                Op::LoadG { global } | Op::StoreG { global }
+                    if global as usize >= m.global_names.len() =>
+                {
+                    return Err(err(*at, format!("module variable {global} out of range")))
+                }
+                Op::Jump { off }
+                | Op::JumpIfFalse { off }
+                | Op::JumpIfTrue { off }
+                | Op::JumpIfFalseKeep { off }
+                | Op::JumpIfTrueKeep { off } => jump(off)?,
+                Op::RangeNext { base, off } => {
+                    slot(base.saturating_add(2))?;
+                    jump(off)?;
+                }
+                Op::Raise { detail, .. } if detail as usize >= m.consts.len() => {
+                    return Err(err(*at, format!("constant {detail} out of range")))
+                }
+                Op::Svc { svc, .. } => match Svc::from_u8(svc) {
+                    Some(s) if service_supported(s) => {}
+                    Some(s) => {
+                        return Err(err(*at, format!("service {s:?} not on the device yet")))
+                    }
+                    None => return Err(err(*at, format!("unknown service {svc}"))),
+                },
+                _ if !super::handlers::OPCODES.contains(&op.code()) => {
+                    return Err(err(*at, format!("{op:?} not on the device yet")))
+                }
+                _ => {}
+            }
+        }
+        match ops.last() {
+            Some((_, Op::Return | Op::ReturnNone | Op::Jump { .. })) => {}
+            _ => bail!("function `{}` does not end in a return", f.name),
+        }
+    }
+    Ok(())
+}
+
+fn put(out: &mut [u8], at: usize, v: u32) {
+    out[at..at + 4].copy_from_slice(&v.to_le_bytes());
+}
+
+fn push_str(out: &mut Vec<u8>, s: &str) -> u32 {
+    while out.len() % 4 != 0 {
+        out.push(0);
+    }
+    let at = out.len() as u32;
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+    at
+}
+
+/// The device block of a checked module.
+pub fn encode(m: &Module) -> Result<Vec<u8>> {
+    check(m)?;
+    let consts_at = HEADER_BYTES;
+    let funcs_at = consts_at + 8 * m.consts.len();
+    let names_at = funcs_at + FUNC_BYTES * m.funcs.len();
+    let lines_at = names_at + 4 * m.global_names.len();
+    let nlines: usize = m.funcs.iter().map(|f| f.lines.len()).sum();
+    let mut out = vec![0u8; lines_at + 8 * nlines];
+    put(&mut out, H_NFUNCS as usize, m.funcs.len() as u32);
+    put(&mut out, H_NGLOBALS as usize, m.global_names.len() as u32);
+    put(&mut out, H_CONSTS as usize, consts_at as u32);
+    put(&mut out, H_FUNCS as usize, funcs_at as u32);
+    put(&mut out, H_NAMES as usize, names_at as u32);
+    let text = push_str(&mut out, TYPE_TEXT);
+    put(&mut out, H_TYPE_TEXT as usize, text);
+    let none = push_str(&mut out, "None");
+    put(&mut out, H_NONE_TEXT as usize, none);
+    for (i, c) in m.consts.iter().enumerate() {
+        let (tag, payload) = match c {
+            Const::Int(v) => (Tag::Int, *v as u32),
+            Const::Float(v) => (Tag::Float, v.to_bits()),
+            Const::Str(s) => (Tag::Str, push_str(&mut out, s)),
+        };
+        put(&mut out, consts_at + 8 * i, tag as u32);
+        put(&mut out, consts_at + 8 * i + 4, payload);
+    }
+    for (i, &name) in m.global_names.iter().enumerate() {
+        let s = m
+            .str_at(name)
+            .ok_or_else(|| anyhow!("module variable {i}'s name is not a str constant"))?;
+        let at = push_str(&mut out, s);
+        put(&mut out, names_at + 4 * i, at);
+    }
+    let mut line_at = lines_at;
+    for (i, f) in m.funcs.iter().enumerate() {
+        let e = funcs_at + FUNC_BYTES * i;
+        put(&mut out, e + F_LINES as usize, line_at as u32);
+        put(&mut out, e + F_NLINES as usize, f.lines.len() as u32);
+        let shape = f.nparams as u32 | (f.nlocals as u32) << 8 | (f.file as u32) << 16;
+        put(&mut out, e + F_SHAPE as usize, shape);
+        for &(off, line) in &f.lines {
+            put(&mut out, line_at, off as u32);
+            put(&mut out, line_at + 4, pos::encode(f.file as u32, line) as u32);
+            line_at += 8;
+        }
+    }
+    for (i, f) in m.funcs.iter().enumerate() {
+        let code_at = out.len() as u32;
+        put(&mut out, funcs_at + FUNC_BYTES * i + F_CODE as usize, code_at);
+        out.extend_from_slice(&f.code);
+    }
+    while out.len() % 8 != 0 {
+        out.push(0);
+    }
+    Ok(out)
+}

@@ -1,0 +1,134 @@
+//! The byte-code interpreter on the device (issue 6): runs an `epyc_bytecode` [`Module`] on
+//! Epiphany cores with tagged 8-byte values (tag word, payload word), calling the same runtime
+//! functions native code calls (`epyc_print_int`, `epyc_send`, `epyc_str_concat` ...), so
+//! byte-code cores share the monitor and message passing with native ones.
+//!
+//! There is no C or Rust compiler for the Epiphany: the interpreter is generated. Its loop
+//! ([`gen`], [`handlers`], [`services`], [`helpers`]) is CLIF with i32 pointers compiled by our
+//! backend (`epyc_epiphany`); the entry and `recv` of any tag ([`asm_parts`]) are assembly.
+//! [`interpreter_object`] is the result as a [`RuntimeObject`] the image linker adds beside
+//! the runtime; [`module_section`] places a module's device form ([`layout`]) in an image;
+//! [`build_image`] links both with the runtime for every core (entry: function 0).
+
+mod asm_parts;
+pub mod gen;
+mod handlers;
+mod helpers;
+pub mod layout;
+mod services;
+
+use crate::link::{self, Image};
+use crate::object::{Reloc, RelocKind, RuntimeObject, Section, Symbol};
+use anyhow::{anyhow, Context, Result};
+use cranelift_codegen::ir::{ExternalName, Function};
+use epyc_bytecode::format::Module;
+use epyc_epiphany::{compile_function, Flags, RelocTarget};
+
+pub use handlers::{OPCODES, SERVICES};
+
+/// Symbol of the module's device form in an image.
+pub const MODULE_SYMBOL: &str = "__epyc_bc_module";
+/// Symbol of the value stack (operand stacks and frames of every call).
+pub const VSTACK_SYMBOL: &str = "__epyc_bc_vstack";
+/// Bytes of the value stack: 256 values.
+pub const VSTACK_BYTES: u32 = 2048;
+
+/// The link-time symbol of a name the generated code calls (`epyc_print_int` ->
+/// `_epyc_print_int`, as GCC names C functions).
+fn link_symbol(name: &str) -> String {
+    format!("_{name}")
+}
+
+/// Compiles one generated function into a section named after it.
+fn compiled_section(func: Function, names: Vec<&'static str>) -> Result<Section> {
+    let name = link_symbol(&func.name.to_string().trim_start_matches('%').to_string());
+    let cf = compile_function(&func, &Flags::default())
+        .with_context(|| format!("compiling the interpreter's {name}"))?;
+    let mut relocs = Vec::with_capacity(cf.relocs.len());
+    for r in &cf.relocs {
+        let symbol = match &r.target {
+            RelocTarget::Symbol(s) => s.clone(),
+            RelocTarget::Func(ExternalName::User(u)) => {
+                let user = &func.params.user_named_funcs()[*u];
+                link_symbol(
+                    names
+                        .get(user.index as usize)
+                        .ok_or_else(|| anyhow!("dangling name in {name}"))?,
+                )
+            }
+            RelocTarget::Func(other) => return Err(anyhow!("unexpected name {other:?} in {name}")),
+        };
+        relocs.push(Reloc {
+            offset: r.offset,
+            kind: match r.kind {
+                epyc_epiphany::RelocKind::Simm24 => RelocKind::Simm24,
+                epyc_epiphany::RelocKind::Low => RelocKind::Low,
+                epyc_epiphany::RelocKind::High => RelocKind::High,
+            },
+            symbol,
+            addend: r.addend,
+        });
+    }
+    Ok(Section {
+        name: format!(".text{name}"),
+        data: cf.code,
+        align: 4,
+        fixed_address: None,
+        symbols: vec![Symbol {
+            name,
+            offset: 0,
+            global: true,
+        }],
+        relocs,
+    })
+}
+
+/// The interpreter: its generated functions, entry (`_epyc_main`, running function 0) and
+/// value stack, as sections an image linker adds to the runtime's.
+pub fn interpreter_object() -> Result<RuntimeObject> {
+    let mut sections = Vec::new();
+    for (f, names) in [
+        gen::exec_function(),
+        helpers::pos_function(),
+        helpers::to_str_function(),
+    ] {
+        sections.push(compiled_section(f, names)?);
+    }
+    sections.extend(asm_parts::sections()?);
+    Ok(RuntimeObject { sections })
+}
+
+/// Bytes of interpreter code (without the value stack).
+pub fn code_size(obj: &RuntimeObject) -> usize {
+    obj.sections
+        .iter()
+        .filter(|s| s.name.starts_with(".text"))
+        .map(|s| s.data.len())
+        .sum()
+}
+
+/// A module's device form as a data section defining [`MODULE_SYMBOL`].
+pub fn module_section(m: &Module) -> Result<Section> {
+    Ok(Section {
+        name: ".data.bc_module".into(),
+        data: layout::encode(m)?,
+        align: 8,
+        fixed_address: None,
+        symbols: vec![Symbol {
+            name: MODULE_SYMBOL.into(),
+            offset: 0,
+            global: true,
+        }],
+        relocs: vec![],
+    })
+}
+
+/// An image running `m` (function 0 as the entry) on every core: the device runtime, the
+/// interpreter, the module in local memory and one globals block of its module variables.
+pub fn build_image(m: &Module) -> Result<Image> {
+    let mut runtime = crate::runtime_object();
+    let interp = interpreter_object()?;
+    runtime.sections.extend(interp.sections);
+    let globals = 8 * m.global_names.len() as u32;
+    link::link(&runtime, &[module_section(m)?], globals.max(8))
+}

@@ -1,0 +1,141 @@
+//! `Svc` handlers: each pops its arguments, calls the runtime function native code calls for
+//! the value's tag, and pushes a result (none for statements).
+
+use super::gen::*;
+use super::handlers::SERVICES;
+use cranelift_codegen::ir::{self, condcodes::IntCC, types::*, InstBuilder};
+use epyc_bytecode::format::Svc;
+use epyc_rt_abi::Tag;
+
+/// Emits a `br_table` on the service number (already read) to one block per service.
+pub fn dispatch(g: &mut Gen, r: &View, svc: ir::Value) {
+    let bad = g.b.create_block();
+    let mut table_blocks = vec![bad; SVC_COUNT];
+    let blocks: Vec<(Svc, ir::Block)> = SERVICES.iter().map(|&s| (s, g.b.create_block())).collect();
+    for &(s, b) in &blocks {
+        table_blocks[s as usize] = b;
+    }
+    table(g, svc, &table_blocks, bad);
+    g.b.switch_to_block(bad);
+    let t = g.k(1);
+    r.type_error_if(g, t);
+    g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
+    for (s, b) in blocks {
+        g.b.switch_to_block(b);
+        service(g, r, s);
+        r.next(g);
+    }
+}
+
+fn push_none(g: &mut Gen, r: &View) {
+    let z = g.k(0);
+    r.push_k(g, Tag::None, z);
+}
+
+fn service(g: &mut Gen, r: &View, s: Svc) {
+    match s {
+        Svc::Print => {
+            let (t, p) = r.pop(g);
+            let bt = tag_of(g, t);
+            let done = g.b.create_block();
+            let kinds = [Tag::None, Tag::Bool, Tag::Int, Tag::Float, Tag::Str];
+            let blocks: Vec<ir::Block> = kinds.iter().map(|_| g.b.create_block()).collect();
+            let other = g.b.create_block();
+            table(g, bt, &blocks, other);
+            for (k, b) in kinds.iter().zip(&blocks) {
+                g.b.switch_to_block(*b);
+                match k {
+                    Tag::None => {
+                        g.call("epyc_print_none", &[], None);
+                    }
+                    Tag::Bool => {
+                        g.call("epyc_print_bool", &[p], None);
+                    }
+                    Tag::Int => {
+                        g.call("epyc_print_int", &[p], None);
+                    }
+                    Tag::Float => {
+                        let f = g.b.ins().bitcast(F32, ir::MemFlagsData::new(), p);
+                        g.call("epyc_print_float", &[f], None);
+                    }
+                    _ => {
+                        g.call("epyc_print_str", &[p], None);
+                    }
+                }
+                g.b.ins().jump(done, &[]);
+            }
+            g.b.switch_to_block(other);
+            let s = g.call(TO_STR_SYMBOL, &[t, p, r.m()], Some(I32)).expect("str");
+            g.call("epyc_print_str", &[s], None);
+            g.b.ins().jump(done, &[]);
+            g.b.switch_to_block(done);
+            push_none(g, r);
+        }
+        Svc::Str => {
+            let (t, p) = r.pop(g);
+            let s = g.call(TO_STR_SYMBOL, &[t, p, r.m()], Some(I32)).expect("str");
+            r.push_k(g, Tag::Str, s);
+        }
+        Svc::CoreId | Svc::NumCores => {
+            let sym = if s == Svc::CoreId { "epyc_coreid" } else { "epyc_numcores" };
+            let v = g.call(sym, &[], Some(I32)).expect("int");
+            r.push_k(g, Tag::Int, v);
+        }
+        Svc::IsHost | Svc::IsDevice => {
+            let v = g.k((s == Svc::IsDevice) as i64);
+            r.push_k(g, Tag::Bool, v);
+        }
+        Svc::Send => {
+            let (_, dest) = r.pop(g);
+            let (t, p) = r.pop(g);
+            let bt = tag_of(g, t);
+            let pos = r.pos(g);
+            let is_str = g.b.ins().icmp_imm_s(IntCC::Equal, bt, Tag::Str as i64);
+            let sb = g.b.create_block();
+            let nb = g.b.create_block();
+            let done = g.b.create_block();
+            g.b.ins().brif(is_str, sb, &[], nb, &[]);
+            g.b.switch_to_block(sb);
+            g.call("epyc_send_str", &[p, dest, pos], None);
+            g.b.ins().jump(done, &[]);
+            g.b.switch_to_block(nb);
+            g.call("epyc_send", &[p, bt, dest, pos], None);
+            g.b.ins().jump(done, &[]);
+            g.b.switch_to_block(done);
+            push_none(g, r);
+        }
+        Svc::Recv => {
+            let (_, src) = r.pop(g);
+            let pos = r.pos(g);
+            let sp = r.sp(g);
+            g.call(RECV_SYMBOL, &[src, pos, sp], None);
+            let nsp = g.b.ins().iadd_imm_s(sp, 8);
+            r.set_sp(g, nsp);
+        }
+        Svc::Reduce => {
+            let (_, op) = r.pop(g);
+            let (t, p) = r.pop(g);
+            let bt = tag_of(g, t);
+            let not_num = number(g, bt);
+            let not_num = g.b.ins().bxor_imm_s(not_num, 1);
+            r.type_error_if(g, not_num);
+            // bool reduces as an int
+            let isf = g.b.ins().icmp_imm_s(IntCC::Equal, bt, Tag::Float as i64);
+            let ti = g.k(Tag::Int as i64);
+            let bt = g.b.ins().select(isf, bt, ti);
+            let pos = r.pos(g);
+            let v = g.call("epyc_reduce", &[p, bt, op, pos], Some(I32)).expect("bits");
+            r.push(g, bt, v);
+        }
+        Svc::Sync => {
+            let pos = r.pos(g);
+            g.call("epyc_sync", &[pos], None);
+            push_none(g, r);
+        }
+        _ => {
+            // Exit (the only other listed service).
+            g.call("epyc_exit", &[], None);
+            push_none(g, r);
+        }
+    }
+}
