@@ -14,7 +14,7 @@ pub const OPCODES: &[u8] = &[
     40, 41, 42, 43, 44, 45, 46, 47, // compare
     50, 51, 52, 53, 54, // jumps
     60, 63, 64, // Call, Return, ReturnNone
-    74, 80, 81, 82, // Len, Svc, Raise, RangeNext
+    70, 72, 73, 74, 80, 81, 82, // List, Index, StoreIndex, Len, Svc, Raise, RangeNext
 ];
 
 /// Services the device interpreter runs.
@@ -93,10 +93,8 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
                 r.push_k(g, Tag::Int, v);
                 r.next(g);
             }
-            Op::Div => {
-                g.b.ins().jump(floats, &[]);
-            }
-            Op::FloorDiv | Op::Mod => {
+            // int / int floor-divides (D-rule of the dialect, as in sema).
+            Op::Div | Op::FloorDiv | Op::Mod => {
                 let z = g.b.ins().icmp_imm_s(IntCC::Equal, pb, 0);
                 r.fail_if(g, z, RtError::DivisionByZero);
                 let q = g.b.ins().sdiv(pa, pb);
@@ -108,7 +106,7 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
                 let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
                 let nz = g.b.ins().icmp_imm_s(IntCC::NotEqual, rem, 0);
                 let adj = g.b.ins().band(neg, nz);
-                let v = if *op == Op::FloorDiv {
+                let v = if *op != Op::Mod {
                     let q1 = g.b.ins().iadd_imm_s(q, -1);
                     g.b.ins().select(adj, q1, q)
                 } else {
@@ -418,6 +416,15 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             g.st(p, r.frame(), 4);
             g.b.ins().return_(&[]);
             return;
+        }
+        70 => super::lists::build(g, r),
+        72 => {
+            let _k = r.u8(g);
+            super::lists::load(g, r);
+        }
+        73 => {
+            let _k = r.u8(g);
+            super::lists::store(g, r);
         }
         74 => {
             let (t, p) = r.pop(g);

@@ -55,7 +55,8 @@ pub fn check(m: &Module) -> Result<()> {
     if !m.natives.is_empty() {
         bail!("the device interpreter does not call native functions yet (CallNative)");
     }
-    for f in &m.funcs {
+    let live = reachable(m)?;
+    for f in m.funcs.iter().zip(live).filter_map(|(f, l)| l.then_some(f)) {
         let ops = f
             .ops()
             .map_err(|e| anyhow!("function `{}`: {e}", f.name))?;
@@ -120,6 +121,9 @@ pub fn check(m: &Module) -> Result<()> {
                     }
                     None => return Err(err(*at, format!("unknown service {svc}"))),
                 },
+                Op::Index { k } | Op::StoreIndex { k } if k != 1 => {
+                    return Err(err(*at, format!("{op:?}: one index only on the device yet")))
+                }
                 _ if !super::handlers::OPCODES.contains(&op.code()) => {
                     return Err(err(*at, format!("{op:?} not on the device yet")))
                 }
@@ -132,6 +136,33 @@ pub fn check(m: &Module) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Functions function 0 can reach through `Call` and `Func` (library functions a program
+/// never calls need not be runnable on the device; they are laid out all the same).
+fn reachable(m: &Module) -> Result<Vec<bool>> {
+    let mut live = vec![false; m.funcs.len()];
+    let mut work = vec![0usize];
+    live[0] = true;
+    while let Some(i) = work.pop() {
+        let f = &m.funcs[i];
+        let ops = f
+            .ops()
+            .map_err(|e| anyhow!("function `{}`: {e}", f.name))?;
+        for (_, op) in ops {
+            if let Op::Call { func, .. } | Op::Func { func } = op {
+                let j = func as usize;
+                if j >= live.len() {
+                    bail!("function `{}` names function {j} of {}", f.name, live.len());
+                }
+                if !live[j] {
+                    live[j] = true;
+                    work.push(j);
+                }
+            }
+        }
+    }
+    Ok(live)
 }
 
 fn put(out: &mut [u8], at: usize, v: u32) {

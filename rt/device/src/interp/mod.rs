@@ -15,6 +15,7 @@ pub mod gen;
 mod handlers;
 mod helpers;
 pub mod layout;
+mod lists;
 mod services;
 
 use crate::link::{self, Image};

@@ -49,6 +49,10 @@ pub fn on_device(module: &epyc_bytecode::Module, files: Vec<String>, cores: u32)
 
 /// Runs a module on `cores` host cores; output with `[host K]` written `[device K]`.
 pub fn on_host(module: epyc_bytecode::Module, files: Vec<String>, cores: u32) -> (i32, String, String) {
+    // The host interpreter keeps the running program in a process-wide static: one run at a
+    // time.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let io = Arc::new(CapturedIo::default());
     let cfg = epyc_rt_host::RunConfig {
         cores,
@@ -79,8 +83,27 @@ pub fn same_on_both(name: &str, src: &str, cores: u32) -> Run {
     let (module, files) = compile(name, src);
     let dev = on_device(&module, files.clone(), cores);
     let (status, out, err) = on_host(module, files, cores);
-    assert_eq!(per_core(&dev.stdout), per_core(&out), "{name}: device stderr {}", dev.stderr);
+    assert_eq!(
+        per_core(&dev.stdout),
+        per_core(&out),
+        "{name}: device stderr {} host stderr {err}",
+        dev.stderr
+    );
     assert_eq!(dev.status, status, "{name}: device stderr {} host stderr {err}", dev.stderr);
     assert_eq!(per_core(&dev.stderr), per_core(&err), "{name}");
     dev
+}
+
+/// Runs `src` on the device interpreter only.
+pub fn device_only(name: &str, src: &str, cores: u32) -> Run {
+    let (module, files) = compile(name, src);
+    on_device(&module, files, cores)
+}
+
+/// The lines core `core` printed.
+pub fn lines_of(out: &str, core: u32) -> Vec<String> {
+    let p = format!("[device {core}] ");
+    out.lines()
+        .filter_map(|l| l.strip_prefix(&p).map(str::to_string))
+        .collect()
 }
