@@ -49,3 +49,22 @@ fn loops_calls_and_recursion() {
     );
     assert_eq!(r.status, 0, "{}", r.stderr);
 }
+
+#[test]
+fn lists_of_values() {
+    let r = same_on_both(
+        "lists",
+        "a = [1, 2.5, \"x\", True]\nprint(a[0] + a[1])\nprint(a[2] + \"y\")\na[0] = 10\nprint(a[0])\n\
+         print(a[-1])\nprint(len(a))\nb = [0, 0, 0]\nfor i in range(3):\n    b[i] = i * i\nprint(b[2])\n\
+         print(a)\n",
+        1,
+    );
+    assert_eq!(r.status, 0, "{}", r.stderr);
+}
+
+#[test]
+fn index_out_of_range_names_the_line() {
+    let r = same_on_both("oob", "a = [1, 2]\nx = 1\nprint(a[x + 5])\n", 1);
+    assert_ne!(r.status, 0);
+    assert!(r.stderr.contains("oob.py:3"), "{}", r.stderr);
+}

@@ -20,6 +20,7 @@ pub const EXEC_SYMBOL: &str = "__epyc_bc_exec";
 pub const POS_SYMBOL: &str = "__epyc_bc_pos";
 pub const TO_STR_SYMBOL: &str = "__epyc_bc_to_str";
 pub const RECV_SYMBOL: &str = "__epyc_bc_recv";
+pub const LIST_STR_SYMBOL: &str = "__epyc_bc_list_str";
 /// Tag word of a slot never assigned (globals, locals beyond the parameters).
 pub const UNSET: u32 = 0x7f;
 /// Value slots every call may use above its locals (operand stack), checked on entry.
@@ -72,7 +73,10 @@ impl<'a> Gen<'a> {
         let name = self
             .b
             .func
-            .declare_imported_user_function(ir::UserExternalName::new(0, self.symbols.len() as u32));
+            .declare_imported_user_function(ir::UserExternalName::new(
+                0,
+                self.symbols.len() as u32,
+            ));
         self.symbols.push(sym);
         let signature = self.b.import_signature(sig(params, rets));
         let r = self.b.import_function(ExtFuncData {
@@ -85,8 +89,16 @@ impl<'a> Gen<'a> {
         r
     }
 
-    pub fn call(&mut self, sym: &'static str, args: &[Value], ret: Option<ir::Type>) -> Option<Value> {
-        let params: Vec<ir::Type> = args.iter().map(|&a| self.b.func.dfg.value_type(a)).collect();
+    pub fn call(
+        &mut self,
+        sym: &'static str,
+        args: &[Value],
+        ret: Option<ir::Type>,
+    ) -> Option<Value> {
+        let params: Vec<ir::Type> = args
+            .iter()
+            .map(|&a| self.b.func.dfg.value_type(a))
+            .collect();
         let rets: Vec<ir::Type> = ret.into_iter().collect();
         let f = self.func(sym, &params, &rets);
         let inst = self.b.ins().call(f, args);
@@ -110,7 +122,10 @@ pub fn signature_of(params: usize, ret: bool) -> Signature {
 
 pub fn table(g: &mut Gen, index: Value, targets: &[ir::Block], default: ir::Block) {
     let pool = &mut g.b.func.dfg.value_lists;
-    let calls: Vec<BlockCall> = targets.iter().map(|&t| BlockCall::new(t, [], pool)).collect();
+    let calls: Vec<BlockCall> = targets
+        .iter()
+        .map(|&t| BlockCall::new(t, [], pool))
+        .collect();
     let d = BlockCall::new(default, [], pool);
     let jt = g.b.create_jump_table(JumpTableData::new(d, &calls));
     g.b.ins().br_table(index, jt);
@@ -203,7 +218,8 @@ impl Regs {
         let ipc = g.b.use_var(self.ipc);
         let rel = g.b.ins().isub(ipc, self.code);
         let (m, fent) = (self.m, self.fent);
-        g.call(POS_SYMBOL, &[m, fent, rel], Some(I32)).expect("pos result")
+        g.call(POS_SYMBOL, &[m, fent, rel], Some(I32))
+            .expect("pos result")
     }
     fn next(&self, g: &mut Gen) {
         g.b.ins().jump(self.dispatch, &[]);
@@ -276,7 +292,8 @@ pub fn truth_of(g: &mut Gen, tag: Value, pay: Value) -> Value {
 
 /// Builds `__epyc_bc_exec`; returns the function and the symbols its calls name.
 pub fn exec_function() -> (Function, Vec<&'static str>) {
-    let mut func = Function::with_name_signature(UserFuncName::testcase(EXEC_SYMBOL), signature_of(4, false));
+    let mut func =
+        Function::with_name_signature(UserFuncName::testcase(EXEC_SYMBOL), signature_of(4, false));
     let mut ctx = FunctionBuilderContext::new();
     let mut g = Gen::new(&mut func, &mut ctx);
     let entry = g.b.create_block();
@@ -306,7 +323,20 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
     let error_detail = g.b.create_block();
     g.b.append_block_param(error_detail, I32);
     g.b.append_block_param(error_detail, I32);
-    let r = Regs { m, gl, lim, fent, frame, code, pc, ipc, sp, dispatch, error, error_detail };
+    let r = Regs {
+        m,
+        gl,
+        lim,
+        fent,
+        frame,
+        code,
+        pc,
+        ipc,
+        sp,
+        dispatch,
+        error,
+        error_detail,
+    };
 
     // Stack check, then locals past the parameters are unset.
     let lb = g.b.ins().ishl_imm_s(nlocals, 3);
@@ -338,7 +368,10 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
     g.call("epyc_error", &[code_v, pos], None);
     g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
     g.b.switch_to_block(error_detail);
-    let (code_v, detail) = (g.b.block_params(error_detail)[0], g.b.block_params(error_detail)[1]);
+    let (code_v, detail) = (
+        g.b.block_params(error_detail)[0],
+        g.b.block_params(error_detail)[1],
+    );
     let pos = r.pos(&mut g);
     g.call("epyc_error_detail", &[code_v, detail, pos], None);
     g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
@@ -442,7 +475,8 @@ impl View<'_> {
     }
     pub fn fail_detail(&self, g: &mut Gen, e: RtError, detail: Value) {
         let c = g.k(e as i64);
-        g.b.ins().jump(self.regs.error_detail, &[c.into(), detail.into()]);
+        g.b.ins()
+            .jump(self.regs.error_detail, &[c.into(), detail.into()]);
     }
     pub fn type_error_if(&self, g: &mut Gen, c: Value) {
         self.regs.type_error_if(g, c)
@@ -454,7 +488,6 @@ impl View<'_> {
         self.regs.next(g)
     }
 }
-
 
 /// Comparison conditions of Eq..Ge (opcodes 40..45) for ints and floats.
 pub fn int_cc(op: Op) -> IntCC {
@@ -480,4 +513,3 @@ pub fn float_cc(op: Op) -> FloatCC {
 
 pub const DYN: u32 = DYN_ELEM;
 pub const SVC_COUNT: usize = Svc::Range as usize + 1;
-

@@ -181,14 +181,20 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
     let rest = g.b.create_block();
     g.b.ins().brif(concat, cat, &[], rest, &[]);
     g.b.switch_to_block(cat);
-    let a = g.call(TO_STR_SYMBOL, &[ta, pa, r.m()], Some(I32)).expect("str");
-    let bs = g.call(TO_STR_SYMBOL, &[tb, pb, r.m()], Some(I32)).expect("str");
+    let a = g
+        .call(TO_STR_SYMBOL, &[ta, pa, r.m()], Some(I32))
+        .expect("str");
+    let bs = g
+        .call(TO_STR_SYMBOL, &[tb, pb, r.m()], Some(I32))
+        .expect("str");
     let s = g.call("epyc_str_concat", &[a, bs], Some(I32)).expect("str");
     r.push_k(g, Tag::Str, s);
     r.next(g);
     g.b.switch_to_block(rest);
     let both_str = g.b.ins().band(sa, sb);
-    let is_cmp = g.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, which, 6);
+    let is_cmp =
+        g.b.ins()
+            .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, which, 6);
     let str_cmp = g.b.ins().band(both_str, is_cmp);
     let scmp = g.b.create_block();
     let identity = g.b.create_block();
@@ -346,7 +352,11 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             g.b.switch_to_block(other);
             let not_f = g.b.ins().icmp_imm_s(IntCC::NotEqual, bt, Tag::Float as i64);
             r.type_error_if(g, not_f);
-            let v = if code == 27 { g.b.ins().bxor_imm_s(p, i32::MIN as i64) } else { p };
+            let v = if code == 27 {
+                g.b.ins().bxor_imm_s(p, i32::MIN as i64)
+            } else {
+                p
+            };
             r.push_k(g, Tag::Float, v);
         }
         29 => {
@@ -362,7 +372,11 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             let sp_ = g.b.ins().icmp(IntCC::Equal, pa, pb);
             let same = g.b.ins().band(st, sp_);
             let same = g.b.ins().uextend(I32, same);
-            let v = if code == 47 { g.b.ins().bxor_imm_s(same, 1) } else { same };
+            let v = if code == 47 {
+                g.b.ins().bxor_imm_s(same, 1)
+            } else {
+                same
+            };
             r.push_k(g, Tag::Bool, v);
         }
         50..=54 => {
@@ -430,7 +444,9 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             let (t, p) = r.pop(g);
             let bt = tag_of(g, t);
             let d = g.b.ins().iadd_imm_s(bt, -(Tag::Str as i64));
-            let not_obj = g.b.ins().icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, d, 2);
+            let not_obj =
+                g.b.ins()
+                    .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, d, 2);
             r.type_error_if(g, not_obj);
             let n = g.ld(p, 0);
             r.push_k(g, Tag::Int, n);

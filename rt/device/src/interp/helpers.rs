@@ -9,7 +9,8 @@ use epyc_rt_abi::Tag;
 
 /// `__epyc_bc_pos(module, function entry, code offset) -> encoded pos`.
 pub fn pos_function() -> (Function, Vec<&'static str>) {
-    let mut func = Function::with_name_signature(UserFuncName::testcase(POS_SYMBOL), signature_of(3, true));
+    let mut func =
+        Function::with_name_signature(UserFuncName::testcase(POS_SYMBOL), signature_of(3, true));
     let mut ctx = FunctionBuilderContext::new();
     let mut g = Gen::new(&mut func, &mut ctx);
     let entry = g.b.create_block();
@@ -39,7 +40,8 @@ pub fn pos_function() -> (Function, Vec<&'static str>) {
     let pos = g.ld(at, 4);
     let after = g.b.ins().icmp(IntCC::UnsignedGreaterThan, off, rel);
     let next = g.b.ins().iadd_imm_s(at, 8);
-    g.b.ins().brif(after, out, &[best.into()], head, &[next.into(), pos.into()]);
+    g.b.ins()
+        .brif(after, out, &[best.into()], head, &[next.into(), pos.into()]);
     g.b.switch_to_block(out);
     let r = g.b.block_params(out)[0];
     g.b.ins().return_(&[r]);
@@ -51,7 +53,8 @@ pub fn pos_function() -> (Function, Vec<&'static str>) {
 
 /// `__epyc_bc_to_str(tag word, payload, module) -> str`: ePython's formats, as `"" + v`.
 pub fn to_str_function() -> (Function, Vec<&'static str>) {
-    let mut func = Function::with_name_signature(UserFuncName::testcase(TO_STR_SYMBOL), signature_of(3, true));
+    let mut func =
+        Function::with_name_signature(UserFuncName::testcase(TO_STR_SYMBOL), signature_of(3, true));
     let mut ctx = FunctionBuilderContext::new();
     let mut g = Gen::new(&mut func, &mut ctx);
     let entry = g.b.create_block();
@@ -60,7 +63,14 @@ pub fn to_str_function() -> (Function, Vec<&'static str>) {
     let p = g.b.block_params(entry).to_vec();
     let (t, v, m) = (p[0], p[1], p[2]);
     let bt = g.b.ins().band_imm_s(t, 0xff);
-    let kinds = [Tag::None, Tag::Bool, Tag::Int, Tag::Float, Tag::Str, Tag::List];
+    let kinds = [
+        Tag::None,
+        Tag::Bool,
+        Tag::Int,
+        Tag::Float,
+        Tag::Str,
+        Tag::List,
+    ];
     let blocks: Vec<_> = kinds.iter().map(|_| g.b.create_block()).collect();
     let other = g.b.create_block();
     table(&mut g, bt, &blocks, other);
@@ -70,13 +80,25 @@ pub fn to_str_function() -> (Function, Vec<&'static str>) {
             Tag::Bool => g.call("epyc_str_from_bool", &[v], Some(I32)).expect("str"),
             Tag::Int => g.call("epyc_str_from_int", &[v], Some(I32)).expect("str"),
             Tag::Float => {
-                let f = g.b.ins().bitcast(F32, cranelift_codegen::ir::MemFlagsData::new(), v);
+                let f =
+                    g.b.ins()
+                        .bitcast(F32, cranelift_codegen::ir::MemFlagsData::new(), v);
                 g.call("epyc_str_from_float", &[f], Some(I32)).expect("str")
             }
             Tag::Str => v,
             Tag::List => {
                 let path = g.b.ins().ushr_imm_s(t, 8);
-                g.call("epyc_str_from_list", &[v, path], Some(I32)).expect("str")
+                let et = g.b.ins().band_imm_s(path, 15);
+                let is_dyn = g.b.ins().icmp_imm_s(IntCC::Equal, et, DYN as i64);
+                let dyn_b = g.b.create_block();
+                let typed = g.b.create_block();
+                g.b.ins().brif(is_dyn, dyn_b, &[], typed, &[]);
+                g.b.switch_to_block(dyn_b);
+                let s = g.call(LIST_STR_SYMBOL, &[v, m], Some(I32)).expect("str");
+                g.b.ins().return_(&[s]);
+                g.b.switch_to_block(typed);
+                g.call("epyc_str_from_list", &[v, path], Some(I32))
+                    .expect("str")
             }
             _ => {
                 let off = g.ld(m, H_NONE_TEXT);
@@ -88,6 +110,96 @@ pub fn to_str_function() -> (Function, Vec<&'static str>) {
     g.b.switch_to_block(other);
     let f = g.call("epyc_str_from_int", &[v], Some(I32)).expect("str");
     g.b.ins().return_(&[f]);
+    g.b.seal_all_blocks();
+    let syms = g.symbols.clone();
+    g.b.finalize(config());
+    (func, syms)
+}
+
+/// `__epyc_bc_list_str(list, module) -> str`: a list of value cells as printed,
+/// `[1, 2.500000, 'x']` (each cell by `__epyc_bc_to_str`, strs quoted).
+pub fn list_str_function() -> (Function, Vec<&'static str>) {
+    let mut func = Function::with_name_signature(
+        UserFuncName::testcase(LIST_STR_SYMBOL),
+        signature_of(2, true),
+    );
+    let mut ctx = FunctionBuilderContext::new();
+    let mut g = Gen::new(&mut func, &mut ctx);
+    let entry = g.b.create_block();
+    g.b.append_block_params_for_function_params(entry);
+    g.b.switch_to_block(entry);
+    let p = g.b.block_params(entry).to_vec();
+    let (l, m) = (p[0], p[1]);
+    let text = |g: &mut Gen, at: i32| {
+        let o = g.ld(m, at);
+        g.b.ins().iadd(m, o)
+    };
+    let open = text(&mut g, H_OPEN);
+    let len = g.ld(l, epyc_rt_abi::layout::LIST_LEN as i32);
+    let data =
+        g.b.ins()
+            .iadd_imm_s(l, epyc_rt_abi::layout::list_data(1, 8) as i64);
+    let head = g.b.create_block();
+    g.b.append_block_param(head, I32); // index
+    g.b.append_block_param(head, I32); // text so far
+    let body = g.b.create_block();
+    let done = g.b.create_block();
+    let zero = g.k(0);
+    g.b.ins().jump(head, &[zero.into(), open.into()]);
+    g.b.switch_to_block(head);
+    let (i, acc) = (g.b.block_params(head)[0], g.b.block_params(head)[1]);
+    let more = g.b.ins().icmp(IntCC::UnsignedLessThan, i, len);
+    g.b.ins().brif(more, body, &[], done, &[]);
+    g.b.switch_to_block(body);
+    let first = g.b.ins().icmp_imm_s(IntCC::Equal, i, 0);
+    let with_sep = g.b.create_block();
+    let cell_b = g.b.create_block();
+    g.b.append_block_param(cell_b, I32);
+    g.b.ins().brif(first, cell_b, &[acc.into()], with_sep, &[]);
+    g.b.switch_to_block(with_sep);
+    let sep = text(&mut g, H_SEP);
+    let acc2 = g
+        .call("epyc_str_concat", &[acc, sep], Some(I32))
+        .expect("str");
+    g.b.ins().jump(cell_b, &[acc2.into()]);
+    g.b.switch_to_block(cell_b);
+    let acc = g.b.block_params(cell_b)[0];
+    let o = g.b.ins().ishl_imm_s(i, 3);
+    let cell = g.b.ins().iadd(data, o);
+    let t = g.ld(cell, 0);
+    let v = g.ld(cell, 4);
+    let s = g.call(TO_STR_SYMBOL, &[t, v, m], Some(I32)).expect("str");
+    let bt = g.b.ins().band_imm_s(t, 0xff);
+    let is_str = g.b.ins().icmp_imm_s(IntCC::Equal, bt, Tag::Str as i64);
+    let quoted = g.b.create_block();
+    let plain = g.b.create_block();
+    let next = g.b.create_block();
+    g.b.append_block_param(next, I32);
+    g.b.ins().brif(is_str, quoted, &[], plain, &[]);
+    g.b.switch_to_block(quoted);
+    let q = text(&mut g, H_QUOTE);
+    let a = g
+        .call("epyc_str_concat", &[acc, q], Some(I32))
+        .expect("str");
+    let a = g.call("epyc_str_concat", &[a, s], Some(I32)).expect("str");
+    let a = g.call("epyc_str_concat", &[a, q], Some(I32)).expect("str");
+    g.b.ins().jump(next, &[a.into()]);
+    g.b.switch_to_block(plain);
+    let a = g
+        .call("epyc_str_concat", &[acc, s], Some(I32))
+        .expect("str");
+    g.b.ins().jump(next, &[a.into()]);
+    g.b.switch_to_block(next);
+    let a = g.b.block_params(next)[0];
+    let i1 = g.b.ins().iadd_imm_s(i, 1);
+    g.b.ins().jump(head, &[i1.into(), a.into()]);
+    g.b.switch_to_block(done);
+    let close = text(&mut g, H_CLOSE);
+    let so_far = g.b.block_params(head)[1];
+    let r = g
+        .call("epyc_str_concat", &[so_far, close], Some(I32))
+        .expect("str");
+    g.b.ins().return_(&[r]);
     g.b.seal_all_blocks();
     let syms = g.symbols.clone();
     g.b.finalize(config());

@@ -30,7 +30,12 @@ pub const H_TYPE_TEXT: i32 = 20;
 pub const H_NONE_TEXT: i32 = 24;
 /// Written by the entry: the end of the value stack.
 pub const H_LIMIT: i32 = 28;
-const HEADER_BYTES: usize = 32;
+/// Texts of a printed list of values: `[`, `]`, `, `, `'`.
+pub const H_OPEN: i32 = 32;
+pub const H_CLOSE: i32 = 36;
+pub const H_SEP: i32 = 40;
+pub const H_QUOTE: i32 = 44;
+const HEADER_BYTES: usize = 48;
 
 pub const F_CODE: i32 = 0;
 pub const F_LINES: i32 = 4;
@@ -57,9 +62,7 @@ pub fn check(m: &Module) -> Result<()> {
     }
     let live = reachable(m)?;
     for f in m.funcs.iter().zip(live).filter_map(|(f, l)| l.then_some(f)) {
-        let ops = f
-            .ops()
-            .map_err(|e| anyhow!("function `{}`: {e}", f.name))?;
+        let ops = f.ops().map_err(|e| anyhow!("function `{}`: {e}", f.name))?;
         let starts: std::collections::HashSet<usize> = ops.iter().map(|(o, _)| *o).collect();
         let err = |at: usize, what: String| anyhow!("function `{}` at {at}: {what}", f.name);
         if f.nlocals < f.nparams {
@@ -122,7 +125,10 @@ pub fn check(m: &Module) -> Result<()> {
                     None => return Err(err(*at, format!("unknown service {svc}"))),
                 },
                 Op::Index { k } | Op::StoreIndex { k } if k != 1 => {
-                    return Err(err(*at, format!("{op:?}: one index only on the device yet")))
+                    return Err(err(
+                        *at,
+                        format!("{op:?}: one index only on the device yet"),
+                    ))
                 }
                 _ if !super::handlers::OPCODES.contains(&op.code()) => {
                     return Err(err(*at, format!("{op:?} not on the device yet")))
@@ -146,9 +152,7 @@ fn reachable(m: &Module) -> Result<Vec<bool>> {
     live[0] = true;
     while let Some(i) = work.pop() {
         let f = &m.funcs[i];
-        let ops = f
-            .ops()
-            .map_err(|e| anyhow!("function `{}`: {e}", f.name))?;
+        let ops = f.ops().map_err(|e| anyhow!("function `{}`: {e}", f.name))?;
         for (_, op) in ops {
             if let Op::Call { func, .. } | Op::Func { func } = op {
                 let j = func as usize;
@@ -197,6 +201,10 @@ pub fn encode(m: &Module) -> Result<Vec<u8>> {
     put(&mut out, H_TYPE_TEXT as usize, text);
     let none = push_str(&mut out, "None");
     put(&mut out, H_NONE_TEXT as usize, none);
+    for (at, text) in [(H_OPEN, "["), (H_CLOSE, "]"), (H_SEP, ", "), (H_QUOTE, "'")] {
+        let o = push_str(&mut out, text);
+        put(&mut out, at as usize, o);
+    }
     for (i, c) in m.consts.iter().enumerate() {
         let (tag, payload) = match c {
             Const::Int(v) => (Tag::Int, *v as u32),
@@ -222,13 +230,21 @@ pub fn encode(m: &Module) -> Result<Vec<u8>> {
         put(&mut out, e + F_SHAPE as usize, shape);
         for &(off, line) in &f.lines {
             put(&mut out, line_at, off as u32);
-            put(&mut out, line_at + 4, pos::encode(f.file as u32, line) as u32);
+            put(
+                &mut out,
+                line_at + 4,
+                pos::encode(f.file as u32, line) as u32,
+            );
             line_at += 8;
         }
     }
     for (i, f) in m.funcs.iter().enumerate() {
         let code_at = out.len() as u32;
-        put(&mut out, funcs_at + FUNC_BYTES * i + F_CODE as usize, code_at);
+        put(
+            &mut out,
+            funcs_at + FUNC_BYTES * i + F_CODE as usize,
+            code_at,
+        );
         out.extend_from_slice(&f.code);
     }
     while out.len() % 8 != 0 {

@@ -11,7 +11,9 @@ pub fn build(g: &mut Gen, r: &View) {
     let n = r.u8(g);
     let pos = r.pos(g);
     let eight = g.k(8);
-    let list = g.call("epyc_list_new", &[n, eight, pos], Some(I32)).expect("list");
+    let list = g
+        .call("epyc_list_new", &[n, eight, pos], Some(I32))
+        .expect("list");
     let sp = r.sp(g);
     let bytes = g.b.ins().ishl_imm_s(n, 3);
     let from = g.b.ins().isub(sp, bytes);

@@ -43,6 +43,16 @@ fn link_symbol(name: &str) -> String {
 /// Compiles one generated function into a section named after it.
 fn compiled_section(func: Function, names: Vec<&'static str>) -> Result<Section> {
     let name = link_symbol(&func.name.to_string().trim_start_matches('%').to_string());
+    cranelift_codegen::verifier::verify_function(
+        &func,
+        &cranelift_codegen::settings::Flags::new(cranelift_codegen::settings::builder()),
+    )
+    .map_err(|e| {
+        anyhow!(
+            "the interpreter's {name} is invalid CLIF: {e}\n{}",
+            func.display()
+        )
+    })?;
     let cf = compile_function(&func, &Flags::default())
         .with_context(|| format!("compiling the interpreter's {name}"))?;
     let mut relocs = Vec::with_capacity(cf.relocs.len());
@@ -92,6 +102,7 @@ pub fn interpreter_object() -> Result<RuntimeObject> {
         gen::exec_function(),
         helpers::pos_function(),
         helpers::to_str_function(),
+        helpers::list_str_function(),
     ] {
         sections.push(compiled_section(f, names)?);
     }

@@ -65,7 +65,9 @@ fn service(g: &mut Gen, r: &View, s: Svc) {
                 g.b.ins().jump(done, &[]);
             }
             g.b.switch_to_block(other);
-            let s = g.call(TO_STR_SYMBOL, &[t, p, r.m()], Some(I32)).expect("str");
+            let s = g
+                .call(TO_STR_SYMBOL, &[t, p, r.m()], Some(I32))
+                .expect("str");
             g.call("epyc_print_str", &[s], None);
             g.b.ins().jump(done, &[]);
             g.b.switch_to_block(done);
@@ -73,11 +75,17 @@ fn service(g: &mut Gen, r: &View, s: Svc) {
         }
         Svc::Str => {
             let (t, p) = r.pop(g);
-            let s = g.call(TO_STR_SYMBOL, &[t, p, r.m()], Some(I32)).expect("str");
+            let s = g
+                .call(TO_STR_SYMBOL, &[t, p, r.m()], Some(I32))
+                .expect("str");
             r.push_k(g, Tag::Str, s);
         }
         Svc::CoreId | Svc::NumCores => {
-            let sym = if s == Svc::CoreId { "epyc_coreid" } else { "epyc_numcores" };
+            let sym = if s == Svc::CoreId {
+                "epyc_coreid"
+            } else {
+                "epyc_numcores"
+            };
             let v = g.call(sym, &[], Some(I32)).expect("int");
             r.push_k(g, Tag::Int, v);
         }
@@ -124,7 +132,9 @@ fn service(g: &mut Gen, r: &View, s: Svc) {
             let ti = g.k(Tag::Int as i64);
             let bt = g.b.ins().select(isf, bt, ti);
             let pos = r.pos(g);
-            let v = g.call("epyc_reduce", &[p, bt, op, pos], Some(I32)).expect("bits");
+            let v = g
+                .call("epyc_reduce", &[p, bt, op, pos], Some(I32))
+                .expect("bits");
             r.push(g, bt, v);
         }
         Svc::Sync => {

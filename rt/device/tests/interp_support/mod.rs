@@ -48,7 +48,11 @@ pub fn on_device(module: &epyc_bytecode::Module, files: Vec<String>, cores: u32)
 }
 
 /// Runs a module on `cores` host cores; output with `[host K]` written `[device K]`.
-pub fn on_host(module: epyc_bytecode::Module, files: Vec<String>, cores: u32) -> (i32, String, String) {
+pub fn on_host(
+    module: epyc_bytecode::Module,
+    files: Vec<String>,
+    cores: u32,
+) -> (i32, String, String) {
     // The host interpreter keeps the running program in a process-wide static: one run at a
     // time.
     static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -89,7 +93,11 @@ pub fn same_on_both(name: &str, src: &str, cores: u32) -> Run {
         "{name}: device stderr {} host stderr {err}",
         dev.stderr
     );
-    assert_eq!(dev.status, status, "{name}: device stderr {} host stderr {err}", dev.stderr);
+    assert_eq!(
+        dev.status, status,
+        "{name}: device stderr {} host stderr {err}",
+        dev.stderr
+    );
     assert_eq!(per_core(&dev.stderr), per_core(&err), "{name}");
     dev
 }
