@@ -79,6 +79,9 @@ pub struct BuildArgs {
     /// Output image
     #[arg(short = 'o', value_name = "FILE.elf")]
     pub output: Option<PathBuf>,
+    /// Print the local memory used per region (of the 32 KB)
+    #[arg(short = 's')]
+    pub stats: bool,
 }
 
 #[derive(Args, Debug)]

@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod device;
 mod frontend;
 mod interp;
 

@@ -1,8 +1,11 @@
 //! `epyc run FILE.py [-d N] [-h N] [-s] [-t]`: compile, then run on the chosen cores.
 
 use crate::cli::RunArgs;
-use crate::{exit, frontend};
+use crate::{device, exit, frontend};
 use std::time::Instant;
+
+/// Cores of the Epiphany-III (E16G301) on the Parallella: `epyc run` without `-d`/`-h`.
+const DEFAULT_DEVICE_CORES: u32 = 16;
 
 pub fn main(args: &RunArgs) -> u8 {
     if args.interp {
@@ -10,20 +13,15 @@ pub fn main(args: &RunArgs) -> u8 {
     }
     let host_cores = match (args.device_cores, args.host_cores) {
         (None, Some(h)) => h,
-        (Some(_), _) | (None, None) => {
+        (Some(_), Some(_)) => {
             eprintln!(
-                "error: running on Epiphany device cores needs the Epiphany backend, which is not \
-                 built yet; use `-h N` to run on N host virtual cores, e.g. `epyc run -h 16 {}`",
-                args.file.display()
+                "error: hybrid runs (`-d N -h M`, device and host cores together) are not \
+                 supported yet; use `-d N` for device cores or `-h N` for host cores"
             );
             return exit::USAGE;
         }
+        (device, None) => return run_on_device(args, device.unwrap_or(DEFAULT_DEVICE_CORES)),
     };
-    if host_cores == 0 || host_cores > 1024 {
-        eprintln!("error: -h takes a number of host virtual cores from 1 to 1024");
-        return exit::USAGE;
-    }
-
     let started = Instant::now();
     let compiled = match frontend::compile(&args.file) {
         Ok(c) => c,
@@ -33,7 +31,9 @@ pub fn main(args: &RunArgs) -> u8 {
     let native = match epyc_host::compile(&compiled.analysis.program) {
         Ok(native) => native,
         Err(e) => {
-            eprintln!("error: internal compiler error (a bug in epyc) while generating host code: {e:#}");
+            eprintln!(
+                "error: internal compiler error (a bug in epyc) while generating host code: {e:#}"
+            );
             return exit::COMPILE_ERROR;
         }
     };
@@ -56,4 +56,31 @@ pub fn main(args: &RunArgs) -> u8 {
     };
     let status = epyc_rt_host::run(&native.host_program(), &config);
     status.clamp(0, 255) as u8
+}
+
+/// `epyc run [-d N]`: the image on N simulated device cores.
+fn run_on_device(args: &RunArgs, cores: u32) -> u8 {
+    let max = epyc_rt_device::memmap::MAX_CORES;
+    if cores == 0 || cores > max {
+        eprintln!("error: -d takes a number of device cores from 1 to {max}");
+        return exit::USAGE;
+    }
+    let started = Instant::now();
+    let compiled = match frontend::compile(&args.file) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
+    let built = match device::build(&compiled) {
+        Ok(b) => b,
+        Err(status) => return status,
+    };
+    if args.stats {
+        eprintln!("{}", built.usage);
+        eprintln!(
+            "epyc: {} function specialisations; image built in {:.1} ms",
+            compiled.analysis.program.funcs.len(),
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    device::run(&built, cores, args.timing)
 }

@@ -1,0 +1,93 @@
+//! Epiphany device cores for `epyc build` and `epyc run`: the image built by `epyc-image`,
+//! run on the simulated chip through the device runtime's monitor.
+
+use crate::exit;
+use crate::frontend::Compiled;
+use epyc_image::{BuildError, Built, Options};
+use epyc_rt_device::{monitor, sim_device::SimDevice};
+
+/// Clock of the Epiphany-III on the Parallella, for `-t`.
+pub const CLOCK_HZ: f64 = 600e6;
+
+/// Builds the image of a checked program; on failure prints why and returns the exit status.
+pub fn build(compiled: &Compiled) -> Result<Built, u8> {
+    match epyc_image::build(&compiled.analysis.program, &Options::default()) {
+        Ok(built) => Ok(built),
+        Err(BuildError::TooLarge(text)) => {
+            eprintln!("error: {text}");
+            Err(exit::COMPILE_ERROR)
+        }
+        Err(BuildError::Internal(e)) => {
+            eprintln!(
+                "error: internal compiler error (a bug in epyc) while building the Epiphany \
+                 image: {e:#}"
+            );
+            Err(exit::COMPILE_ERROR)
+        }
+    }
+}
+
+/// Rows and columns of a workgroup of `n` cores: rows of 4 as on the E16 when `n` allows,
+/// else the most columns (up to 4) that divide `n`, else one row.
+pub fn workgroup_shape(n: u32) -> (u32, u32) {
+    if n <= 4 {
+        return (1, n);
+    }
+    match [4, 3, 2].into_iter().find(|&c| n.is_multiple_of(c)) {
+        Some(cols) => (n / cols, cols),
+        None => (1, n),
+    }
+}
+
+/// Runs `built` on `cores` simulated device cores; returns the exit status.
+pub fn run(built: &Built, cores: u32, timing: bool) -> u8 {
+    let (rows, cols) = workgroup_shape(cores);
+    let mut dev = match SimDevice::new(rows, cols) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return exit::USAGE;
+        }
+    };
+    if let Err(e) = dev.load(&built.image) {
+        eprintln!("error: loading the image: {e:#}");
+        return exit::RUNTIME_ERROR;
+    }
+    let cfg = monitor::MonitorConfig {
+        files: built.files.clone(),
+        ..Default::default()
+    };
+    let report = match monitor::run_report(&mut dev, &epyc_rt_host::StdIo, &cfg) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: the device monitor failed: {e:#}");
+            return exit::RUNTIME_ERROR;
+        }
+    };
+    if timing {
+        for (core, cycles) in report.core_cycles.iter().enumerate() {
+            match cycles {
+                Some(c) => println!(
+                    "Core {core} completed in {:.6} seconds ({c} cycles at 600 MHz)",
+                    *c as f64 / CLOCK_HZ
+                ),
+                None => println!("Core {core} did not complete"),
+            }
+        }
+    }
+    report.status.clamp(0, 255) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::workgroup_shape;
+
+    #[test]
+    fn workgroups_are_rows_of_four_when_possible() {
+        assert_eq!(workgroup_shape(1), (1, 1));
+        assert_eq!(workgroup_shape(4), (1, 4));
+        assert_eq!(workgroup_shape(16), (4, 4));
+        assert_eq!(workgroup_shape(6), (2, 3));
+        assert_eq!(workgroup_shape(7), (1, 7));
+    }
+}

@@ -1,0 +1,305 @@
+//! The ELF writer: ELFCLASS32, little-endian, ET_EXEC, e_machine 0x1223 (Epiphany), entry at
+//! the runtime's start-up. One PT_LOAD per contiguous run of the image (the vectors at 0, the
+//! code and constants from `CODE_BASE`) plus one for the globals (zero-filled, no file bytes),
+//! all at local addresses so the same image loads on every core. Sections `.ivt`, `.text`,
+//! `.rodata`, `.bss`, the line table ([`crate::lines`]), a symbol table with every function,
+//! runtime routine and data object.
+
+use crate::compile::ProgramCode;
+use crate::lines::{self, LineTable};
+use crate::usage::MemoryUsage;
+use anyhow::{anyhow, Result};
+use epyc_rt_device::link::Image;
+use epyc_rt_device::object::{GLOBALS_SYMBOL, HEAP_START_SYMBOL, START_SYMBOL};
+use object::elf;
+use object::write::elf::{FileHeader, ProgramHeader, SectionHeader, SectionIndex, Sym, Writer};
+use object::write::StringId;
+use object::Endianness;
+
+pub const EM_EPIPHANY: u16 = 0x1223;
+
+/// A loaded section of the image.
+struct Alloc {
+    name: &'static str,
+    addr: u32,
+    /// File bytes (empty for `.bss`).
+    bytes: Vec<u8>,
+    size: u32,
+    flags: u32,
+    /// Segment flags (PF_R/W/X).
+    pflags: u32,
+    nobits: bool,
+}
+
+/// Contiguous runs of the image's segments (gaps of alignment padding filled with zeros).
+fn runs(image: &Image) -> Vec<(u32, Vec<u8>)> {
+    let mut runs: Vec<(u32, Vec<u8>)> = Vec::new();
+    for (addr, bytes) in &image.segments {
+        if let Some((start, run)) = runs.last_mut() {
+            let end = *start + run.len() as u32;
+            if *addr >= end && *addr - end < 64 {
+                run.resize((*addr - *start) as usize, 0);
+                run.extend_from_slice(bytes);
+                continue;
+            }
+        }
+        runs.push((*addr, bytes.clone()));
+    }
+    runs
+}
+
+fn allocs(image: &Image, code: &ProgramCode) -> Result<Vec<Alloc>> {
+    let data_start = code
+        .data
+        .iter()
+        .filter_map(|d| image.symbols.get(&d.symbol).copied())
+        .min();
+    let mut out = Vec::new();
+    for (addr, bytes) in runs(image) {
+        let end = addr + bytes.len() as u32;
+        let exec = elf::SHF_ALLOC | elf::SHF_EXECINSTR;
+        let rx = elf::PF_R | elf::PF_X;
+        if addr == 0 {
+            out.push(Alloc {
+                name: ".ivt",
+                addr,
+                size: bytes.len() as u32,
+                bytes,
+                flags: exec,
+                pflags: rx,
+                nobits: false,
+            });
+            continue;
+        }
+        let split = data_start.filter(|&d| d > addr && d < end).unwrap_or(end);
+        let (text, rodata) = bytes.split_at((split - addr) as usize);
+        out.push(Alloc {
+            name: ".text",
+            addr,
+            size: text.len() as u32,
+            bytes: text.to_vec(),
+            flags: exec,
+            pflags: rx,
+            nobits: false,
+        });
+        if !rodata.is_empty() {
+            out.push(Alloc {
+                name: ".rodata",
+                addr: split,
+                size: rodata.len() as u32,
+                bytes: rodata.to_vec(),
+                flags: elf::SHF_ALLOC,
+                pflags: rx,
+                nobits: false,
+            });
+        }
+    }
+    let globals = *image
+        .symbols
+        .get(GLOBALS_SYMBOL)
+        .ok_or_else(|| anyhow!("the image has no globals block"))?;
+    out.push(Alloc {
+        name: ".bss",
+        addr: globals,
+        bytes: Vec::new(),
+        size: code.globals_size.max(4),
+        flags: elf::SHF_ALLOC | elf::SHF_WRITE,
+        pflags: elf::PF_R | elf::PF_W,
+        nobits: true,
+    });
+    Ok(out)
+}
+
+/// The ELF file of a linked image.
+pub fn write(
+    image: &Image,
+    code: &ProgramCode,
+    _usage: &MemoryUsage,
+    lines: &LineTable,
+    files: &[String],
+) -> Result<Vec<u8>> {
+    let allocs = allocs(image, code)?;
+    let entry = *image
+        .symbols
+        .get(START_SYMBOL)
+        .ok_or_else(|| anyhow!("the runtime has no start-up `{START_SYMBOL}`"))?;
+    let line_bytes = lines.encode();
+    let file_bytes = lines::encode_files(files);
+    let data_syms: std::collections::HashSet<&str> =
+        code.data.iter().map(|d| d.symbol.as_str()).collect();
+
+    let mut symbols: Vec<(&str, u32)> = image
+        .symbols
+        .iter()
+        .map(|(n, &a)| (n.as_str(), a))
+        .collect();
+    symbols.sort_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)));
+
+    let mut buf = Vec::new();
+    let mut w = Writer::new(Endianness::Little, false, &mut buf);
+    w.reserve_file_header();
+    w.reserve_program_headers(allocs.len() as u32);
+    w.reserve_null_section_index();
+    let mut sec_ids: Vec<(SectionIndex, StringId, usize)> = Vec::new();
+    for a in &allocs {
+        let name = w.add_section_name(a.name.as_bytes());
+        let idx = w.reserve_section_index();
+        let off = if a.nobits {
+            0
+        } else {
+            w.reserve(a.bytes.len(), 4)
+        };
+        sec_ids.push((idx, name, off));
+    }
+    let lines_name = w.add_section_name(lines::SECTION.as_bytes());
+    let lines_idx = w.reserve_section_index();
+    let lines_off = w.reserve(line_bytes.len(), 4);
+    let files_name = w.add_section_name(lines::FILES_SECTION.as_bytes());
+    let _files_idx = w.reserve_section_index();
+    let files_off = w.reserve(file_bytes.len(), 1);
+    let _ = lines_idx;
+
+    let sym_names: Vec<StringId> = symbols
+        .iter()
+        .map(|(n, _)| w.add_string(n.as_bytes()))
+        .collect();
+    w.reserve_null_symbol_index();
+    for &(_, addr) in &symbols {
+        let sec = section_of(&allocs, addr).map(|i| sec_ids[i].0);
+        w.reserve_symbol_index(sec);
+    }
+    w.reserve_symtab_section_index();
+    w.reserve_strtab_section_index();
+    w.reserve_shstrtab_section_index();
+    w.reserve_symtab();
+    w.reserve_strtab();
+    w.reserve_shstrtab();
+    w.reserve_section_headers();
+
+    w.write_file_header(&FileHeader {
+        os_abi: elf::ELFOSABI_NONE,
+        abi_version: 0,
+        e_type: elf::ET_EXEC,
+        e_machine: EM_EPIPHANY,
+        e_entry: entry as u64,
+        e_flags: 0,
+    })
+    .map_err(|e| anyhow!("writing the ELF header: {e}"))?;
+    w.write_align_program_headers();
+    for (a, (_, _, off)) in allocs.iter().zip(&sec_ids) {
+        w.write_program_header(&ProgramHeader {
+            p_type: elf::PT_LOAD,
+            p_flags: a.pflags,
+            p_offset: *off as u64,
+            p_vaddr: a.addr as u64,
+            p_paddr: a.addr as u64,
+            p_filesz: a.bytes.len() as u64,
+            p_memsz: a.size as u64,
+            p_align: 4,
+        });
+    }
+    for a in &allocs {
+        if !a.nobits {
+            w.write_align(4);
+            w.write(&a.bytes);
+        }
+    }
+    w.write_align(4);
+    w.write(&line_bytes);
+    w.write(&file_bytes);
+
+    w.write_null_symbol();
+    for (k, &(name, addr)) in symbols.iter().enumerate() {
+        let in_section = section_of(&allocs, addr);
+        let kind = if name == HEAP_START_SYMBOL {
+            elf::STT_NOTYPE
+        } else if data_syms.contains(name) || name == GLOBALS_SYMBOL {
+            elf::STT_OBJECT
+        } else {
+            elf::STT_FUNC
+        };
+        // Size: up to the next symbol at a higher address in the same section.
+        let size = match in_section {
+            Some(i) => {
+                let end = allocs[i].addr + allocs[i].size;
+                let next = symbols[k + 1..]
+                    .iter()
+                    .map(|s| s.1)
+                    .find(|&a| a > addr)
+                    .unwrap_or(end)
+                    .min(end);
+                next - addr
+            }
+            None => 0,
+        };
+        w.write_symbol(&Sym {
+            name: Some(sym_names[k]),
+            section: in_section.map(|i| sec_ids[i].0),
+            st_info: (elf::STB_GLOBAL << 4) | kind,
+            st_other: elf::STV_DEFAULT,
+            st_shndx: if in_section.is_none() {
+                elf::SHN_ABS
+            } else {
+                0
+            },
+            st_value: addr as u64,
+            st_size: size as u64,
+        });
+    }
+    w.write_strtab();
+    w.write_shstrtab();
+
+    w.write_null_section_header();
+    for (a, (_, name, off)) in allocs.iter().zip(&sec_ids) {
+        w.write_section_header(&SectionHeader {
+            name: Some(*name),
+            sh_type: if a.nobits {
+                elf::SHT_NOBITS
+            } else {
+                elf::SHT_PROGBITS
+            },
+            sh_flags: a.flags as u64,
+            sh_addr: a.addr as u64,
+            sh_offset: *off as u64,
+            sh_size: a.size as u64,
+            sh_link: 0,
+            sh_info: 0,
+            sh_addralign: 4,
+            sh_entsize: 0,
+        });
+    }
+    w.write_section_header(&SectionHeader {
+        name: Some(lines_name),
+        sh_type: elf::SHT_PROGBITS,
+        sh_flags: 0,
+        sh_addr: 0,
+        sh_offset: lines_off as u64,
+        sh_size: line_bytes.len() as u64,
+        sh_link: 0,
+        sh_info: 0,
+        sh_addralign: 4,
+        sh_entsize: 8,
+    });
+    w.write_section_header(&SectionHeader {
+        name: Some(files_name),
+        sh_type: elf::SHT_PROGBITS,
+        sh_flags: 0,
+        sh_addr: 0,
+        sh_offset: files_off as u64,
+        sh_size: file_bytes.len() as u64,
+        sh_link: 0,
+        sh_info: 0,
+        sh_addralign: 1,
+        sh_entsize: 0,
+    });
+    w.write_symtab_section_header(1);
+    w.write_strtab_section_header();
+    w.write_shstrtab_section_header();
+    Ok(buf)
+}
+
+fn section_of(allocs: &[Alloc], addr: u32) -> Option<usize> {
+    allocs
+        .iter()
+        .position(|a| addr >= a.addr && addr < a.addr + a.size.max(1))
+}
