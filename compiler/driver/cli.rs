@@ -7,6 +7,7 @@ use std::path::PathBuf;
 const EXAMPLES: &str = "\
 Examples:
   epyc run -h 16 examples/gauss_seidel.py   run on 16 host virtual cores
+  epyc run -h 16 device.py --fullpython host.py   CPython on host.py as core 16
   epyc check examples/gauss_seidel.py       show each function's types, native or dynamic
   epyc sim prog.elf --stats                  run an Epiphany ELF on the simulator
   epyc disasm --hex 0x2013 0x0042           disassemble instruction words
@@ -68,6 +69,8 @@ pub struct RunArgs {
     /// Interpret byte code instead of compiling
     #[arg(long)]
     pub interp: bool,
+    #[command(flatten)]
+    pub fullpython: crate::fullpython::FullPythonArgs,
     /// Arguments for the program
     #[arg(last = true)]
     pub args: Vec<String>,

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod device;
 mod frontend;
+mod fullpython;
 mod interp;
 
 use clap::Parser;

@@ -8,6 +8,10 @@ use std::time::Instant;
 const DEFAULT_DEVICE_CORES: u32 = 16;
 
 pub fn main(args: &RunArgs) -> u8 {
+    // CPython as one more core (`--fullpython`): compiled and run by fullpython.rs.
+    if args.fullpython.wanted() {
+        return crate::fullpython::main(args);
+    }
     if args.interp {
         return crate::interp::main(args);
     }

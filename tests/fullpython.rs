@@ -1,0 +1,260 @@
+//! CPython on the host with epyc on the cores (`epyc run --fullpython`, rt/bridge): the paper's
+//! listings 6 and 7 sort 5,000 numbers, collectives include the CPython core, a core's runtime
+//! error raises in Python with core and line, killing the host program ends the run within a
+//! second, and the `epython` package's own unittest suite (wire format, offload decorator).
+
+mod support;
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use support::*;
+use wait_timeout::ChildExt;
+
+fn path(rel: &str) -> String {
+    repo_dir().join(rel).display().to_string()
+}
+
+fn numbers(stdout: &str) -> Vec<i64> {
+    stdout
+        .lines()
+        .map(|l| {
+            l.trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("not a number: {l:?}"))
+        })
+        .collect()
+}
+
+#[test]
+fn listings_6_and_7_sort_5000_numbers() {
+    let out = run_epyc(
+        &[
+            "run",
+            "-h",
+            "16",
+            &path("examples/offload_sort/device.py"),
+            "--fullpython",
+            &path("examples/offload_sort/host.py"),
+        ],
+        Duration::from_secs(300),
+    );
+    assert_eq!(out.status, Some(0), "stderr:\n{}", out.stderr);
+    let got = numbers(&out.stdout);
+    assert_eq!(got.len(), 5000);
+    assert!(got.windows(2).all(|w| w[0] <= w[1]), "not sorted");
+    assert!(got.iter().all(|v| (0..=1000).contains(v)));
+}
+
+#[test]
+fn seeded_pair_matches_the_golden_output() {
+    let out = run_epyc(
+        &[
+            "run",
+            "-h",
+            "16",
+            &path("examples/offload_sort/device.py"),
+            "--fullpython",
+            &path("examples/offload_sort/seeded_host.py"),
+        ],
+        Duration::from_secs(300),
+    );
+    assert_eq!(out.status, Some(0), "stderr:\n{}", out.stderr);
+    let expected = std::fs::read_to_string(path("examples/offload_sort/expected_seed2016.out"))
+        .expect("golden file");
+    assert_eq!(out.stdout, expected);
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn collectives_and_sendrecv_include_the_cpython_core() {
+    let out = run_epyc(
+        &[
+            "run",
+            "-h",
+            "4",
+            &path("tests/fullpython/collectives_device.py"),
+            "--fullpython",
+            &path("tests/fullpython/collectives_host.py"),
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status, Some(0), "stderr:\n{}", out.stderr);
+    let mut lines: Vec<&str> = out.stdout.lines().collect();
+    lines.sort();
+    // Sum of coreid()+1 over cores 0..=4 is 15; core 4 (CPython) broadcasts 40.
+    assert_eq!(
+        lines,
+        [
+            "[host 0] 15",
+            "[host 0] 40",
+            "[host 0] 99",
+            "host bcast 40",
+            "host got 7 from core 0",
+            "host is core 4 of 5",
+            "host total 15",
+        ]
+    );
+}
+
+#[test]
+fn a_core_error_raises_in_python_with_core_and_line() {
+    let started = Instant::now();
+    let out = run_epyc(
+        &[
+            "run",
+            "-h",
+            "4",
+            &path("tests/fullpython/error_device.py"),
+            "--fullpython",
+            &path("tests/fullpython/error_host.py"),
+        ],
+        Duration::from_secs(60),
+    );
+    assert!(!out.timed_out);
+    assert_eq!(
+        out.status,
+        Some(3),
+        "stdout:\n{}\nstderr:\n{}",
+        out.stdout,
+        out.stderr
+    );
+    assert!(
+        out.stdout
+            .contains("caught: core 3 line 7 file error_device.py"),
+        "stdout:\n{}",
+        out.stdout
+    );
+    assert!(out
+        .stdout
+        .contains("message: Division by zero (core 3, line 7 of "));
+    assert!(out.stderr.contains("Error from core 3: Division by zero"));
+    assert!(
+        out.stderr.contains("epython.EpythonError"),
+        "{}",
+        out.stderr
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn killing_the_host_program_ends_the_run_within_a_second() {
+    let pid_file = std::env::temp_dir().join(format!("epyc-fullpython-pid-{}", std::process::id()));
+    let _ = std::fs::remove_file(&pid_file);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_epyc"))
+        .args([
+            "run",
+            "-h",
+            "2",
+            &path("tests/fullpython/waits_forever_device.py"),
+            "--fullpython",
+            &path("tests/fullpython/waits_forever_host.py"),
+            "--",
+            &pid_file.display().to_string(),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("epyc starts");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let pid = loop {
+        if let Ok(text) = std::fs::read_to_string(&pid_file) {
+            if let Ok(pid) = text.trim().parse::<u32>() {
+                break pid;
+            }
+        }
+        assert!(Instant::now() < deadline, "the host program never started");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let killed = Instant::now();
+    let kill = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    assert!(kill.is_ok_and(|s| s.success()));
+    let status = child
+        .wait_timeout(Duration::from_secs(10))
+        .expect("wait for epyc");
+    let elapsed = killed.elapsed();
+    let Some(status) = status else {
+        child.kill().ok();
+        panic!("epyc did not end after its host program was killed");
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("piped")
+        .read_to_string(&mut stderr)
+        .ok();
+    let _ = std::fs::remove_file(&pid_file);
+    assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
+    assert_eq!(status.code(), Some(137), "stderr:\n{stderr}");
+    assert!(
+        stderr.contains("was killed (signal 9, SIGKILL); stopping the cores"),
+        "stderr:\n{stderr}"
+    );
+}
+
+#[test]
+fn bad_uses_are_clear_errors() {
+    let device = path("examples/offload_sort/device.py");
+    let host = path("examples/offload_sort/host.py");
+    let out = run_epyc(
+        &["run", &device, "--fullpython", &host],
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.status, Some(2));
+    assert!(
+        out.stderr.contains("--fullpython needs the cores"),
+        "{}",
+        out.stderr
+    );
+    let out = run_epyc(
+        &[
+            "run",
+            "-h",
+            "2",
+            &device,
+            "--fullpython",
+            &host,
+            "--python",
+            "/nonexistent/python3",
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status, Some(2));
+    assert!(
+        out.stderr.contains("cannot start /nonexistent/python3"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn epython_package_unit_tests() {
+    let tests: PathBuf = repo_dir().join("rt/python/tests");
+    let mut child = Command::new("python3")
+        .args(["-m", "unittest", "discover", "-v", "-s"])
+        .arg(&tests)
+        .env("PYTHONPATH", repo_dir().join("rt/python"))
+        .env("EPYC", env!("CARGO_BIN_EXE_epyc"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 starts");
+    let mut err = child.stderr.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        err.read_to_string(&mut s).ok();
+        s
+    });
+    let status = child
+        .wait_timeout(Duration::from_secs(300))
+        .expect("wait for python3");
+    if status.is_none() {
+        child.kill().ok();
+    }
+    let report = reader.join().unwrap_or_default();
+    assert!(status.is_some_and(|s| s.success()), "{report}");
+}
