@@ -6,9 +6,8 @@
 
 use super::layout::*;
 use cranelift_codegen::ir::{
-    self, condcodes::FloatCC, condcodes::IntCC, types::*, AbiParam, BlockCall, ExtFuncData,
-    ExternalName, FuncRef, Function, InstBuilder, JumpTableData, MemFlagsData, Signature,
-    UserFuncName, Value,
+    self, condcodes::FloatCC, condcodes::IntCC, types::*, AbiParam, ExtFuncData, ExternalName,
+    FuncRef, Function, InstBuilder, MemFlagsData, Signature, UserFuncName, Value,
 };
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
@@ -120,15 +119,44 @@ pub fn signature_of(params: usize, ret: bool) -> Signature {
     sig(&vec![I32; params], if ret { &[I32] } else { &[] })
 }
 
+/// Branches to `targets[index]` (`default` when out of range) by a balanced tree of compares:
+/// the backend lowers `br_table` to a chain of compares, linear in the opcode.
 pub fn table(g: &mut Gen, index: Value, targets: &[ir::Block], default: ir::Block) {
-    let pool = &mut g.b.func.dfg.value_lists;
-    let calls: Vec<BlockCall> = targets
+    let cases: Vec<(i64, ir::Block)> = targets
         .iter()
-        .map(|&t| BlockCall::new(t, [], pool))
+        .enumerate()
+        .filter(|(_, &t)| t != default)
+        .map(|(i, &t)| (i as i64, t))
         .collect();
-    let d = BlockCall::new(default, [], pool);
-    let jt = g.b.create_jump_table(JumpTableData::new(d, &calls));
-    g.b.ins().br_table(index, jt);
+    search(g, index, &cases, default);
+}
+
+fn search(g: &mut Gen, index: Value, cases: &[(i64, ir::Block)], default: ir::Block) {
+    if cases.len() <= 2 {
+        for (i, &(k, t)) in cases.iter().enumerate() {
+            let hit = g.b.ins().icmp_imm_s(IntCC::Equal, index, k);
+            if i + 1 == cases.len() {
+                g.b.ins().brif(hit, t, &[], default, &[]);
+                return;
+            }
+            let next = g.b.create_block();
+            g.b.ins().brif(hit, t, &[], next, &[]);
+            g.b.switch_to_block(next);
+        }
+        g.b.ins().jump(default, &[]);
+        return;
+    }
+    let mid = cases.len() / 2;
+    let low = g.b.create_block();
+    let high = g.b.create_block();
+    let below =
+        g.b.ins()
+            .icmp_imm_s(IntCC::SignedLessThan, index, cases[mid].0);
+    g.b.ins().brif(below, low, &[], high, &[]);
+    g.b.switch_to_block(low);
+    search(g, index, &cases[..mid], default);
+    g.b.switch_to_block(high);
+    search(g, index, &cases[mid..], default);
 }
 
 /// Registers of the interpreter loop.
@@ -140,9 +168,10 @@ struct Regs {
     frame: Value,
     code: Value,
     pc: Variable,
-    ipc: Variable,
     sp: Variable,
     dispatch: ir::Block,
+    /// (tag, payload): pushes and dispatches (one copy of the push for most handlers).
+    push_next: ir::Block,
     /// (RtError code) -> reports it at the current instruction.
     error: ir::Block,
     /// (RtError code, detail str) -> the same with a detail.
@@ -213,10 +242,12 @@ impl Regs {
         g.b.ins().jump(self.error_detail, &[c.into(), s.into()]);
         g.b.switch_to_block(ok);
     }
-    /// The encoded source position of the current instruction.
+    /// The encoded source position of the current instruction: every handler reads its
+    /// operands first, so the byte before `pc` is still inside the instruction.
     fn pos(&self, g: &mut Gen) -> Value {
-        let ipc = g.b.use_var(self.ipc);
-        let rel = g.b.ins().isub(ipc, self.code);
+        let pc = g.b.use_var(self.pc);
+        let rel = g.b.ins().isub(pc, self.code);
+        let rel = g.b.ins().iadd_imm_s(rel, -1);
         let (m, fent) = (self.m, self.fent);
         g.call(POS_SYMBOL, &[m, fent, rel], Some(I32))
             .expect("pos result")
@@ -313,16 +344,17 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
     let nlocals = g.b.ins().ushr_imm_s(shape, 8);
     let nlocals = g.b.ins().band_imm_s(nlocals, 0xff);
     let pc = g.b.declare_var(I32);
-    let ipc = g.b.declare_var(I32);
     let sp = g.b.declare_var(I32);
     g.b.def_var(pc, code);
-    g.b.def_var(ipc, code);
     let dispatch = g.b.create_block();
     let error = g.b.create_block();
     g.b.append_block_param(error, I32);
     let error_detail = g.b.create_block();
     g.b.append_block_param(error_detail, I32);
     g.b.append_block_param(error_detail, I32);
+    let push_next = g.b.create_block();
+    g.b.append_block_param(push_next, I32);
+    g.b.append_block_param(push_next, I32);
     let r = Regs {
         m,
         gl,
@@ -331,9 +363,9 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
         frame,
         code,
         pc,
-        ipc,
         sp,
         dispatch,
+        push_next,
         error,
         error_detail,
     };
@@ -376,10 +408,17 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
     g.call("epyc_error_detail", &[code_v, detail, pos], None);
     g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
 
+    g.b.switch_to_block(push_next);
+    let (t, v) = (
+        g.b.block_params(push_next)[0],
+        g.b.block_params(push_next)[1],
+    );
+    r.push(&mut g, t, v);
+    g.b.ins().jump(dispatch, &[]);
+
     // Dispatch.
     g.b.switch_to_block(dispatch);
     let pcv = g.b.use_var(pc);
-    g.b.def_var(ipc, pcv);
     let op = g.b.ins().uload8(I32, flags(), pcv, 0);
     let pc1 = g.b.ins().iadd_imm_s(pcv, 1);
     g.b.def_var(pc, pc1);
@@ -451,6 +490,15 @@ impl View<'_> {
     }
     pub fn push_k(&self, g: &mut Gen, tag: Tag, pay: Value) {
         self.regs.push_k(g, tag, pay)
+    }
+    /// Pushes and goes to the next instruction.
+    pub fn push_next(&self, g: &mut Gen, tag: Value, pay: Value) {
+        g.b.ins()
+            .jump(self.regs.push_next, &[tag.into(), pay.into()]);
+    }
+    pub fn push_k_next(&self, g: &mut Gen, tag: Tag, pay: Value) {
+        let t = g.k(tag as i64);
+        self.push_next(g, t, pay)
     }
     pub fn pop(&self, g: &mut Gen) -> (Value, Value) {
         self.regs.pop(g)

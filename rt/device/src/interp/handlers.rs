@@ -90,8 +90,7 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
                     Op::Sub => g.b.ins().isub(pa, pb),
                     _ => g.b.ins().imul(pa, pb),
                 };
-                r.push_k(g, Tag::Int, v);
-                r.next(g);
+                r.push_k_next(g, Tag::Int, v);
             }
             // int / int floor-divides (D-rule of the dialect, as in sema).
             Op::Div | Op::FloorDiv | Op::Mod => {
@@ -113,14 +112,12 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
                     let r1 = g.b.ins().iadd(rem, pb);
                     g.b.ins().select(adj, r1, rem)
                 };
-                r.push_k(g, Tag::Int, v);
-                r.next(g);
+                r.push_k_next(g, Tag::Int, v);
             }
             _ => {
                 let c = g.b.ins().icmp(int_cc(*op), pa, pb);
                 let c = g.b.ins().uextend(I32, c);
-                r.push_k(g, Tag::Bool, c);
-                r.next(g);
+                r.push_k_next(g, Tag::Bool, c);
             }
         }
     }
@@ -160,14 +157,12 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
             _ => {
                 let c = g.b.ins().fcmp(float_cc(*op), fa, fb);
                 let c = g.b.ins().uextend(I32, c);
-                r.push_k(g, Tag::Bool, c);
-                r.next(g);
+                r.push_k_next(g, Tag::Bool, c);
                 continue;
             }
         };
         let bits = float_bits(g, v);
-        r.push_k(g, Tag::Float, bits);
-        r.next(g);
+        r.push_k_next(g, Tag::Float, bits);
     }
 
     // Strings: `+` with a str converts the other side; comparisons of two strs.
@@ -188,8 +183,7 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
         .call(TO_STR_SYMBOL, &[tb, pb, r.m()], Some(I32))
         .expect("str");
     let s = g.call("epyc_str_concat", &[a, bs], Some(I32)).expect("str");
-    r.push_k(g, Tag::Str, s);
-    r.next(g);
+    r.push_k_next(g, Tag::Str, s);
     g.b.switch_to_block(rest);
     let both_str = g.b.ins().band(sa, sb);
     let is_cmp =
@@ -222,8 +216,7 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
     let same = g.b.ins().band(same_tag, same_pay);
     let v = g.b.ins().bxor(same, is_ne);
     let v = g.b.ins().uextend(I32, v);
-    r.push_k(g, Tag::Bool, v);
-    r.next(g);
+    r.push_k_next(g, Tag::Bool, v);
     blk
 }
 
@@ -247,11 +240,13 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
                 _ => (Tag::Bool, 0),
             };
             let v = g.k(v);
-            r.push_k(g, tag, v);
+            r.push_k_next(g, tag, v);
+            return;
         }
         3 => {
             let v = r.i8(g);
-            r.push_k(g, Tag::Int, v);
+            r.push_k_next(g, Tag::Int, v);
+            return;
         }
         4 => {
             let i = r.u16(g);
@@ -263,11 +258,13 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             let is_str = g.b.ins().icmp_imm_s(IntCC::Equal, t, Tag::Str as i64);
             let abs = g.b.ins().iadd(p, r.m());
             let p = g.b.ins().select(is_str, abs, p);
-            r.push(g, t, p);
+            r.push_next(g, t, p);
+            return;
         }
         5 => {
             let f = r.u16(g);
-            r.push_k(g, Tag::Func, f);
+            r.push_k_next(g, Tag::Func, f);
+            return;
         }
         6 | 7 => {
             let s = r.u8(g);
@@ -336,7 +333,8 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             let sp = r.sp(g);
             let t = g.ld(sp, -8);
             let p = g.ld(sp, -4);
-            r.push(g, t, p);
+            r.push_next(g, t, p);
+            return;
         }
         27 | 28 => {
             let (t, p) = r.pop(g);
@@ -347,8 +345,7 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             g.b.ins().brif(il, int_b, &[], other, &[]);
             g.b.switch_to_block(int_b);
             let v = if code == 27 { g.b.ins().ineg(p) } else { p };
-            r.push_k(g, Tag::Int, v);
-            r.next(g);
+            r.push_k_next(g, Tag::Int, v);
             g.b.switch_to_block(other);
             let not_f = g.b.ins().icmp_imm_s(IntCC::NotEqual, bt, Tag::Float as i64);
             r.type_error_if(g, not_f);
@@ -357,13 +354,15 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             } else {
                 p
             };
-            r.push_k(g, Tag::Float, v);
+            r.push_k_next(g, Tag::Float, v);
+            return;
         }
         29 => {
             let (t, p) = r.pop(g);
             let tv = truth_of(g, t, p);
             let v = g.b.ins().bxor_imm_s(tv, 1);
-            r.push_k(g, Tag::Bool, v);
+            r.push_k_next(g, Tag::Bool, v);
+            return;
         }
         46 | 47 => {
             let (tb, pb) = r.pop(g);
@@ -377,7 +376,8 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             } else {
                 same
             };
-            r.push_k(g, Tag::Bool, v);
+            r.push_k_next(g, Tag::Bool, v);
+            return;
         }
         50..=54 => {
             let off = r.i16(g);
@@ -449,7 +449,8 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
                     .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, d, 2);
             r.type_error_if(g, not_obj);
             let n = g.ld(p, 0);
-            r.push_k(g, Tag::Int, n);
+            r.push_k_next(g, Tag::Int, n);
+            return;
         }
         80 => {
             let svc = r.u8(g);

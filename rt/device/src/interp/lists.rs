@@ -93,8 +93,7 @@ pub fn load(g: &mut Gen, r: &View) {
     g.b.switch_to_block(dyn_b);
     let t = g.ld(addr, 0);
     let p = g.ld(addr, 4);
-    r.push(g, t, p);
-    r.next(g);
+    r.push_next(g, t, p);
     g.b.switch_to_block(typed);
     let p = g.ld(addr, 0);
     r.push(g, etw, p);
