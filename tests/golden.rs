@@ -15,18 +15,28 @@ use support::*;
 enum Target {
     /// Host virtual cores (`-h N`, N = all the program's cores).
     Host,
+    /// Simulated Epiphany cores (`-d N`; a hybrid program `-d N -h M`).
+    Device,
 }
 
 impl Target {
     fn name(self) -> &'static str {
         match self {
             Target::Host => "host",
+            Target::Device => "device",
         }
     }
 
     fn run_args(self, device: u32, host: u32) -> Vec<String> {
         match self {
             Target::Host => vec!["-h".into(), (device + host).max(1).to_string()],
+            Target::Device if host > 0 => vec![
+                "-d".into(),
+                device.to_string(),
+                "-h".into(),
+                host.to_string(),
+            ],
+            Target::Device => vec!["-d".into(), device.max(1).to_string()],
         }
     }
 
@@ -96,7 +106,7 @@ fn programs_in(dir: &Path) -> Vec<PathBuf> {
 
 fn trials_for(program: &Path, group: &str, expect: Expect) -> Vec<Trial> {
     let stem = program.file_stem().unwrap().to_string_lossy().to_string();
-    [Target::Host]
+    [Target::Host, Target::Device]
         .into_iter()
         .map(|target| {
             let program = program.to_path_buf();
