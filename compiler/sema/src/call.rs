@@ -176,11 +176,15 @@ impl<'n> Engine<'n> {
                 let p = &self.n.defs[d as usize].params[i];
                 return Err(self.error(site, format!("{name}() is missing the argument '{p}'")));
             };
-            // Defaults are evaluated where the function is defined (module names only).
+            // Defaults are evaluated where the function is defined (module names only); a
+            // library's default is positioned at the user's call, as its body.
             let (saved_mod, saved_file) = (fx.module, fx.file);
             fx.module = self.n.defs[d as usize].module;
             fx.file = self.n.defs[d as usize].file;
+            let saved_at = self.pos_at;
+            self.pos_at = Some(self.positioned_at(site));
             let v = self.expr(fx, &default);
+            self.pos_at = saved_at;
             fx.module = saved_mod;
             fx.file = saved_file;
             args.push(v?);
@@ -224,6 +228,7 @@ impl<'n> Engine<'n> {
             def: d,
             args: key_args,
             ctx,
+            at: self.library_call_site(d, site),
         };
         self.call_sites.push(site);
         let id = self.spec(key.clone());
@@ -236,6 +241,14 @@ impl<'n> Engine<'n> {
             return Err(Stop::Diverge(call));
         }
         Ok((call, ret))
+    }
+
+    /// For a call of a library function: the user's call site its specialisation is
+    /// positioned at.
+    fn library_call_site(&self, d: DefId, site: Site) -> Option<Site> {
+        self.n
+            .is_library(self.n.defs[d as usize].file)
+            .then(|| self.positioned_at(site))
     }
 
     /// A call through a variable: a statically known function, a function known only at run
@@ -279,6 +292,7 @@ impl<'n> Engine<'n> {
                 def: d,
                 args: arg_t.clone(),
                 ctx: vec![],
+                at: None,
             });
             match self.value_keys.get(&d) {
                 Some((k, true)) if *k != key => {

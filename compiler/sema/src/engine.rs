@@ -25,6 +25,10 @@ pub struct SpecKey {
     /// (an int array and a float array made by the same `array()` do not merge). Empty for
     /// every other function.
     pub ctx: Vec<Site>,
+    /// For library functions: the user's call that led here. Every TIR position of this
+    /// specialisation is that call's, so run-time errors and deadlocks name the user's line
+    /// (see the crate docs). `None` for the user's functions (and library function values).
+    pub at: Option<Site>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,6 +110,9 @@ pub struct Engine<'n> {
     /// Call sites of the calls being analysed (outermost first), to name a library's
     /// caller in messages.
     pub call_sites: Vec<Site>,
+    /// The user's call site that positions in library code take while it is analysed
+    /// (`SpecKey::at` of the specialisation, or the import running a library's module code).
+    pub pos_at: Option<Site>,
     /// The statement being analysed (for internal errors, read after a panic).
     pub last_site: &'n std::cell::Cell<Site>,
 }
@@ -148,6 +155,7 @@ impl<'n> Engine<'n> {
             modules_run: HashSet::new(),
             current: Vec::new(),
             call_sites: Vec::new(),
+            pos_at: None,
             last_site,
         }
     }
@@ -160,6 +168,7 @@ impl<'n> Engine<'n> {
                 def: MAIN_DEF,
                 args: vec![],
                 ctx: vec![],
+                at: None,
             });
             self.drain_pending();
             if !self.changed {
@@ -292,7 +301,12 @@ impl<'n> Engine<'n> {
             Some((k, from_indirect)) => !from_indirect && placeholder(k) && !placeholder(&key),
         };
         if key.def != MAIN_DEF && replace {
-            self.value_keys.insert(key.def, (key.clone(), false));
+            // A value of a library function is not tied to one call site.
+            let value_key = SpecKey {
+                at: None,
+                ..key.clone()
+            };
+            self.value_keys.insert(key.def, (value_key, false));
             self.changed = true;
         }
         let id = FuncId(self.slots.len() as u32);
@@ -319,6 +333,7 @@ impl<'n> Engine<'n> {
                 def: d,
                 args: vec![T::Bottom; self.n.defs[d as usize].params.len()],
                 ctx: vec![],
+                at: None,
             },
         };
         self.slot(key)
@@ -399,7 +414,22 @@ impl<'n> Engine<'n> {
         id
     }
 
+    /// The position TIR gives a node at `site`: in library code, the user's call site that
+    /// led there (`pos_at`), else the site itself.
     pub fn pos(&self, site: Site) -> Pos {
+        self.src_pos(self.positioned_at(site))
+    }
+
+    /// The site whose position a node at `site` takes (see [`Engine::pos`]).
+    pub fn positioned_at(&self, site: Site) -> Site {
+        match self.pos_at {
+            Some(at) if self.n.is_library(site.0) => at,
+            _ => site,
+        }
+    }
+
+    /// Where `site` is in its own file (for compile-time messages).
+    pub fn src_pos(&self, site: Site) -> Pos {
         let (file, off) = site;
         let (line, col) = self
             .n
@@ -410,7 +440,7 @@ impl<'n> Engine<'n> {
     }
 
     pub fn line(&self, site: Site) -> u32 {
-        self.pos(site).line
+        self.src_pos(site).line
     }
 
     pub fn mk(&self, kind: ExprKind, ty: Ty, site: Site) -> Expr {

@@ -90,6 +90,7 @@ impl<'n> Engine<'n> {
         self.slots[id.index()].state = State::Busy;
         let classes_before = self.lists.count();
         self.current.push(id);
+        let caller_pos_at = std::mem::replace(&mut self.pos_at, key.at);
         let facts = self.facts.get(&key).cloned().unwrap_or_default();
         let (module, file, name, params, site) = if key.def == MAIN_DEF {
             (
@@ -247,6 +248,7 @@ impl<'n> Engine<'n> {
         });
         self.slots[id.index()].state = State::Done;
         self.current.pop();
+        self.pos_at = caller_pos_at;
     }
 
     fn symbol(&mut self, name: &str, key: &SpecKey) -> String {

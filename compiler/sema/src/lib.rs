@@ -65,6 +65,30 @@
 //! differs only in case; two names of one scope differing only in case get a warning.
 //! `native rtl_x(...)` in library modules maps to TIR in `natives::native` (one function).
 //!
+//! # Positions in library code
+//!
+//! Run-time errors and deadlock reports name the position TIR gives the failing node, and
+//! they must name the *user's* line, not a line of `libs/parallel.py`. So every TIR node
+//! made from library code (the `libs/` modules and the built-in prelude; modules found
+//! beside the main program are user code, see `library`) is positioned at the user's call
+//! that led there: the call from user code into the library, also when library functions
+//! call each other (taskfarm's `shutdownTaskFarm()` calling parallel's `numcores()`). A
+//! library function is therefore specialised per user call site (`SpecKey::at`), and while
+//! it is analysed `Engine::pos` maps every library site to that call site (the function's
+//! own `Pos` too, which names stack overflows). A library module's top-level code is
+//! positioned at the user's import; a library default argument at the call.
+//!
+//! Code size: the copies differ only in their positions. Library wrappers are tiny and
+//! lowering inlines them (the copies then cost nothing); the larger helpers (`worker()`,
+//! `execFunction`, `oddSort`, `recv(pid, n)`) are usually called from one or two places,
+//! and the list factories (`array()`, `range()` as a value) were per call site already.
+//! Calls from one user line through a user function share its library specialisations
+//! (the site is the user function's own line, whatever called it). `epyc check` shows
+//! specialisations that differ only in their call site once. Limits: a library function
+//! used as a *value* (`h = numcores`) is one specialisation with the library's own lines;
+//! compile-time messages still point at library sites or, for message types, at the
+//! outermost call in the main program (`Engine::user_site`).
+//!
 //! # Messages
 //!
 //! `recv` results have the one type sent by `send`/`nonblocking_send` anywhere in the program
@@ -77,6 +101,7 @@ mod call;
 mod engine;
 mod expr;
 mod func;
+mod library;
 mod lists;
 mod names;
 mod native_call;

@@ -52,6 +52,8 @@ pub struct Names {
     pub prelude: usize,
     /// The main program's own module variables split into webs (see [`Names::main_webs`]).
     pub main_webs: crate::webs::Webs,
+    /// Per file: library code (`libs/` modules and the prelude), see `library`.
+    pub library_files: Vec<bool>,
 }
 
 impl Names {
@@ -68,6 +70,8 @@ impl Names {
             .collect();
         let prelude_file = files.len() as u32;
         files.push(SourceFile::new(PRELUDE_NAME, PRELUDE));
+        let mut library_files = crate::library::library_files(prog);
+        library_files.push(true);
         let prelude_body = <ast::Suite as rustpython_parser::Parse>::parse(PRELUDE, PRELUDE_NAME)
             .map_err(|e| format!("prelude does not parse: {e}"))?;
         modules.push(Module {
@@ -84,6 +88,7 @@ impl Names {
             module_vars: HashSet::new(),
             prelude,
             main_webs: Default::default(),
+            library_files,
         };
         let mut collector = Collector {
             names: &mut names,
@@ -128,6 +133,15 @@ impl Names {
             .filter(|n| !in_defs.contains(n) && !elsewhere.contains(n))
             .collect();
         crate::webs::split(&main.body, &[], &own)
+    }
+
+    /// Whether code in this file is library code (its run-time positions are the user's
+    /// call site).
+    pub fn is_library(&self, file: u32) -> bool {
+        self.library_files
+            .get(file as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     pub fn module_index(&self, name: &str) -> Option<usize> {

@@ -30,14 +30,20 @@ impl CheckReport {
     }
 }
 
+/// One line per distinct specialisation: those that differ only in the call site they are
+/// made for (library functions, functions returning fresh lists) are shown once.
 impl fmt::Display for CheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = std::collections::HashSet::new();
         for s in &self.specs {
             let sig = format!("{}({}) -> {}", s.name, s.params.join(", "), s.ret);
-            if s.is_native() {
-                writeln!(f, "{sig}  native")?;
+            let line = if s.is_native() {
+                format!("{sig}  native")
             } else {
-                writeln!(f, "{sig}  dynamic: {}", s.dynamic.join("; "))?;
+                format!("{sig}  dynamic: {}", s.dynamic.join("; "))
+            };
+            if shown.insert(line.clone()) {
+                writeln!(f, "{line}")?;
             }
         }
         Ok(())

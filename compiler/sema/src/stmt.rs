@@ -239,14 +239,17 @@ impl<'n> Engine<'n> {
         if !self.modules_run.insert(m) {
             return Ok(());
         }
-        let (saved_mod, saved_file) = (fx.module, fx.file);
+        let (saved_mod, saved_file, saved_at) = (fx.module, fx.file, self.pos_at);
         fx.module = m;
         fx.file = self.n.modules[m].file;
+        // A library's module code is positioned at the user's import.
+        self.pos_at = Some(self.positioned_at(site));
         let body = self.n.modules[m].body.clone();
         let blk = self.block(fx, &body);
         out.extend(blk);
         fx.module = saved_mod;
         fx.file = saved_file;
+        self.pos_at = saved_at;
         Ok(())
     }
 
