@@ -35,6 +35,7 @@ pub fn compile_program(prog: &ParsedProgram) -> R<Module> {
         globals: HashMap::new(),
         funcs: HashMap::new(),
         defs: Vec::new(),
+        module_names: HashSet::new(),
     };
     c.m.funcs.push(Function::default());
     c.collect()?;
@@ -59,6 +60,8 @@ struct Compiler<'a> {
     globals: HashMap<String, u16>,
     funcs: HashMap<String, u16>,
     defs: Vec<FuncDef<'a>>,
+    /// Every name some code assigns as a module variable (module code, `global` names).
+    module_names: HashSet<String>,
 }
 
 impl<'a> Compiler<'a> {
@@ -74,7 +77,7 @@ impl<'a> Compiler<'a> {
                         self.funcs.insert(d.name.to_string(), index);
                         self.defs.push(FuncDef {
                             index,
-                            file: module.file as u32,
+                            file: module.file,
                             def: d,
                             module_before: before.clone(),
                         });
@@ -82,6 +85,10 @@ impl<'a> Compiler<'a> {
                     other => assigned_names(std::slice::from_ref(other), &mut before),
                 }
             }
+            self.module_names.extend(before);
+        }
+        for d in &self.defs {
+            global_decls(&d.def.body, &mut self.module_names);
         }
         if self.m.funcs.len() > u16::MAX as usize {
             return Err(err(0, 0, "too many functions for the byte-code format"));
@@ -102,7 +109,7 @@ impl<'a> Compiler<'a> {
 
     fn module_code(&mut self) -> R<Function> {
         let main = &self.prog.modules[0];
-        let mut f = Fx::new("__main__", main.file as u32, None);
+        let mut f = Fx::new("__main__", main.file, None);
         let mut done = HashSet::new();
         done.insert(main.name.clone());
         self.module_body(&mut f, 0, &mut done)?;
@@ -113,7 +120,7 @@ impl<'a> Compiler<'a> {
     fn module_body(&mut self, f: &mut Fx, module: usize, done: &mut HashSet<String>) -> R<()> {
         let m = &self.prog.modules[module];
         let saved = f.file;
-        f.file = m.file as u32;
+        f.file = m.file;
         for s in &m.body {
             let names: Vec<String> = match s {
                 ast::Stmt::Import(i) => i.names.iter().map(|a| a.name.to_string()).collect(),
@@ -395,9 +402,11 @@ impl<'a> Compiler<'a> {
                     (self.funcs.get(name), self.globals.contains_key(name))
                 {
                     f.emit(Op::Func { func });
-                } else {
+                } else if self.module_names.contains(name) {
                     let global = self.global(name);
                     f.emit(Op::LoadG { global });
+                } else {
+                    return Err(self.unknown_name(f, e, name));
                 }
             }
             E::BinOp(b) => {
@@ -442,8 +451,8 @@ impl<'a> Compiler<'a> {
                     }
                     f.emit(cmpop(op));
                     if i + 1 < n {
+                        // Keeps [middle false] when false, else pops the true.
                         ends.push(f.jump(Op::JumpIfFalseKeep { off: 0 }));
-                        f.emit(Op::Pop);
                     }
                 }
                 if !ends.is_empty() {
@@ -452,7 +461,7 @@ impl<'a> Compiler<'a> {
                         f.patch(j);
                     }
                     // [middle false] -> [false]
-                    f.emit(Op::Rot3);
+                    f.emit(Op::Swap);
                     f.emit(Op::Pop);
                     f.patch(done);
                 }
@@ -613,7 +622,8 @@ impl<'a> Compiler<'a> {
             "rtl_ishost" => (Svc::IsHost, 0),
             "rtl_isdevice" => (Svc::IsDevice, 0),
             "rtl_send" => (Svc::Send, 2),
-            "rtl_recv" | "rtl_recvfunc" => (Svc::Recv, 1),
+            "rtl_recv" => (Svc::Recv, 1),
+            "rtl_recvfunc" => (Svc::RecvFunc, 1),
             "rtl_sendrecv" => (Svc::SendRecv, 2),
             "rtl_bcast" => (Svc::Bcast, 2),
             "rtl_reduce" => (Svc::Reduce, 2),
@@ -725,6 +735,26 @@ impl<'a> Compiler<'a> {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// A name no code assigns and no def defines, naming a spelling that differs only in case.
+    fn unknown_name(&self, f: &Fx, e: &ast::Expr, name: &str) -> CompileError {
+        let lower = name.to_lowercase();
+        let other = f
+            .locals
+            .iter()
+            .flat_map(|l| l.keys())
+            .chain(&self.module_names)
+            .chain(self.funcs.keys())
+            .find(|n| n.to_lowercase() == lower && n.as_str() != name);
+        let hint = other.map_or(String::new(), |o| {
+            format!(" (names are case-sensitive: did you mean '{o}'?)")
+        });
+        self.err(
+            f,
+            e,
+            format!("Can not find variable or function '{name}'{hint}"),
+        )
     }
 
     fn err(&self, f: &Fx, node: &impl Ranged, msg: impl Into<String>) -> CompileError {

@@ -63,6 +63,8 @@ ops! {
     Pop = 11; Dup = 12; Dup2 = 13;
     /// [a b c → c a b]
     Rot3 = 14;
+    /// [a b → b a]
+    Swap = 15;
     Add = 20; Sub = 21; Mul = 22; Div = 23; FloorDiv = 24; Mod = 25; Pow = 26;
     Neg = 27; Pos = 28; Not = 29; Invert = 30;
     BitAnd = 31; BitOr = 32; BitXor = 33; Shl = 34; Shr = 35;
@@ -177,6 +179,8 @@ services! {
     Abs = 29;
     /// (start, stop, step) -> list of ints (range() used as a value).
     Range = 30;
+    /// (src) -> a function value received (`rtl_recvfunc`).
+    RecvFunc = 31;
 }
 
 /// A constant of the pool.

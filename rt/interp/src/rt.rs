@@ -21,6 +21,7 @@ pub struct Rt {
     pub send: extern "C" fn(i32, i32, i32, i32),
     pub send_str: extern "C" fn(*const u8, i32, i32),
     pub recv: extern "C" fn(i32, i32, i32) -> i32,
+    pub recv_str: extern "C" fn(i32, i32) -> *mut u8,
     pub sendrecv: extern "C" fn(i32, i32, i32, i32, i32) -> i32,
     pub bcast: extern "C" fn(i32, i32, i32, i32, i32) -> i32,
     pub reduce: extern "C" fn(i32, i32, i32, i32) -> i32,
@@ -44,12 +45,19 @@ fn addr(f: RtFn) -> *const u8 {
         .unwrap_or_else(|| panic!("the host runtime lacks {}", f.symbol()))
 }
 
+/// The runtime function `f` as the function-pointer type `F`.
+fn get<F: Copy>(f: RtFn) -> F {
+    let a = addr(f);
+    assert_eq!(std::mem::size_of::<F>(), std::mem::size_of::<*const u8>());
+    // SAFETY: the host runtime's symbol table gives each RtFn's implementation, whose
+    // signature is the contract's (checked by rt/host's own symbol tests); every field of
+    // `Rt` spells that signature, and `F` is a function pointer of pointer size.
+    unsafe { std::mem::transmute_copy::<*const u8, F>(&a) }
+}
+
 macro_rules! get {
     ($f:ident) => {
-        // SAFETY: the host runtime's symbol table gives each RtFn's implementation, whose
-        // signature is the contract's (checked by rt/host's own symbol tests); the field's
-        // type spells the same signature.
-        unsafe { std::mem::transmute::<*const u8, _>(addr(RtFn::$f)) }
+        get(RtFn::$f)
     };
 }
 
@@ -71,6 +79,7 @@ impl Rt {
             send: get!(Send),
             send_str: get!(SendStr),
             recv: get!(Recv),
+            recv_str: get!(RecvStr),
             sendrecv: get!(SendRecv),
             bcast: get!(Bcast),
             reduce: get!(Reduce),
@@ -104,4 +113,14 @@ pub fn rt_str(s: &str) -> Vec<u8> {
     let mut v = (s.len() as u32).to_le_bytes().to_vec();
     v.extend_from_slice(s.as_bytes());
     v
+}
+
+/// The text of a runtime string object.
+///
+/// # Safety
+/// `s` points to a string object (`len: u32`, then `len` bytes).
+pub unsafe fn str_text(s: *const u8) -> String {
+    let len = u32::from_le_bytes(*(s as *const [u8; 4])) as usize;
+    let bytes = std::slice::from_raw_parts(s.add(4), len);
+    String::from_utf8_lossy(bytes).into_owned()
 }
