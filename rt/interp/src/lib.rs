@@ -13,6 +13,10 @@ use std::sync::{Arc, Mutex};
 /// globals pointer, so the program is found here).
 static PROGRAM: Mutex<Option<Arc<machine::Program>>> = Mutex::new(None);
 
+/// Held for the whole of a run: runs in one process (tests) take turns, since [`PROGRAM`] is
+/// one for the process.
+static RUN: Mutex<()> = Mutex::new(());
+
 unsafe extern "C" fn entry(_globals: *mut u8) {
     let prog = PROGRAM
         .lock()
@@ -23,13 +27,14 @@ unsafe extern "C" fn entry(_globals: *mut u8) {
 }
 
 /// Runs `module` (function 0 is the entry) on `cfg.cores` host virtual cores; returns the
-/// process exit status as `epyc_rt_host::run` does.
+/// process exit status as `epyc_rt_host::run` does. Runs in one process take turns.
 pub fn run(
     module: Module,
     files: Vec<String>,
     cfg: &epyc_rt_host::RunConfig,
     io: Arc<dyn epyc_rt_host::MonitorIo>,
 ) -> Result<i32, String> {
+    let _turn = RUN.lock().unwrap_or_else(|e| e.into_inner());
     let prog = machine::Program::new(module).map_err(|e| format!("bad byte code: {e}"))?;
     *PROGRAM.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(prog));
     let host = epyc_rt_host::HostProgram {
