@@ -51,6 +51,24 @@ impl Target {
     }
 }
 
+/// How a program is executed: compiled to native code (with per-function byte-code fallback
+/// once mixed programs exist), or wholly as byte code (`--interp`, issue 6).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Mode {
+    Compiled,
+    Interp,
+}
+
+impl Mode {
+    /// Prefix of the test name after the target (`host::` compiled, `host-interp::`).
+    fn suffix(self) -> &'static str {
+        match self {
+            Mode::Compiled => "",
+            Mode::Interp => "-interp",
+        }
+    }
+}
+
 /// What a program is expected to do.
 #[derive(Clone, Copy, Debug)]
 enum Expect {
@@ -106,18 +124,21 @@ fn programs_in(dir: &Path) -> Vec<PathBuf> {
 
 fn trials_for(program: &Path, group: &str, expect: Expect) -> Vec<Trial> {
     let stem = program.file_stem().unwrap().to_string_lossy().to_string();
-    [Target::Host, Target::Device]
-        .into_iter()
-        .map(|target| {
+    let runs = [
+        (Target::Host, Mode::Compiled),
+        (Target::Host, Mode::Interp),
+        (Target::Device, Mode::Compiled),
+    ];
+    runs.into_iter()
+        .map(|(target, mode)| {
             let program = program.to_path_buf();
-            Trial::test(format!("{}::{group}{stem}", target.name()), move || {
-                check_program(&program, target, expect)
-            })
+            let name = format!("{}{}::{group}{stem}", target.name(), mode.suffix());
+            Trial::test(name, move || check_program(&program, target, mode, expect))
         })
         .collect()
 }
 
-fn check_program(program: &Path, target: Target, expect: Expect) -> Result<(), Failed> {
+fn check_program(program: &Path, target: Target, mode: Mode, expect: Expect) -> Result<(), Failed> {
     let src = std::fs::read_to_string(program).map_err(|e| format!("read program: {e}"))?;
     let (device, host) = run_line(&src).unwrap_or((1, 0));
     let expected_path = target.expected_file(program);
@@ -125,10 +146,15 @@ fn check_program(program: &Path, target: Target, expect: Expect) -> Result<(), F
         .map_err(|e| format!("read {}: {e}", expected_path.display()))?;
     let expect = match expect {
         Expect::CompileError if expected_text.contains("Error from core ") => Expect::RuntimeError,
+        // Byte code runs dynamic code: the expected output, nothing less.
+        Expect::NativeOrDynamicError if mode == Mode::Interp => Expect::Output,
         other => other,
     };
 
     let mut args: Vec<String> = vec!["run".into()];
+    if mode == Mode::Interp {
+        args.push("--interp".into());
+    }
     args.extend(target.run_args(device, host));
     args.push(program.display().to_string());
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
