@@ -69,6 +69,9 @@ pub struct RunArgs {
     /// Interpret byte code instead of compiling
     #[arg(long)]
     pub interp: bool,
+    /// Stop with an error instead of falling back to byte code for dynamic code
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub fullpython: crate::fullpython::FullPythonArgs,
     /// Arguments for the program

@@ -41,3 +41,54 @@ pub fn main(args: &RunArgs) -> u8 {
         }
     }
 }
+
+/// Default mode on host cores: a program with code the type specialiser cannot type runs as
+/// byte code — for now the whole program, not only its dynamic functions — and never
+/// silently: each dynamic function is named with its first reason, then every cause with its
+/// line, as warnings (`--strict` makes them errors). `None` when the program is all native,
+/// or when byte code cannot take it either (the native path then reports the errors).
+pub fn fallback(args: &RunArgs) -> Option<u8> {
+    if args.device_cores.is_some() || args.host_cores.is_none() {
+        return None;
+    }
+    let lib_dirs = [epyc_syntax::default_lib_dir()];
+    let parsed = epyc_syntax::parse_program(&args.file, &lib_dirs).ok()?;
+    let checked = epyc_sema::check(&parsed);
+    if checked.program.is_some() {
+        return None;
+    }
+    let mut reasons: Vec<(String, String)> = Vec::new();
+    for s in checked.report.specs.iter().filter(|s| !s.is_native()) {
+        if !reasons.iter().any(|(n, _)| *n == s.name) {
+            reasons.push((s.name.clone(), s.dynamic[0].clone()));
+        }
+    }
+    if reasons.is_empty() {
+        return None;
+    }
+    epyc_bytecode::compile_program(&parsed).ok()?;
+    let severity = if args.strict { "error" } else { "warning" };
+    for (name, why) in &reasons {
+        eprintln!("{severity}: {name} is dynamic and falls back to byte code: {why}");
+    }
+    let causes: Vec<Diagnostic> = checked
+        .errors
+        .iter()
+        .map(|d| {
+            let mut w = d.clone();
+            if !args.strict {
+                w.severity = epyc_syntax::Severity::Warning;
+            }
+            w
+        })
+        .collect();
+    frontend::print_diagnostics(&parsed.files, &causes);
+    if args.strict {
+        eprintln!("error: --strict: dynamic code does not fall back to byte code");
+        return Some(exit::COMPILE_ERROR);
+    }
+    eprintln!(
+        "warning: the whole program runs as byte code (per-function fallback is not built yet)"
+    );
+    Some(main(args))
+}

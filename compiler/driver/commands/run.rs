@@ -15,6 +15,9 @@ pub fn main(args: &RunArgs) -> u8 {
     if args.interp {
         return crate::interp::main(args);
     }
+    if let Some(status) = crate::interp::fallback(args) {
+        return status;
+    }
     let host_cores = match (args.device_cores, args.host_cores) {
         (None, Some(h)) => h,
         (Some(_), Some(_)) => {
