@@ -74,3 +74,7 @@ fn retype() {
 fn widen_loop() {
     check("dynamic", "widen_loop");
 }
+#[test]
+fn message_types() {
+    check("dynamic", "message_types");
+}
