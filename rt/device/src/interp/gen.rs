@@ -1,5 +1,4 @@
-//! The interpreter as CLIF (i32 pointers): `__epyc_bc_exec(module, globals, limit, function,
-//! frame)` runs one byte-code function whose frame (arguments, then locals) starts at `frame`
+//! The interpreter as CLIF (i32 pointers): `__epyc_bc_exec(module, globals, function, frame)` runs one byte-code function whose frame (arguments, then locals) starts at `frame`
 //! on the value stack; its result replaces the first slot of the frame. A byte-code call is a
 //! native recursive call, so the core's own stack holds the return state. Dispatch is one
 //! `br_table` on the opcode byte; each handler jumps back to `dispatch`.
@@ -22,6 +21,8 @@ pub const RECV_SYMBOL: &str = "__epyc_bc_recv";
 pub const LIST_STR_SYMBOL: &str = "__epyc_bc_list_str";
 /// Tag word of a slot never assigned (globals, locals beyond the parameters).
 pub const UNSET: u32 = 0x7f;
+/// Opcodes dispatched before the search tree: Load, Store, CheckLocal, RangeNext, Jump.
+const HOT_OPCODES: &[u8] = &[6, 7, 10, 82, 50];
 /// Value slots every call may use above its locals (operand stack), checked on entry.
 pub const STACK_HEADROOM: i64 = 48;
 
@@ -122,10 +123,28 @@ pub fn signature_of(params: usize, ret: bool) -> Signature {
 /// Branches to `targets[index]` (`default` when out of range) by a balanced tree of compares:
 /// the backend lowers `br_table` to a chain of compares, linear in the opcode.
 pub fn table(g: &mut Gen, index: Value, targets: &[ir::Block], default: ir::Block) {
+    table_hot_first(g, index, targets, default, &[]);
+}
+
+/// As [`table`], testing the indices in `hot` one by one first (the opcodes of inner loops:
+/// a taken compare costs less than the levels of the tree).
+pub fn table_hot_first(
+    g: &mut Gen,
+    index: Value,
+    targets: &[ir::Block],
+    default: ir::Block,
+    hot: &[u8],
+) {
+    for &h in hot {
+        let hit = g.b.ins().icmp_imm_s(IntCC::Equal, index, h as i64);
+        let next = g.b.create_block();
+        g.b.ins().brif(hit, targets[h as usize], &[], next, &[]);
+        g.b.switch_to_block(next);
+    }
     let cases: Vec<(i64, ir::Block)> = targets
         .iter()
         .enumerate()
-        .filter(|(_, &t)| t != default)
+        .filter(|(i, &t)| t != default && !hot.contains(&(*i as u8)))
         .map(|(i, &t)| (i as i64, t))
         .collect();
     search(g, index, &cases, default);
@@ -163,7 +182,6 @@ fn search(g: &mut Gen, index: Value, cases: &[(i64, ir::Block)], default: ir::Bl
 struct Regs {
     m: Value,
     gl: Value,
-    lim: Value,
     fent: Value,
     frame: Value,
     code: Value,
@@ -358,7 +376,6 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
     let r = Regs {
         m,
         gl,
-        lim,
         fent,
         frame,
         code,
@@ -431,7 +448,7 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
     for &(c, b) in &handlers {
         targets[c as usize] = b;
     }
-    table(&mut g, op, &targets, bad);
+    table_hot_first(&mut g, op, &targets, bad, HOT_OPCODES);
     g.b.switch_to_block(bad);
     r_type_error(&mut g, &r);
     let binop = super::handlers::binop_block(&mut g, &r_view(&r));
@@ -466,9 +483,6 @@ impl View<'_> {
     }
     pub fn globals(&self) -> Value {
         self.regs.gl
-    }
-    pub fn limit(&self) -> Value {
-        self.regs.lim
     }
     pub fn frame(&self) -> Value {
         self.regs.frame

@@ -174,7 +174,7 @@ fn put(out: &mut [u8], at: usize, v: u32) {
 }
 
 fn push_str(out: &mut Vec<u8>, s: &str) -> u32 {
-    while out.len() % 4 != 0 {
+    while !out.len().is_multiple_of(4) {
         out.push(0);
     }
     let at = out.len() as u32;
@@ -247,7 +247,7 @@ pub fn encode(m: &Module) -> Result<Vec<u8>> {
         );
         out.extend_from_slice(&f.code);
     }
-    while out.len() % 8 != 0 {
+    while !out.len().is_multiple_of(8) {
         out.push(0);
     }
     Ok(out)

@@ -42,7 +42,7 @@ fn link_symbol(name: &str) -> String {
 
 /// Compiles one generated function into a section named after it.
 fn compiled_section(func: Function, names: Vec<&'static str>) -> Result<Section> {
-    let name = link_symbol(&func.name.to_string().trim_start_matches('%').to_string());
+    let name = link_symbol(func.name.to_string().trim_start_matches('%'));
     cranelift_codegen::verifier::verify_function(
         &func,
         &cranelift_codegen::settings::Flags::new(cranelift_codegen::settings::builder()),

@@ -35,35 +35,18 @@ fn push_none(g: &mut Gen, r: &View) {
 fn service(g: &mut Gen, r: &View, s: Svc) {
     match s {
         Svc::Print => {
+            // Every value but none prints as its `str()` (the runtime's own formats), so
+            // one runtime print routine serves all kinds; none prints as `NONE`.
             let (t, p) = r.pop(g);
             let bt = tag_of(g, t);
-            let done = g.b.create_block();
-            let kinds = [Tag::None, Tag::Bool, Tag::Int, Tag::Float, Tag::Str];
-            let blocks: Vec<ir::Block> = kinds.iter().map(|_| g.b.create_block()).collect();
+            let is_none = g.b.ins().icmp_imm_s(IntCC::Equal, bt, Tag::None as i64);
+            let none_b = g.b.create_block();
             let other = g.b.create_block();
-            table(g, bt, &blocks, other);
-            for (k, b) in kinds.iter().zip(&blocks) {
-                g.b.switch_to_block(*b);
-                match k {
-                    Tag::None => {
-                        g.call("epyc_print_none", &[], None);
-                    }
-                    Tag::Bool => {
-                        g.call("epyc_print_bool", &[p], None);
-                    }
-                    Tag::Int => {
-                        g.call("epyc_print_int", &[p], None);
-                    }
-                    Tag::Float => {
-                        let f = g.b.ins().bitcast(F32, ir::MemFlagsData::new(), p);
-                        g.call("epyc_print_float", &[f], None);
-                    }
-                    _ => {
-                        g.call("epyc_print_str", &[p], None);
-                    }
-                }
-                g.b.ins().jump(done, &[]);
-            }
+            let done = g.b.create_block();
+            g.b.ins().brif(is_none, none_b, &[], other, &[]);
+            g.b.switch_to_block(none_b);
+            g.call("epyc_print_none", &[], None);
+            g.b.ins().jump(done, &[]);
             g.b.switch_to_block(other);
             let s = g
                 .call(TO_STR_SYMBOL, &[t, p, r.m()], Some(I32))
