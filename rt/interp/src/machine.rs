@@ -698,7 +698,15 @@ impl<'p> Machine<'p> {
                 }
                 _ => Value::Int(0),
             },
-            Svc::Input => self.type_error("input() is not available in byte code on host cores"),
+            Svc::Input => {
+                let prompt = match &a[0] {
+                    Value::None | Value::Unset => None,
+                    v => Some(rt_str(&v.text())),
+                };
+                let ptr = (rt.input)(prompt.as_ref().map_or(std::ptr::null(), |p| p.as_ptr()));
+                // SAFETY: the runtime returns a string object (layout::STR_*).
+                input_value(unsafe { crate::rt::str_text(ptr) })
+            }
             Svc::Exit => {
                 (rt.exit)();
                 Value::None
@@ -737,6 +745,23 @@ impl<'p> Machine<'p> {
             }
         }
     }
+}
+
+/// The value of a line read by `input` (spec §8.1): only digits is an int, digits with a `.`
+/// a float, anything else (`-5` too) a string.
+fn input_value(line: String) -> Value {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if digits(&line) {
+        return Value::Int(line.parse::<i64>().map_or(i32::MAX, |v| v as i32));
+    }
+    if let Some((a, b)) = line.split_once('.') {
+        if (digits(a) || a.is_empty()) && (digits(b) || b.is_empty()) && line.len() > 1 {
+            if let Ok(f) = line.parse::<f32>() {
+                return Value::Float(f);
+            }
+        }
+    }
+    Value::Str(Rc::from(line))
 }
 
 fn new_list(dims: Vec<usize>, cells: Vec<Value>) -> Value {

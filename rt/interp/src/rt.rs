@@ -35,6 +35,7 @@ pub struct Rt {
     pub random: extern "C" fn() -> f32,
     pub randint: extern "C" fn() -> i32,
     pub seed: extern "C" fn(i32),
+    pub input: extern "C" fn(*const u8) -> *mut u8,
 }
 
 fn addr(f: RtFn) -> *const u8 {
@@ -93,6 +94,7 @@ impl Rt {
             random: get!(Random),
             randint: get!(RandInt),
             seed: get!(Seed),
+            input: get!(Input),
         }
     }
 
