@@ -112,3 +112,17 @@ fn check_reports_listing5_native() {
     assert!(out.stdout.contains("native"), "{}", out.stdout);
     assert!(!out.stdout.contains("dynamic"), "{}", out.stdout);
 }
+
+#[test]
+fn send_to_a_missing_core_names_the_users_line() {
+    let path = program("send_to_missing_core.py");
+    let out = run_epyc(&["run", "-h", "2", &path], Duration::from_secs(30));
+    assert_eq!(out.status, Some(3), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("Error from core 0: Attempting to send to non-existent or inactive process"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("send_to_missing_core.py:3"), "{}", out.stderr);
+}
