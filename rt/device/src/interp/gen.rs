@@ -19,6 +19,7 @@ pub const POS_SYMBOL: &str = "__epyc_bc_pos";
 pub const TO_STR_SYMBOL: &str = "__epyc_bc_to_str";
 pub const RECV_SYMBOL: &str = "__epyc_bc_recv";
 pub const LIST_STR_SYMBOL: &str = "__epyc_bc_list_str";
+pub const REPEAT_SYMBOL: &str = "__epyc_bc_repeat";
 /// Tag word of a slot never assigned (globals, locals beyond the parameters).
 pub const UNSET: u32 = 0x7f;
 /// Opcodes dispatched before the search tree: Load, Store, CheckLocal, RangeNext, Jump.

@@ -59,6 +59,7 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
     let which = g.b.block_params(blk)[0];
     let (tb, pb) = r.pop(g);
     let (ta, pa) = r.pop(g);
+    let ta_word = ta;
     let ta = tag_of(g, ta);
     let tb = tag_of(g, tb);
     let ia = intlike(g, ta);
@@ -184,6 +185,24 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
         .expect("str");
     let s = g.call("epyc_str_concat", &[a, bs], Some(I32)).expect("str");
     r.push_k_next(g, Tag::Str, s);
+    g.b.switch_to_block(rest);
+    // list * int, of a list of values.
+    let is_mul = g.b.ins().icmp_imm_s(IntCC::Equal, which, 2);
+    let dyn_list =
+        g.b.ins()
+            .icmp_imm_s(IntCC::Equal, ta_word, (Tag::List as u32 | DYN << 8) as i64);
+    let rep = g.b.ins().band(is_mul, dyn_list);
+    let rep = g.b.ins().band(rep, ib);
+    let rep_b = g.b.create_block();
+    let rest = g.b.create_block();
+    g.b.ins().brif(rep, rep_b, &[], rest, &[]);
+    g.b.switch_to_block(rep_b);
+    let pos = r.pos(g);
+    let l = g
+        .call(REPEAT_SYMBOL, &[pa, pb, pos], Some(I32))
+        .expect("list");
+    let lt = g.k((Tag::List as u32 | DYN << 8) as i64);
+    r.push_next(g, lt, l);
     g.b.switch_to_block(rest);
     let both_str = g.b.ins().band(sa, sb);
     let is_cmp =

@@ -205,3 +205,59 @@ pub fn list_str_function() -> (Function, Vec<&'static str>) {
     g.b.finalize(config());
     (func, syms)
 }
+
+/// `__epyc_bc_repeat(list of values, n, pos) -> list`: `list * n` (n < 0 gives an empty list).
+pub fn repeat_function() -> (Function, Vec<&'static str>) {
+    let mut func =
+        Function::with_name_signature(UserFuncName::testcase(REPEAT_SYMBOL), signature_of(3, true));
+    let mut ctx = FunctionBuilderContext::new();
+    let mut g = Gen::new(&mut func, &mut ctx);
+    let entry = g.b.create_block();
+    g.b.append_block_params_for_function_params(entry);
+    g.b.switch_to_block(entry);
+    let p = g.b.block_params(entry).to_vec();
+    let (l, n, pos) = (p[0], p[1], p[2]);
+    let zero = g.k(0);
+    let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 0);
+    let n = g.b.ins().select(neg, zero, n);
+    let len = g.ld(l, epyc_rt_abi::layout::LIST_LEN as i32);
+    let total = g.b.ins().imul(len, n);
+    let eight = g.k(8);
+    let out = g
+        .call("epyc_list_new", &[total, eight, pos], Some(I32))
+        .expect("list");
+    let data = epyc_rt_abi::layout::list_data(1, 8) as i64;
+    let src = g.b.ins().iadd_imm_s(l, data);
+    let dst = g.b.ins().iadd_imm_s(out, data);
+    let src_bytes = g.b.ins().ishl_imm_s(len, 3);
+    let bytes = g.b.ins().ishl_imm_s(total, 3);
+    // Word copy, the source index wrapping at the source's end.
+    let head = g.b.create_block();
+    g.b.append_block_param(head, I32);
+    g.b.append_block_param(head, I32);
+    let body = g.b.create_block();
+    let done = g.b.create_block();
+    g.b.ins().jump(head, &[zero.into(), zero.into()]);
+    g.b.switch_to_block(head);
+    let (i, j) = (g.b.block_params(head)[0], g.b.block_params(head)[1]);
+    let more = g.b.ins().icmp(IntCC::UnsignedLessThan, i, bytes);
+    g.b.ins().brif(more, body, &[], done, &[]);
+    g.b.switch_to_block(body);
+    let a = g.b.ins().iadd(src, j);
+    let w = g.ld(a, 0);
+    let b = g.b.ins().iadd(dst, i);
+    g.st(w, b, 0);
+    let i4 = g.b.ins().iadd_imm_s(i, 4);
+    let j4 = g.b.ins().iadd_imm_s(j, 4);
+    let wrap =
+        g.b.ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, j4, src_bytes);
+    let j4 = g.b.ins().select(wrap, zero, j4);
+    g.b.ins().jump(head, &[i4.into(), j4.into()]);
+    g.b.switch_to_block(done);
+    g.b.ins().return_(&[out]);
+    g.b.seal_all_blocks();
+    let syms = g.symbols.clone();
+    g.b.finalize(config());
+    (func, syms)
+}

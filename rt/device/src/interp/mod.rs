@@ -103,6 +103,7 @@ pub fn interpreter_object() -> Result<RuntimeObject> {
         helpers::pos_function(),
         helpers::to_str_function(),
         helpers::list_str_function(),
+        helpers::repeat_function(),
     ] {
         sections.push(compiled_section(f, names)?);
     }
