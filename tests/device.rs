@@ -182,3 +182,38 @@ fn bad_core_counts_are_usage_errors() {
         assert_eq!(out.status, Some(2), "-d {n}: {}", out.stderr);
     }
 }
+
+#[test]
+fn a_hybrid_run_has_device_cores_then_host_cores() {
+    let path = program(
+        "hybrid",
+        "from parallel import ishost, coreid\nif ishost():\n    print(\"host \" + str(coreid()))\nelse:\n    print(\"device \" + str(coreid()))\n",
+    );
+    let out = run(&["run", "-d", "2", "-h", "2", path.to_str().unwrap()]);
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    for line in [
+        "[device 0] device 0",
+        "[device 1] device 1",
+        "[host 2] host 2",
+        "[host 3] host 3",
+    ] {
+        assert!(out.stdout.contains(line), "{line}:\n{}", out.stdout);
+    }
+}
+
+#[test]
+fn a_message_between_device_and_host_cores_is_a_clear_error() {
+    // Messaging across the two kinds of core is not supported yet: both ends say so.
+    let path = program(
+        "hybrid_message",
+        "from parallel import send, recv, coreid\nif coreid() == 0:\n    send(5, 2)\nif coreid() == 2:\n    print(recv(0))\n",
+    );
+    let out = run(&["run", "-d", "2", "-h", "2", path.to_str().unwrap()]);
+    assert_eq!(out.status, Some(3), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Error from core 0: Attempting to send"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("hybrid_message.py:3"), "{}", out.stderr);
+}

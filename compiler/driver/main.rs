@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod device;
 mod frontend;
+mod hybrid;
 mod fullpython;
 mod interp;
 

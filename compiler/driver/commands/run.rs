@@ -20,13 +20,7 @@ pub fn main(args: &RunArgs) -> u8 {
     }
     let host_cores = match (args.device_cores, args.host_cores) {
         (None, Some(h)) => h,
-        (Some(_), Some(_)) => {
-            eprintln!(
-                "error: hybrid runs (`-d N -h M`, device and host cores together) are not \
-                 supported yet; use `-d N` for device cores or `-h N` for host cores"
-            );
-            return exit::USAGE;
-        }
+        (Some(d), Some(h)) => return run_hybrid(args, d, h),
         (device, None) => return run_on_device(args, device.unwrap_or(DEFAULT_DEVICE_CORES)),
     };
     let started = Instant::now();
@@ -90,4 +84,18 @@ fn run_on_device(args: &RunArgs, cores: u32) -> u8 {
         );
     }
     device::run(&built, cores, args.timing)
+}
+
+/// `epyc run -d N -h M`: device cores on the simulator and host virtual cores together.
+fn run_hybrid(args: &RunArgs, device_cores: u32, host_cores: u32) -> u8 {
+    let max = epyc_rt_device::memmap::MAX_CORES;
+    if device_cores == 0 || device_cores > max || host_cores == 0 || host_cores > 1024 {
+        eprintln!("error: -d takes 1 to {max} device cores and -h 1 to 1024 host virtual cores");
+        return exit::USAGE;
+    }
+    let compiled = match frontend::compile(&args.file) {
+        Ok(c) => c,
+        Err(status) => return status,
+    };
+    crate::hybrid::run(args, &compiled, device_cores, host_cores)
 }
