@@ -141,17 +141,8 @@ fn a_message_to_a_core_that_does_not_exist_names_core_and_line() {
         "{}",
         out.stderr
     );
-    let at = out
-        .stderr
-        .lines()
-        .find(|l| l.starts_with("  at "))
-        .unwrap_or_default();
-    let line = at.rsplit(':').next().unwrap_or_default();
-    assert!(
-        line.parse::<u32>().is_ok(),
-        "a source line is named:\n{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("  at "), "{}", out.stderr);
+    assert!(out.stderr.contains("send_missing.py:3"), "{}", out.stderr);
 }
 
 #[test]
