@@ -1,5 +1,5 @@
 //! The interpreter's assembly parts: the entry `_epyc_main` (function 0 on an empty value
-//! stack), `__epyc_bc_recv` (receive a message of any tag, as byte code's `recv` needs: the
+//! stack), the stack check of byte-code calls, `__epyc_bc_recv` (receive a message of any tag, as byte code's `recv` needs: the
 //! runtime's `epyc_recv` wants the expected tag) and the value stack itself.
 
 use super::{layout, VSTACK_BYTES, VSTACK_SYMBOL};
@@ -32,6 +32,32 @@ _epyc_main:
         limit = layout::H_LIMIT / 4,
     )
 }
+
+/// `__epyc_bc_call(module, globals, function, frame)`: the interpreter for a byte-code call,
+/// once the core's own stack (one interpreter frame per byte-code call) has room for it and
+/// the runtime functions it calls; else the stack-overflow error. Leaf until the tail jump.
+fn call_text() -> String {
+    format!(
+        r#"
+.global ___epyc_bc_call
+___epyc_bc_call:
+ li r16,{floor}
+ sub r16,sp,r16
+ bltu _bc_call_deep
+ b ___epyc_bc_exec
+_bc_call_deep:
+ mov r0,#{overflow}
+ mov r1,#0
+ b _epyc_error
+"#,
+        floor = crate::memmap::STACK_LIMIT + NATIVE_STACK_RESERVE,
+        overflow = RtError::StackOverflow as u32,
+    )
+}
+
+/// Bytes of the core's stack kept free below a new interpreter frame (its own frame and the
+/// runtime functions it calls, error reporting included).
+const NATIVE_STACK_RESERVE: u32 = 768;
 
 /// `__epyc_bc_recv(src r0, pos r1, out r2)`: stores the tag and payload of the next message
 /// from `src` at `out`; a str is copied into this core's heap before the sender is released.
@@ -90,6 +116,7 @@ _bc_recv_ack:
 pub fn sections() -> Result<Vec<Section>> {
     let entry = crate::asm::assemble(".text.bc_entry", &entry_text())?;
     let recv = crate::asm::assemble(".text.bc_recv", &recv_text())?;
+    let call = crate::asm::assemble(".text.bc_call", &call_text())?;
     let vstack = Section {
         name: ".bss.bc_vstack".into(),
         data: vec![0; VSTACK_BYTES as usize],
@@ -102,5 +129,5 @@ pub fn sections() -> Result<Vec<Section>> {
         }],
         relocs: vec![],
     };
-    Ok(vec![entry, recv, vstack])
+    Ok(vec![entry, recv, call, vstack])
 }

@@ -15,6 +15,8 @@ use epyc_rt_abi::{RtError, Tag};
 use std::collections::HashMap;
 
 pub const EXEC_SYMBOL: &str = "__epyc_bc_exec";
+/// A byte-code call: checks the core's stack, then runs `EXEC_SYMBOL` (see `asm_parts`).
+pub const CALL_SYMBOL: &str = "__epyc_bc_call";
 pub const POS_SYMBOL: &str = "__epyc_bc_pos";
 pub const TO_STR_SYMBOL: &str = "__epyc_bc_to_str";
 pub const RECV_SYMBOL: &str = "__epyc_bc_recv";

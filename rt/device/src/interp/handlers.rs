@@ -435,7 +435,7 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             let ab = g.b.ins().ishl_imm_s(argc, 3);
             let callee_frame = g.b.ins().isub(sp, ab);
             let (m, gl) = (r.m(), r.globals());
-            g.call(EXEC_SYMBOL, &[m, gl, f, callee_frame], None);
+            g.call(CALL_SYMBOL, &[m, gl, f, callee_frame], None);
             let nsp = g.b.ins().iadd_imm_s(callee_frame, 8);
             r.set_sp(g, nsp);
         }
