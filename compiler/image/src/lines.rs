@@ -77,6 +77,21 @@ pub fn encode_files(files: &[String]) -> Vec<u8> {
         .collect()
 }
 
+/// The line table and file names of an epyc image (None for ELFs without them, e.g. GCC's),
+/// for `epyc disasm` to show the source line above its instructions.
+pub fn read_from_elf(elf: &[u8]) -> Option<(LineTable, Vec<String>)> {
+    use object::{Object, ObjectSection};
+    let file = object::File::parse(elf).ok()?;
+    let table = LineTable::decode(file.section_by_name(SECTION)?.data().ok()?)?;
+    let names = file.section_by_name(FILES_SECTION)?.data().ok()?;
+    let files = names
+        .split(|&b| b == 0)
+        .filter(|n| !n.is_empty())
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect();
+    Some((table, files))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,9 @@ fn the_elf_loads_with_symbols_and_a_line_table() {
     assert!(built.files[file as usize].ends_with("gauss_seidel.py"));
     assert!(line >= 1);
     assert!(LineTable::decode(&built.lines.encode()).is_some());
+    let (table, files) = epyc_image::lines::read_from_elf(&built.elf).expect("lines in the ELF");
+    assert_eq!(table, built.lines);
+    assert_eq!(files, built.files);
 }
 
 #[test]
