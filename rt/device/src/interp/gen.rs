@@ -1,7 +1,10 @@
-//! The interpreter as CLIF (i32 pointers): `__epyc_bc_exec(module, globals, function, frame)` runs one byte-code function whose frame (arguments, then locals) starts at `frame`
-//! on the value stack; its result replaces the first slot of the frame. A byte-code call is a
-//! native recursive call, so the core's own stack holds the return state. Dispatch is one
-//! `br_table` on the opcode byte; each handler jumps back to `dispatch`.
+//! The interpreter as CLIF (i32 pointers): `__epyc_bc_exec(module, globals, function, frame)`
+//! runs one byte-code function whose frame (arguments, then locals) starts at `frame` on the
+//! value stack; its result replaces the first slot of the frame. A byte-code call is a
+//! native recursive call (through the stack check `__epyc_bc_call`), so the core's own stack
+//! holds the return state. Dispatch tests the hottest opcodes first, then a balanced tree of
+//! compares (our backend lowers `br_table` to a linear chain); each handler jumps back to
+//! `dispatch`, most through one shared push-and-dispatch block.
 
 use super::layout::*;
 use cranelift_codegen::ir::{

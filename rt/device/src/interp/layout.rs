@@ -124,6 +124,14 @@ pub fn check(m: &Module) -> Result<()> {
                     }
                     None => return Err(err(*at, format!("unknown service {svc}"))),
                 },
+                // Every call may use STACK_HEADROOM operand slots above its locals; a list
+                // display is the one instruction that gathers many.
+                Op::List { n } if n as i64 > super::gen::STACK_HEADROOM - 8 => {
+                    return Err(err(
+                        *at,
+                        format!("a list display of {n} items (at most 40)"),
+                    ))
+                }
                 Op::Index { k } | Op::StoreIndex { k } if k != 1 => {
                     return Err(err(
                         *at,

@@ -9,6 +9,18 @@
 //! [`interpreter_object`] is the result as a [`RuntimeObject`] the image linker adds beside
 //! the runtime; [`module_section`] places a module's device form ([`layout`]) in an image;
 //! [`build_image`] links both with the runtime for every core (entry: function 0).
+//!
+//! Values are two words (tag word, payload) as in `compiler/bytecode/FORMAT.md`. Module
+//! variables live in the image's globals block with the tag word stored as tag + 1, so the
+//! loader's zeroes mean "never assigned"; frame slots past the parameters start as `UNSET`.
+//! Runtime errors pass the encoded position of the failing instruction (from the module's line
+//! tables) to `epyc_error*`, so byte-code cores report core and line like native ones.
+//!
+//! Not yet on the device ([`layout::check`] refuses them in the functions function 0 reaches,
+//! naming the instruction): `CallValue`, `CallNative`, `Pow`, `ListRepeat`, indexing with more
+//! than one index, and the services outside [`SERVICES`] (`SendRecv`, `Bcast`, `Probe`, the
+//! non-blocking sends, `Math`, `Random`, `ArrayNew`, `Int`, `Float`, `Min`/`Max`/`Abs`,
+//! `Range`, `Input` ...). The module is placed in local memory only.
 
 mod asm_parts;
 pub mod gen;

@@ -7,7 +7,7 @@ use cranelift_codegen::ir::{self, condcodes::IntCC, types::*, InstBuilder};
 use epyc_bytecode::format::Svc;
 use epyc_rt_abi::Tag;
 
-/// Emits a `br_table` on the service number (already read) to one block per service.
+/// Branches on the service number (already read) to one block per service.
 pub fn dispatch(g: &mut Gen, r: &View, svc: ir::Value) {
     let bad = g.b.create_block();
     let mut table_blocks = vec![bad; SVC_COUNT];
