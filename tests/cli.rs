@@ -20,7 +20,10 @@ fn assert_caret_report(stderr: &str, file: &str, line: u32, col: u32) {
         stderr.contains(&anchor),
         "the report must name {anchor}:\n{stderr}"
     );
-    assert!(stderr.contains('^'), "the report must show a caret:\n{stderr}");
+    assert!(
+        stderr.contains('^'),
+        "the report must show a caret:\n{stderr}"
+    );
 }
 
 #[test]
@@ -37,7 +40,10 @@ fn version_and_help() {
 fn usage_errors_exit_2() {
     let out = run_epyc(&["run", "-h", "x", "f.py"], Duration::from_secs(10));
     assert_eq!(out.status, Some(2), "{}", out.stderr);
-    let out = run_epyc(&["run", "-h", "2", "no/such/file.py"], Duration::from_secs(10));
+    let out = run_epyc(
+        &["run", "-h", "2", "no/such/file.py"],
+        Duration::from_secs(10),
+    );
     assert_eq!(out.status, Some(2), "{}", out.stderr);
     assert!(out.stderr.contains("no/such/file.py"), "{}", out.stderr);
 }
@@ -68,7 +74,11 @@ fn type_conflict_names_both_types_and_lines() {
     assert!(out.stderr.contains(&format!("{path}:")), "{}", out.stderr);
     assert!(out.stderr.contains('^'), "{}", out.stderr);
     for word in ["x", "int", "list", "2", "4"] {
-        assert!(out.stderr.contains(word), "must mention {word}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(word),
+            "must mention {word}: {}",
+            out.stderr
+        );
     }
 }
 
@@ -86,7 +96,11 @@ fn deadlock_is_reported_not_hung() {
     );
     let report = out.stderr.to_lowercase();
     assert!(report.contains("deadlock"), "{}", out.stderr);
-    assert!(out.stderr.contains("deadlock.py:4"), "names the line of each wait: {}", out.stderr);
+    assert!(
+        out.stderr.contains("deadlock.py:4"),
+        "names the line of each wait: {}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -95,18 +109,26 @@ fn runtime_error_names_core_and_line() {
     let out = run_epyc(&["run", "-h", "2", &path], Duration::from_secs(30));
     assert_eq!(out.status, Some(3), "{}", out.stderr);
     assert!(
-        out.stderr
-            .contains("Error from core 1: Array index in expression exceeds array size in that dimension"),
+        out.stderr.contains(
+            "Error from core 1: Array index in expression exceeds array size in that dimension"
+        ),
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("index_on_core_1.py:5"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("index_on_core_1.py:5"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
 fn check_reports_listing5_native() {
     let path = repo_dir().join("examples/gauss_seidel.py");
-    let out = run_epyc(&["check", &path.display().to_string()], Duration::from_secs(30));
+    let out = run_epyc(
+        &["check", &path.display().to_string()],
+        Duration::from_secs(30),
+    );
     assert_eq!(out.status, Some(0), "{}", out.stderr);
     assert!(out.stdout.contains("computeNorm"), "{}", out.stdout);
     assert!(out.stdout.contains("native"), "{}", out.stdout);
@@ -124,5 +146,31 @@ fn send_to_a_missing_core_names_the_users_line() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("send_to_missing_core.py:3"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("send_to_missing_core.py:3"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn disasm_of_an_image_shows_source_lines_above_instructions() {
+    let dir = std::env::temp_dir().join(format!("epyc-cli-disasm-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let elf = dir.join("gs.elf").display().to_string();
+    let src = repo_dir()
+        .join("examples/gauss_seidel.py")
+        .display()
+        .to_string();
+    let out = run_epyc(&["build", &src, "-o", &elf], Duration::from_secs(60));
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    let out = run_epyc(&["disasm", &elf], Duration::from_secs(60));
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("gauss_seidel.py:13: def computeNorm(local_data, local_size, bnorm=none):"),
+        "{}",
+        out.stdout
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

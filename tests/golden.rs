@@ -185,7 +185,9 @@ fn check_program(program: &Path, target: Target, mode: Mode, expect: Expect) -> 
             compare_cores(&expected, &actual).map_err(|d| format!("{d}\n{}", shown()))?;
         }
         Expect::NativeOrDynamicError => match out.status {
-            Some(0) => compare_cores(&expected, &actual).map_err(|d| format!("{d}\n{}", shown()))?,
+            Some(0) => {
+                compare_cores(&expected, &actual).map_err(|d| format!("{d}\n{}", shown()))?
+            }
             Some(1) if out.stderr.contains("dynamic") && actual.cores.is_empty() => {}
             _ => {
                 return Err(format!(
@@ -201,13 +203,19 @@ fn check_program(program: &Path, target: Target, mode: Mode, expect: Expect) -> 
                 return Err(format!("expected a compile error (exit 1)\n{}", shown()).into());
             }
             if !actual.cores.is_empty() {
-                return Err(format!("a program that does not compile printed output\n{}", shown()).into());
+                return Err(format!(
+                    "a program that does not compile printed output\n{}",
+                    shown()
+                )
+                .into());
             }
             let err_file = program.with_extension("err");
             if let Ok(needles) = std::fs::read_to_string(&err_file) {
                 for needle in needles.lines().filter(|l| !l.trim().is_empty()) {
                     if !out.stderr.contains(needle) {
-                        return Err(format!("the error must mention {needle:?}\n{}", shown()).into());
+                        return Err(
+                            format!("the error must mention {needle:?}\n{}", shown()).into()
+                        );
                     }
                 }
             }
@@ -218,7 +226,11 @@ fn check_program(program: &Path, target: Target, mode: Mode, expect: Expect) -> 
             }
             compare_cores(&expected, &actual).map_err(|d| format!("{d}\n{}", shown()))?;
             let stderr_lines: Vec<&str> = out.stderr.lines().collect();
-            for line in expected.other.iter().filter(|l| l.starts_with("Error from core ")) {
+            for line in expected
+                .other
+                .iter()
+                .filter(|l| l.starts_with("Error from core "))
+            {
                 if !stderr_lines.contains(&line.as_str()) {
                     return Err(format!("missing error line {line:?}\n{}", shown()).into());
                 }

@@ -5,8 +5,8 @@ mod cli;
 mod commands;
 mod device;
 mod frontend;
-mod hybrid;
 mod fullpython;
+mod hybrid;
 mod interp;
 
 use clap::Parser;

@@ -73,7 +73,11 @@ pub fn run_epyc(args: &[&str], limit: Duration) -> Outcome {
 /// The `# run: -d N [-h M]` line of a golden program: (device cores, host cores).
 pub fn run_line(src: &str) -> Option<(u32, u32)> {
     let first = src.lines().next()?;
-    let rest = first.trim().strip_prefix("#")?.trim().strip_prefix("run:")?;
+    let rest = first
+        .trim()
+        .strip_prefix("#")?
+        .trim()
+        .strip_prefix("run:")?;
     let words: Vec<&str> = rest.split_whitespace().collect();
     let (mut d, mut h) = (0, 0);
     let mut i = 0;
@@ -115,7 +119,9 @@ fn core_prefix(line: &str) -> Option<(u32, &str)> {
     let rest = line
         .strip_prefix("[device ")
         .or_else(|| line.strip_prefix("[host "))?;
-    let close = rest.find("] ").or_else(|| rest.strip_suffix(']').map(|s| s.len()))?;
+    let close = rest
+        .find("] ")
+        .or_else(|| rest.strip_suffix(']').map(|s| s.len()))?;
     let core = rest[..close].parse().ok()?;
     Some((core, rest.get(close + 2..).unwrap_or("")))
 }

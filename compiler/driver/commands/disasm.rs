@@ -18,7 +18,8 @@ pub fn main(args: &DisasmArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    match epiphany_sim::disasm_elf(&bytes) {
+    let annotate = source_lines(&bytes);
+    match epiphany_sim::disasm_elf_annotated(&bytes, &annotate) {
         Ok(text) => {
             print!("{text}");
             exit::OK
@@ -27,6 +28,33 @@ pub fn main(args: &DisasmArgs) -> u8 {
             eprintln!("error: '{}': {e:#}", path.display());
             exit::USAGE
         }
+    }
+}
+
+/// For an epyc image: the source line of each address (`; file:line: text`), from the image's
+/// line table and the source files where they can still be read. Other ELFs get no notes.
+fn source_lines(elf: &[u8]) -> impl Fn(u32) -> Option<String> {
+    let table = epyc_image::lines::read_from_elf(elf);
+    let sources: Vec<Option<String>> = table
+        .as_ref()
+        .map(|(_, files)| {
+            files
+                .iter()
+                .map(|f| std::fs::read_to_string(f).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    move |addr| {
+        let (lines, files) = table.as_ref()?;
+        let (file, line) = epyc_rt_abi::pos::decode(lines.position(addr)? as i32);
+        let name = files.get(file as usize)?;
+        let text = sources
+            .get(file as usize)
+            .and_then(|s| s.as_deref())
+            .and_then(|s| s.lines().nth((line as usize).checked_sub(1)?))
+            .map(str::trim)
+            .unwrap_or("");
+        Some(format!("; {name}:{line}: {text}"))
     }
 }
 

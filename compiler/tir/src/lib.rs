@@ -185,7 +185,10 @@ pub enum StmtKind {
         else_body: Block,
     },
     /// `while cond: body`. Lowering emits it rotated (guard + do-while) so LICM fires.
-    While { cond: Expr, body: Block },
+    While {
+        cond: Expr,
+        body: Block,
+    },
     /// `for var in range(start, stop, step)`: a counted loop, no list is allocated.
     /// `step` is never zero (checked by the specialiser when constant, else at run time).
     /// All of `var`, `start`, `stop`, `step` are `Int`.
@@ -213,7 +216,6 @@ pub enum StmtKind {
     Raise(RtError, Option<StrId>),
 }
 
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LocalOrGlobal {
     Local(LocalId),
@@ -224,7 +226,10 @@ pub enum LocalOrGlobal {
 pub enum Place {
     Var(LocalOrGlobal),
     /// `list[i]` or `array[i][j]...` (as many indices as the list's `ndim`).
-    Index { list: Expr, indices: Vec<Expr> },
+    Index {
+        list: Expr,
+        indices: Vec<Expr>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -311,15 +316,27 @@ pub enum ExprKind {
     /// conversion: `%d`, `%f`, `true`/`false`, `NONE`, lists as printed).
     Convert(Box<Expr>),
     /// Direct call of a specialisation.
-    Call { func: FuncId, args: Vec<Expr> },
+    Call {
+        func: FuncId,
+        args: Vec<Expr>,
+    },
     /// A runtime service or an operation lowering expands in line; see [`Intrinsic`].
-    Intrinsic { op: Intrinsic, args: Vec<Expr> },
+    Intrinsic {
+        op: Intrinsic,
+        args: Vec<Expr>,
+    },
     /// Element read, bounds-checked (negative indices count from the end, as Python).
-    Index { list: Box<Expr>, indices: Vec<Expr> },
+    Index {
+        list: Box<Expr>,
+        indices: Vec<Expr>,
+    },
     /// A list literal `[a, b, c]`; elements already have the element type.
     ListLit(Vec<Expr>),
     /// `[a, b] * n`: the literal repeated `count` times (count < 0 gives an empty list).
-    ListRepeat { items: Vec<Expr>, count: Box<Expr> },
+    ListRepeat {
+        items: Vec<Expr>,
+        count: Box<Expr>,
+    },
     /// A function used as a value. Its type is `Func(id)`, or `AnyFunc` where the value
     /// flows to places holding several functions (then it is the index `id.0`).
     FuncRef(FuncId),
@@ -430,7 +447,10 @@ impl Program {
     /// Producers call it in debug builds and tests.
     pub fn validate(&self) -> Result<(), String> {
         for f in &self.funcs {
-            let mut v = Validator { prog: self, func: f };
+            let mut v = Validator {
+                prog: self,
+                func: f,
+            };
             v.block(&f.body).map_err(|e| format!("{}: {e}", f.symbol))?;
         }
         Ok(())
@@ -513,7 +533,10 @@ impl Validator<'_> {
             StmtKind::Return(Some(e)) => {
                 self.expr(e)?;
                 if e.ty != self.func.ret {
-                    return Err(at(format!("returns {} from a {} function", e.ty, self.func.ret)));
+                    return Err(at(format!(
+                        "returns {} from a {} function",
+                        e.ty, self.func.ret
+                    )));
                 }
                 Ok(())
             }
@@ -575,16 +598,26 @@ impl Validator<'_> {
             ExprKind::Call { func, args } => {
                 let callee = self.prog.func(*func);
                 if callee.params.len() != args.len() {
-                    return Err(at(format!("call of {} with {} args", callee.symbol, args.len())));
+                    return Err(at(format!(
+                        "call of {} with {} args",
+                        callee.symbol,
+                        args.len()
+                    )));
                 }
                 for (p, a) in callee.params.iter().zip(args) {
                     self.expr(a)?;
                     if callee.locals[p.index()].ty != a.ty {
-                        return Err(at(format!("argument of type {} to {}", a.ty, callee.symbol)));
+                        return Err(at(format!(
+                            "argument of type {} to {}",
+                            a.ty, callee.symbol
+                        )));
                     }
                 }
                 if callee.ret != e.ty {
-                    return Err(at(format!("call typed {} of a {} function", e.ty, callee.ret)));
+                    return Err(at(format!(
+                        "call typed {} of a {} function",
+                        e.ty, callee.ret
+                    )));
                 }
                 Ok(())
             }

@@ -118,14 +118,20 @@ impl RtError {
     pub fn message(self, detail: &str) -> String {
         use RtError::*;
         match self {
-            IndexOutOfRange => "Array index in expression exceeds array size in that dimension".into(),
+            IndexOutOfRange => {
+                "Array index in expression exceeds array size in that dimension".into()
+            }
             TooManyIndexes => "Too many array indexes in expression".into(),
             DivisionByZero => "Division by zero".into(),
             NameNotDefined => format!("name '{detail}' is not defined"),
             MessageType => format!("Message of the wrong type: {detail}"),
             SendToMissingCore => "Attempting to send to non-existent or inactive process".into(),
-            RecvFromMissingCore => "Attempting to receive from non-existent or inactive process".into(),
-            SendrecvWithMissingCore => "Attempting to sendrecv with non-existent or inactive process".into(),
+            RecvFromMissingCore => {
+                "Attempting to receive from non-existent or inactive process".into()
+            }
+            SendrecvWithMissingCore => {
+                "Attempting to sendrecv with non-existent or inactive process".into()
+            }
             OutOfMemory => "Out of core and shared heap memory for data".into(),
             StackOverflow => "Stack overflow: recursion too deep for this core's memory".into(),
             RangeStepZero => "range() arg 3 must not be zero".into(),
@@ -158,7 +164,11 @@ pub mod layout {
 
     /// Offset of element 0 for a list with `ndim` dimensions and elements of `elem_size`.
     pub fn list_data(ndim: u32, elem_size: u32) -> u32 {
-        let header = if ndim > 1 { LIST_DIMS + 4 * ndim } else { LIST_DIMS };
+        let header = if ndim > 1 {
+            LIST_DIMS + 4 * ndim
+        } else {
+            LIST_DIMS
+        };
         header.div_ceil(elem_size.max(4)) * elem_size.max(4)
     }
 }

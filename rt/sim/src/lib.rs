@@ -119,9 +119,20 @@ pub fn run_elf_file(path: &Path, opts: &SimOptions) -> anyhow::Result<i32> {
 
 /// Disassemble an ELF's code sections with their symbols (`epyc disasm IMAGE.elf`).
 pub fn disasm_elf(bytes: &[u8]) -> anyhow::Result<String> {
+    disasm_elf_annotated(bytes, &|_| None)
+}
+
+/// As [`disasm_elf`], with a caller's annotation (e.g. a source line) printed above the
+/// instruction at an address whenever it differs from the previous one. The simulator knows
+/// nothing of where annotations come from.
+pub fn disasm_elf_annotated(
+    bytes: &[u8],
+    annotate: &dyn Fn(u32) -> Option<String>,
+) -> anyhow::Result<String> {
     use std::fmt::Write;
     let image = elf::parse(bytes)?;
     let mut out = String::new();
+    let mut last_note: Option<String> = None;
     for sec in &image.code {
         let _ = writeln!(out, "\nDisassembly of section {}:", sec.name);
         let mut off = 0usize;
@@ -130,6 +141,11 @@ pub fn disasm_elf(bytes: &[u8]) -> anyhow::Result<String> {
             for name in image.symbols.at(addr) {
                 let _ = writeln!(out, "\n{addr:08x} <{name}>:");
             }
+            let note = annotate(addr);
+            if note.is_some() && note != last_note {
+                let _ = writeln!(out, "{}", note.as_deref().unwrap_or_default());
+            }
+            last_note = note;
             let lo = u16::from_le_bytes([sec.data[off], sec.data[off + 1]]) as u32;
             let hi = if off + 4 <= sec.data.len() {
                 u16::from_le_bytes([sec.data[off + 2], sec.data[off + 3]]) as u32
