@@ -48,6 +48,9 @@ pub enum Command {
     /// Disassemble an Epiphany ELF image or instruction words
     #[command(disable_help_flag = true)]
     Disasm(DisasmArgs),
+    /// Cycles of a program compiled and interpreted on 1..N simulated cores: table, CSV, SVG
+    #[command(disable_help_flag = true)]
+    Bench(BenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -130,4 +133,25 @@ pub struct DisasmArgs {
     /// Disassemble these instruction words (hex) instead of an image
     #[arg(long, num_args = 1.., value_name = "WORD", conflicts_with = "image")]
     pub hex: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// The ePython program
+    pub file: PathBuf,
+    /// Size of the simulated chip: the default core counts are 1, 2, 4 ... up to N
+    #[arg(short = 'd', value_name = "N", default_value_t = 16)]
+    pub device_cores: u32,
+    /// Core counts to run on, e.g. 1,2,4,8,16 (each at most the chip's 1024)
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub cores: Vec<u32>,
+    /// Modes to compare: compiled (native Epiphany code), interp (the device byte-code interpreter)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "compiled,interp")]
+    pub modes: Vec<crate::commands::bench::Mode>,
+    /// Write the table as CSV
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Plot runtime against cores, one line per mode, as SVG
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
 }

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod device;
+mod device_interp;
 mod frontend;
 mod fullpython;
 mod hybrid;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => commands::check::main(&args),
         cli::Command::Sim(args) => commands::sim::main(&args),
         cli::Command::Disasm(args) => commands::disasm::main(&args),
+        cli::Command::Bench(args) => commands::bench::main(&args),
     };
     ExitCode::from(status)
 }

@@ -13,6 +13,10 @@ pub fn main(args: &RunArgs) -> u8 {
         return crate::fullpython::main(args);
     }
     if args.interp {
+        // `-d N` alone: byte code on simulated device cores (the device interpreter).
+        if let (Some(cores), None) = (args.device_cores, args.host_cores) {
+            return crate::device_interp::main(args, cores);
+        }
         return crate::interp::main(args);
     }
     if let Some(status) = crate::interp::fallback(args) {

@@ -1,0 +1,92 @@
+//! `epyc run --interp -d N FILE.py`: the whole program as byte code, run by the device
+//! byte-code interpreter (rt/device's `interp`) on N simulated Epiphany cores through the
+//! same monitor as compiled images. `epyc bench` uses [`build`] and [`run_image`] too.
+
+use crate::cli::RunArgs;
+use crate::{device, exit, frontend};
+use epyc_rt_device::{link::Image, monitor, sim_device::SimDevice};
+use epyc_syntax::Diagnostic;
+use std::path::Path;
+
+/// A byte-code program linked with the device interpreter, ready to load on every core.
+pub struct InterpImage {
+    pub image: Image,
+    /// Source paths, indexed by the file part of a runtime error's position.
+    pub files: Vec<String>,
+}
+
+/// Why a program has no device byte-code image.
+pub enum BuildFailure {
+    /// The front end or the byte-code compiler rejected it; diagnostics are already printed.
+    Rejected(u8),
+    /// The device interpreter cannot run the module (a missing instruction or service).
+    Refused(String),
+}
+
+/// Parses and compiles `path` to byte code, then links it with the device interpreter.
+pub fn build(path: &Path) -> Result<InterpImage, BuildFailure> {
+    let parsed = frontend::parse(path).map_err(BuildFailure::Rejected)?;
+    let module = epyc_bytecode::compile_program(&parsed).map_err(|e| {
+        let d = Diagnostic::error(e.file, e.offset, e.offset, e.message);
+        frontend::print_diagnostics(&parsed.files, &[d]);
+        BuildFailure::Rejected(exit::COMPILE_ERROR)
+    })?;
+    let image = epyc_rt_device::interp::build_image(&module)
+        .map_err(|e| BuildFailure::Refused(format!("{e:#}")))?;
+    let files = parsed.files.iter().map(|f| f.path.clone()).collect();
+    Ok(InterpImage { image, files })
+}
+
+/// Loads `image` on `cores` simulated cores and runs it to the end under the monitor, with
+/// the program's output going to `io`.
+pub fn run_image(
+    image: &Image,
+    files: &[String],
+    cores: u32,
+    io: &dyn epyc_rt_host::MonitorIo,
+) -> anyhow::Result<monitor::RunReport> {
+    let (rows, cols) = device::workgroup_shape(cores);
+    let mut dev = SimDevice::new(rows, cols)?;
+    dev.load(image)
+        .map_err(|e| anyhow::anyhow!("loading the image: {e:#}"))?;
+    let cfg = monitor::MonitorConfig {
+        files: files.to_vec(),
+        ..Default::default()
+    };
+    monitor::run_report(&mut dev, io, &cfg)
+}
+
+pub fn main(args: &RunArgs, cores: u32) -> u8 {
+    let max = epyc_rt_device::memmap::MAX_CORES;
+    if cores == 0 || cores > max {
+        eprintln!("error: -d takes a number of device cores from 1 to {max}");
+        return exit::USAGE;
+    }
+    let built = match build(&args.file) {
+        Ok(b) => b,
+        Err(BuildFailure::Rejected(status)) => return status,
+        Err(BuildFailure::Refused(why)) => {
+            eprintln!("error: the device byte-code interpreter cannot run this program: {why}");
+            return exit::COMPILE_ERROR;
+        }
+    };
+    let report = match run_image(&built.image, &built.files, cores, &epyc_rt_host::StdIo) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: the device monitor failed: {e:#}");
+            return exit::RUNTIME_ERROR;
+        }
+    };
+    if args.timing {
+        for (core, cycles) in report.core_cycles.iter().enumerate() {
+            match cycles {
+                Some(c) => println!(
+                    "Core {core} completed in {:.6} seconds ({c} cycles at 600 MHz)",
+                    *c as f64 / device::CLOCK_HZ
+                ),
+                None => println!("Core {core} did not complete"),
+            }
+        }
+    }
+    report.status.clamp(0, 255) as u8
+}
