@@ -56,9 +56,9 @@ pub fn main(args: &BenchArgs) -> u8 {
     };
     let mut modes = args.modes.clone();
     modes.dedup();
-    if !args.file.is_file() {
-        eprintln!("error: cannot read '{}': no such file", args.file.display());
-        return exit::USAGE;
+    // A program that does not even parse has nothing to compare: its errors, once.
+    if let Err(status) = frontend::parse(&args.file) {
+        return status;
     }
     let progress = progress_bar((modes.len() * cores.len()) as u64);
     let mut rows = Vec::new();
