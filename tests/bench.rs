@@ -65,10 +65,7 @@ fn bench_writes_table_csv_and_plot_with_compiled_faster() {
         ]
     );
     let cycles = |mode: &str, cores: &str| -> u64 {
-        let r = rows
-            .iter()
-            .find(|r| r[0] == mode && r[1] == cores)
-            .unwrap();
+        let r = rows.iter().find(|r| r[0] == mode && r[1] == cores).unwrap();
         assert_eq!(r.len(), 8, "{r:?}");
         assert_eq!(r[7], "ok", "{r:?}");
         let seconds: f64 = r[3].parse().unwrap();
@@ -129,10 +126,7 @@ fn bench_rejects_bad_core_counts() {
 /// output, per core.
 #[test]
 fn interp_on_two_device_cores_gives_the_golden_output() {
-    for rel in [
-        "numeric/pi_integration.py",
-        "parallel/dev_send_string.py",
-    ] {
+    for rel in ["numeric/pi_integration.py", "parallel/dev_send_string.py"] {
         let program = golden(rel);
         let out = run_epyc(
             &["run", "--interp", "-d", "2", &program],

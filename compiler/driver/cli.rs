@@ -146,7 +146,12 @@ pub struct BenchArgs {
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub cores: Vec<u32>,
     /// Modes to compare: compiled (native Epiphany code), interp (the device byte-code interpreter)
-    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "compiled,interp")]
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "compiled,interp"
+    )]
     pub modes: Vec<crate::commands::bench::Mode>,
     /// Write the table as CSV
     #[arg(long, value_name = "FILE")]

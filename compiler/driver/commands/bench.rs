@@ -113,7 +113,9 @@ fn core_counts(args: &BenchArgs) -> Result<Vec<u32>, String> {
         args.cores.clone()
     };
     if let Some(bad) = cores.iter().find(|&&n| n == 0 || n > max) {
-        return Err(format!("--cores: {bad} is not a number of device cores (1 to {max})"));
+        return Err(format!(
+            "--cores: {bad} is not a number of device cores (1 to {max})"
+        ));
     }
     cores.sort_unstable();
     cores.dedup();
@@ -125,15 +127,17 @@ fn core_counts(args: &BenchArgs) -> Result<Vec<u32>, String> {
 fn build(mode: Mode, file: &Path) -> Result<(Image, Vec<String>), String> {
     match mode {
         Mode::Compiled => {
-            let compiled =
-                frontend::compile(file).map_err(|_| "does not compile (errors above)".to_string())?;
+            let compiled = frontend::compile(file)
+                .map_err(|_| "does not compile (errors above)".to_string())?;
             let built = device::build(&compiled)
                 .map_err(|_| "no Epiphany image (errors above)".to_string())?;
             Ok((built.image, built.files))
         }
         Mode::Interp => match device_interp::build(file) {
             Ok(b) => Ok((b.image, b.files)),
-            Err(BuildFailure::Rejected(_)) => Err("not compiled to byte code (errors above)".into()),
+            Err(BuildFailure::Rejected(_)) => {
+                Err("not compiled to byte code (errors above)".into())
+            }
             Err(BuildFailure::Refused(why)) => Err(format!("device interpreter: {why}")),
         },
     }
@@ -236,12 +240,7 @@ fn table(rows: &[Row]) -> String {
             }
             _ => {
                 let why = row.cycles.as_ref().err().map_or("", |w| w.as_str());
-                let _ = writeln!(
-                    out,
-                    "{:<9} {:>5} n/a: {why}",
-                    row.mode.name(),
-                    row.cores
-                );
+                let _ = writeln!(out, "{:<9} {:>5} n/a: {why}", row.mode.name(), row.cores);
             }
         }
     }
@@ -279,7 +278,9 @@ fn csv(rows: &[Row]) -> String {
             row.mode.name(),
             row.cores,
             cycles,
-            d.as_ref().map(|d| format!("{:.9}", d.seconds)).unwrap_or_default(),
+            d.as_ref()
+                .map(|d| format!("{:.9}", d.seconds))
+                .unwrap_or_default(),
             opt(d.as_ref().and_then(|d| d.speedup), 4),
             opt(d.as_ref().and_then(|d| d.efficiency), 4),
             opt(d.as_ref().and_then(|d| d.interp_ratio), 4),
@@ -307,9 +308,9 @@ fn plot(rows: &[Row], file: &Path, path: &Path) -> anyhow::Result<()> {
         .flat_map(points)
         .collect();
     let max_cores = rows.iter().map(|r| r.cores).max().unwrap_or(1) as f64;
-    let (lo, hi) = all
-        .iter()
-        .fold((f64::INFINITY, 0f64), |(lo, hi), &(_, s)| (lo.min(s), hi.max(s)));
+    let (lo, hi) = all.iter().fold((f64::INFINITY, 0f64), |(lo, hi), &(_, s)| {
+        (lo.min(s), hi.max(s))
+    });
     let (lo, hi) = if all.is_empty() {
         (1e-6, 1.0)
     } else {
