@@ -54,8 +54,13 @@ pub fn main(args: &BenchArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let mut modes = args.modes.clone();
-    modes.dedup();
+    // Each mode once, in the order given.
+    let mut modes: Vec<Mode> = Vec::new();
+    for &m in &args.modes {
+        if !modes.contains(&m) {
+            modes.push(m);
+        }
+    }
     // A program that does not even parse has nothing to compare: its errors, once.
     if let Err(status) = frontend::parse(&args.file) {
         return status;
