@@ -10,7 +10,7 @@ use epyc_rt_abi::{RtError, Tag};
 /// Opcodes the device interpreter runs (the layout check refuses the others).
 pub const OPCODES: &[u8] = &[
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, // constants, variables, Pop, Dup
-    20, 21, 22, 23, 24, 25, 27, 28, 29, // arithmetic, unary
+    20, 21, 22, 23, 24, 25, 26, 27, 28, 29, // arithmetic, `**`, unary
     40, 41, 42, 43, 44, 45, 46, 47, // compare
     50, 51, 52, 53, 54, // jumps
     60, 63, 64, // Call, Return, ReturnNone
@@ -27,8 +27,16 @@ pub const SERVICES: &[Svc] = &[
     Svc::IsDevice,
     Svc::Send,
     Svc::Recv,
+    Svc::SendRecv,
+    Svc::Bcast,
     Svc::Reduce,
     Svc::Sync,
+    Svc::Math,
+    Svc::Abs,
+    Svc::Random,
+    Svc::RandInt,
+    Svc::Seed,
+    Svc::Probe,
     Svc::Exit,
 ];
 
@@ -252,6 +260,10 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
         return;
     }
     match code {
+        26 => {
+            super::power::handler(g, r);
+            return;
+        }
         0..=2 => {
             let (tag, v) = match code {
                 0 => (Tag::None, 0),

@@ -120,6 +120,40 @@ fn service(g: &mut Gen, r: &View, s: Svc) {
                 .expect("bits");
             r.push(g, bt, v);
         }
+        Svc::SendRecv | Svc::Bcast => {
+            // The caller's own tag travels and is the one expected back (as native code).
+            let (_, partner) = r.pop(g);
+            let (t, p) = r.pop(g);
+            let bt = tag_of(g, t);
+            let not_num = number(g, bt);
+            let not_num = g.b.ins().bxor_imm_s(not_num, 1);
+            r.type_error_if(g, not_num);
+            let pos = r.pos(g);
+            let sym = if s == Svc::SendRecv {
+                "epyc_sendrecv"
+            } else {
+                "epyc_bcast"
+            };
+            let v = g
+                .call(sym, &[p, bt, partner, bt, pos], Some(I32))
+                .expect("bits");
+            r.push(g, bt, v);
+        }
+        Svc::Math => {
+            let (t, p) = r.pop(g);
+            let (_, op) = r.pop(g);
+            let bt = tag_of(g, t);
+            let not_num = number(g, bt);
+            let not_num = g.b.ins().bxor_imm_s(not_num, 1);
+            r.type_error_if(g, not_num);
+            let x = as_float(g, bt, p);
+            let f = g.call("epyc_math", &[op, x], Some(F32)).expect("float");
+            let bits = float_bits(g, f);
+            r.push_k(g, Tag::Float, bits);
+        }
+        Svc::Abs => super::scalar_services::abs(g, r),
+        Svc::Random | Svc::RandInt | Svc::Seed => super::scalar_services::random(g, r, s),
+        Svc::Probe => super::scalar_services::probe(g, r),
         Svc::Sync => {
             let pos = r.pos(g);
             g.call("epyc_sync", &[pos], None);

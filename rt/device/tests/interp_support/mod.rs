@@ -29,13 +29,23 @@ pub fn compile(name: &str, src: &str) -> (epyc_bytecode::Module, Vec<String>) {
 
 /// Runs a module on `cores` simulated cores (one row).
 pub fn on_device(module: &epyc_bytecode::Module, files: Vec<String>, cores: u32) -> Run {
+    on_device_for(module, files, cores, 500_000_000)
+}
+
+/// As [`on_device`], stopping the chip after `max_cycles`.
+pub fn on_device_for(
+    module: &epyc_bytecode::Module,
+    files: Vec<String>,
+    cores: u32,
+    max_cycles: u64,
+) -> Run {
     let image = interp::build_image(module).expect("device image links");
     let mut dev = SimDevice::new(1, cores).unwrap();
     dev.load(&image).unwrap();
     let io = CapturedIo::default();
     let cfg = monitor::MonitorConfig {
         files,
-        max_cycles: 500_000_000,
+        max_cycles,
         ..Default::default()
     };
     let report = monitor::run_report(&mut dev, &io, &cfg).unwrap();

@@ -1,0 +1,56 @@
+//! Services on scalars that need no runtime state beyond a call: `abs`, the core's random
+//! numbers and `probe`.
+
+use super::gen::*;
+use cranelift_codegen::ir::{condcodes::IntCC, types::*, InstBuilder};
+use epyc_bytecode::format::Svc;
+use epyc_rt_abi::Tag;
+
+/// `abs(v)`: ints (and bools) wrap as the host's `wrapping_abs`; floats clear the sign.
+pub fn abs(g: &mut Gen, r: &View) {
+    let (t, p) = r.pop(g);
+    let bt = tag_of(g, t);
+    let num = number(g, bt);
+    let not_num = g.b.ins().bxor_imm_s(num, 1);
+    r.type_error_if(g, not_num);
+    let isf = g.b.ins().icmp_imm_s(IntCC::Equal, bt, Tag::Float as i64);
+    let neg = g.b.ins().ineg(p);
+    let is_neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, p, 0);
+    let iabs = g.b.ins().select(is_neg, neg, p);
+    let fabs = g.b.ins().band_imm_s(p, 0x7fff_ffff);
+    let v = g.b.ins().select(isf, fabs, iabs);
+    let ti = g.k(Tag::Int as i64);
+    let tr = g.b.ins().select(isf, bt, ti);
+    r.push(g, tr, v);
+}
+
+/// `random()`, `randint()`, `seed(n)`: the core's deterministic generator in the runtime.
+pub fn random(g: &mut Gen, r: &View, s: Svc) {
+    match s {
+        Svc::Random => {
+            let f = g.call("epyc_random", &[], Some(F32)).expect("float");
+            let bits = float_bits(g, f);
+            r.push_k(g, Tag::Float, bits);
+        }
+        Svc::RandInt => {
+            let v = g.call("epyc_randint", &[], Some(I32)).expect("int");
+            r.push_k(g, Tag::Int, v);
+        }
+        _ => {
+            let (_, seed) = r.pop(g);
+            g.call("epyc_seed", &[seed], None);
+            let z = g.k(0);
+            r.push_k(g, Tag::None, z);
+        }
+    }
+}
+
+/// `probe(src)` -> bool: a message from `src` is waiting.
+pub fn probe(g: &mut Gen, r: &View) {
+    let (_, core) = r.pop(g);
+    let pos = r.pos(g);
+    let v = g.call("epyc_probe", &[core, pos], Some(I32)).expect("flag");
+    let b = g.b.ins().icmp_imm_s(IntCC::NotEqual, v, 0);
+    let b = g.b.ins().uextend(I32, b);
+    r.push_k(g, Tag::Bool, b);
+}
