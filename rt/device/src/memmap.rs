@@ -9,7 +9,7 @@
 //! | `0x0028..0x0100` | e-hal's `workgroup_cfg`/`ext_mem_cfg`/`loader_cfg` (left alone) |
 //! | `0x0100..`       | code (runtime first, then the program), rodata, globals |
 //! | image end `..HEAP_LOCAL_END` | local heap (bump allocator, grows up) |
-//! | `STATE_BASE..STATE_END` | runtime state: postboxes (written remotely by senders), acks, sequence numbers, core table |
+//! | `STATE_BASE..STATE_END` | runtime state: postboxes and collective slots (written remotely by senders), acks, sequence numbers, core table |
 //! | `STACK_LIMIT..STACK_TOP` | stack, growing down from `0x7ff0` |
 //!
 //! Shared DRAM (device addresses, Parallella window `0x8E000000..0x90000000`):
@@ -31,8 +31,8 @@ pub const CODE_BASE: u32 = 0x0100;
 pub const STACK_TOP: u32 = 0x7ff0;
 /// Lowest stack address: the stack may use `STACK_LIMIT..STACK_TOP` (6 KB).
 pub const STACK_LIMIT: u32 = 0x6800;
-/// Runtime state block (1 KB), just below the stack.
-pub const STATE_BASE: u32 = 0x6400;
+/// Runtime state block (1.25 KB), just below the stack.
+pub const STATE_BASE: u32 = 0x6300;
 pub const STATE_END: u32 = STACK_LIMIT;
 /// The local heap ends where the runtime state starts; the image must end below it.
 pub const HEAP_LOCAL_END: u32 = STATE_BASE;
@@ -91,9 +91,20 @@ pub mod state {
     pub const BLOCK_COUNT: u32 = 0x3a4;
     /// Sequence number of this core's last monitor request.
     pub const REQ_SEQ: u32 = 0x3a8;
+    /// Number of `sync`/`reduce` rounds this core has entered (see `COLL`).
+    pub const COLL_SEQ: u32 = 0x3ac;
     /// `CORE_BASE[i]`: global base address of core index `i`.
     pub const CORE_BASE: u32 = 0x3c0;
-    pub const END: u32 = CORE_BASE + MAX_CORES * 4;
+    /// `COLL[parity][sender]`: 8 bytes `{bits, key}` that `sender` wrote remotely for the
+    /// `sync`/`reduce` round `r` with `parity = r & 1`; `key = (r << 4) | tag`, written last.
+    /// Two buffers suffice: a core can only start round `r + 2` after it saw every core's
+    /// round `r + 1` contribution, which each core writes only after it read all of round `r`.
+    pub const COLL: u32 = CORE_BASE + MAX_CORES * 4;
+    pub const COLL_BYTES: u32 = 8;
+    pub const fn coll(parity: u32, sender: u32) -> u32 {
+        COLL + (parity * MAX_CORES + sender) * COLL_BYTES
+    }
+    pub const END: u32 = coll(2, 0);
 }
 
 /// Shared DRAM as the device sees it.

@@ -1,7 +1,9 @@
-//! Collectives over every core of the run, on message channel 1 (so they never take a
-//! program's message): `sync` and `reduce` gather at core 0, which combines the values in core
-//! order (as the host runtime does: ints with wrapping arithmetic, float sums from 0.0) and
-//! sends the result to every core; `bcast` sends from the root to every other core.
+//! Collectives over every core of the run. `sync` and `reduce` are all-to-all rounds through
+//! the `COLL` slots of the runtime state (memmap): each core posts its value into every core
+//! with remote writes only, then combines all values in core order from its own memory (as
+//! the host runtime does: ints with wrapping arithmetic, float sums from 0.0), so every core
+//! computes the same bits without a gather/scatter round trip. `bcast` sends from the root to
+//! every other core on message channel 1 (so it never takes a program's message).
 
 use super::mailbox::entry;
 use super::{epilogue, prologue};
@@ -13,6 +15,9 @@ pub fn text() -> String {
 
     // __epyc_gather(bits r0, tag r1, op r2, pos r3, blocked-op r24) -> combined bits on every core.
     // op: ePython's reduce code (0 sum, 1 min, 2 max, 3 prod) or -1 for sync (no value).
+    // Every core posts `{bits, key}` into its slot of round parity in every core (remote
+    // writes only, itself included), then combines the slots of cores 0..n in that order from
+    // its own memory: the same values in the same order give the same bits on every core.
     s += ".global __epyc_gather\n__epyc_gather:\n";
     s += &prologue(SAVED);
     s += r#"
@@ -22,57 +27,81 @@ pub fn text() -> String {
  mov r7,r3
  mov r11,r24
  li r16,{STATE}
- ldr r8,[r16,#{ST_MY_INDEX}]
- ldr r9,[r16,#{ST_NCORES}]
- add r8,r8,#0
- beq _gather_root
- ; a contributor: send to core 0, take the result
- mov r0,#1
- mov r1,#0
- mov r2,r4
- mov r3,r5
+ ldr r8,[r16,#{ST_COLL_SEQ}]
+ add r8,r8,#1
+ str r8,[r16,#{ST_COLL_SEQ}]
+ ldr r10,[r16,#{ST_MY_INDEX}]
+ ldr r19,[r16,#{ST_NCORES}]
+ ; r9 = this round's slots: STATE_COLL + (parity * 16) * 8
+ lsl r9,r8,#31
+ lsr r9,r9,#24
+ li r17,{STATE_COLL}
+ add r9,r9,r17
+ ; r17 = my slot of this round, r8 = key without tag, r1 = key with my tag
+ lsl r17,r10,#3
+ add r17,r17,r9
+ lsl r8,r8,#4
+ orr r1,r8,r5
+ li r18,{STATE_CORE_BASE}
+_gather_post:
+ ldr r20,[r18]
+ add r18,r18,#4
+ add r20,r20,r17
+ str r4,[r20]
+ str r1,[r20,#1]
+ sub r19,r19,#1
+ bne _gather_post
+ mov r10,#0
+_gather_take:
+ ldr r0,[r9,#1]
+ lsr r0,r0,#4
+ lsl r0,r0,#4
+ sub r0,r0,r8
+ beq _gather_got
+ add r0,r9,#4
+ mov r1,r8
+ mov r2,r11
+ mov r3,r10
  mov r12,r7
- mov r24,r11
- bl __epyc_put
- mov r0,#1
- mov r1,#0
- mov r12,r7
- mov r24,r11
- bl __epyc_take
+ bl __epyc_wait_key
+_gather_got:
+ ldr r1,[r9,#1]
+ lsl r1,r1,#28
+ lsr r1,r1,#28
+ ldr r0,[r9]
+ add r10,r10,#0
+ bne _gather_other
+ ; core 0's value starts the result and fixes its type (float sums start from 0.0)
+ mov r5,r1
  mov r4,r0
- mov r0,#1
- mov r1,#0
- bl __epyc_ack
- b _gather_done
-_gather_root:
  sub r0,r5,#{TAG_FLOAT}
- bne _gather_start
+ bne _gather_next
  sub r0,r6,#0
- bne _gather_start
+ bne _gather_next
  mov r0,#0
  fadd r4,r0,r4
-_gather_start:
- mov r10,#1
-_gather_take:
- sub r0,r10,r9
- bgte _gather_send
- mov r0,#1
- mov r1,r10
- mov r12,r7
- mov r24,r11
- bl __epyc_take
- mov r8,r0
- mov r3,r1
- mov r0,#1
- mov r1,r10
- bl __epyc_ack
- mov r0,r8
- mov r1,r3
- mov r2,r5
- mov r3,r7
+ b _gather_next
+_gather_other:
  sub r16,r6,#0
  blt _gather_next
+ sub r16,r1,r5
+ beq _gather_combine
+ ; a type other than core 0's: an int widens to float, anything else is core 0's error
+ li r16,{STATE}
+ ldr r16,[r16,#{ST_MY_INDEX}]
+ add r16,r16,#0
+ bne _gather_check
+ mov r2,r5
+ mov r3,r7
  bl __epyc_convert
+ b _gather_combine
+_gather_check:
+ sub r16,r1,#{TAG_INT}
+ bne _gather_park
+ sub r16,r5,#{TAG_FLOAT}
+ bne _gather_park
+ float r0,r0
+_gather_combine:
  mov r1,r0
  mov r0,r4
  mov r2,r6
@@ -80,26 +109,28 @@ _gather_take:
  bl __epyc_combine
  mov r4,r0
 _gather_next:
+ add r9,r9,#8
  add r10,r10,#1
- b _gather_take
-_gather_send:
- mov r10,#1
-_gather_send_loop:
- sub r0,r10,r9
- bgte _gather_done
- mov r0,#1
- mov r1,r10
- mov r2,r4
- mov r3,r5
- mov r12,r7
- mov r24,r11
- bl __epyc_put
- add r10,r10,#1
- b _gather_send_loop
-_gather_done:
+ li r16,{STATE}
+ ldr r16,[r16,#{ST_NCORES}]
+ sub r16,r10,r16
+ blt _gather_take
  mov r0,r4
 "#;
     s += &epilogue(SAVED);
+    s += r#"
+; Core 0 reports the type error of a mismatched reduce and the monitor ends the run; the
+; other cores wait here (blocked on core 0) rather than report it again.
+_gather_park:
+ li r0,{STATE_COLL}
+ mov r1,#1
+ mov r2,r11
+ mov r3,#0
+ mov r12,r7
+ bl __epyc_wait_key
+ b _gather_park
+
+"#;
 
     s += r#"
 ; __epyc_combine(acc r0, v r1, op r2, tag r3) -> acc op v

@@ -19,12 +19,27 @@ use super::{epilogue, prologue};
 pub fn text() -> String {
     let mut s = String::from(
         r#"
+; __epyc_wait_key(addr r0, key r1, op r2, partner r3, pos r12): until [addr] without its low
+; four bits (a value tag) == key (the collectives' slots).
+.global __epyc_wait_key
+__epyc_wait_key:
+ mov r21,#0
+ sub r21,r21,#16
+ b __epyc_wait_masked
 ; __epyc_wait_eq(addr r0, value r1, op r2, partner r3, pos r12): until [addr] == value.
 .global __epyc_wait_eq
 __epyc_wait_eq:
+ mov r21,#0
+ sub r21,r21,#1
+ b __epyc_wait_masked
+; __epyc_wait_masked(addr r0, value r1, op r2, partner r3, pos r12, mask r21): until
+; [addr] & mask == value; a while quietly, then with a blocked record for the monitor.
+.global __epyc_wait_masked
+__epyc_wait_masked:
  mov r20,#64
 _wait_eq_quick:
  ldr r16,[r0]
+ and r16,r16,r21
  sub r16,r16,r1
  beq _wait_eq_done
  sub r20,r20,#1
@@ -40,6 +55,7 @@ _wait_eq_quick:
  str r2,[r18,#{S_BLOCK_OP}]
 _wait_eq_spin:
  ldr r16,[r0]
+ and r16,r16,r21
  sub r16,r16,r1
  bne _wait_eq_spin
  mov r16,#0
@@ -373,7 +389,7 @@ _probe_none:
     // (bits, tag, partner, expected, pos [stack]) -> partner's bits
     s += &entry("epyc_sendrecv");
     s += " ldr r16,[sp,#2]\n";
-    s += &prologue(&["r4", "r5", "r6", "r7", "r8", "r9", "r10"]);
+    s += &prologue(&["r4", "r5", "r6", "r7", "r8"]);
     s += r#"
  mov r4,r0
  mov r5,r1
@@ -391,8 +407,6 @@ _probe_none:
  mov r12,r8
  mov r24,#{OP_SEND}
  bl __epyc_put
- mov r9,r0
- mov r10,r1
  mov r0,#0
  mov r1,r6
  mov r12,r8
@@ -403,19 +417,15 @@ _probe_none:
  mov r0,#0
  mov r1,r6
  bl __epyc_ack
- mov r0,r10
- mov r1,r9
- mov r2,#{OP_SEND}
- mov r3,r6
- mov r12,r8
- bl __epyc_wait_eq
+ ; not waiting for the partner to take ours (as the host runtime's exchange): the partner
+ ; is taking it in its own sendrecv, and a later send to it waits for that ACK first
  mov r0,r4
  mov r1,r5
  mov r2,r7
  mov r3,r8
  bl __epyc_convert
 "#;
-    s += &epilogue(&["r4", "r5", "r6", "r7", "r8", "r9", "r10"]);
+    s += &epilogue(&["r4", "r5", "r6", "r7", "r8"]);
 
     // (str, dest, pos)
     s += &entry("epyc_send_str");
