@@ -55,6 +55,9 @@ pub struct FnLowerer<'a, 'b> {
     /// Flat indices already checked in the current straight-line region, by list and index
     /// values (`a[i] = a[i] + 1` checks once).
     pub checked: HashMap<(Value, Vec<Value>), Value>,
+    /// Inside the unchecked copy of a versioned counted loop: (list, counter) pairs whose
+    /// `list[counter + c]` accesses are known in range (see `crate::ranges`).
+    pub in_range: Vec<(LocalOrGlobal, LocalOrGlobal)>,
     /// In functions with loops: a cold block the entry can branch to (never at run time)
     /// that reaches every error block, so their immediate dominator is the entry.
     error_dispatch: Option<ir::Block>,
@@ -118,6 +121,7 @@ pub fn lower_function(
         error_blocks: HashMap::new(),
         global_vars: HashMap::new(),
         checked: HashMap::new(),
+        in_range: Vec::new(),
         error_dispatch: None,
     };
     if has_loops(&tf.body) {
@@ -329,6 +333,22 @@ impl<'a, 'b> FnLowerer<'a, 'b> {
                 }
             },
         }))
+    }
+
+    /// Source location of the instructions built from here on: the encoded (file, line)
+    /// of `pos` (rt/abi `pos::encode`), as the image's line table stores it.
+    pub fn set_pos(&mut self, pos: Pos) {
+        let p = abi_pos::encode(pos.file, pos.line) as u32;
+        self.b.set_srcloc(ir::SourceLoc::new(p));
+    }
+
+    /// Whether `v` lives in an SSA variable (a local, or a module variable promoted into
+    /// `main`): no call can change it.
+    pub fn in_ssa(&self, v: LocalOrGlobal) -> bool {
+        match v {
+            LocalOrGlobal::Local(_) => true,
+            LocalOrGlobal::Global(g) => self.global_vars.contains_key(&g),
+        }
     }
 
     pub fn write_var(&mut self, v: LocalOrGlobal, value: Option<Value>) -> Result<()> {

@@ -34,6 +34,7 @@ mod loops;
 pub mod names;
 mod optimize;
 mod promote;
+mod ranges;
 mod recursion;
 mod runtime;
 mod statics;

@@ -71,10 +71,11 @@ impl FnLowerer<'_, '_> {
     fn flat_index(
         &mut self,
         list: Value,
-        list_ty: &Ty,
+        list_expr: &Expr,
         indices: &[Expr],
         pos: Pos,
     ) -> Result<Value> {
+        let list_ty = &list_expr.ty;
         let (_, ndim) = list_parts(list_ty)?;
         if indices.len() != ndim as usize {
             bail!(
@@ -87,6 +88,9 @@ impl FnLowerer<'_, '_> {
             .iter()
             .map(|e| self.value(e))
             .collect::<Result<_>>()?;
+        if self.proven_in_range(list_expr, indices) {
+            return Ok(idx[0]);
+        }
         let key = (list, idx.clone());
         if let Some(&flat) = self.checked.get(&key) {
             return Ok(flat);
@@ -94,6 +98,16 @@ impl FnLowerer<'_, '_> {
         let flat = self.checked_flat_index(list, &idx, pos);
         self.checked.insert(key, flat);
         Ok(flat)
+    }
+
+    /// Inside the unchecked copy of a versioned loop, whether `list[indices]` is one of the
+    /// accesses its pre-check showed in range (then the index is already non-negative and
+    /// below the length: no wrap, no check).
+    fn proven_in_range(&self, list_expr: &Expr, indices: &[Expr]) -> bool {
+        self.in_range.iter().any(|&(list, counter)| {
+            crate::ranges::counter_access(list_expr, indices, counter)
+                .is_some_and(|(l, _)| l == list)
+        })
     }
 
     fn checked_flat_index(&mut self, list: Value, idx: &[Value], pos: Pos) -> Value {
@@ -129,20 +143,21 @@ impl FnLowerer<'_, '_> {
     ) -> Result<Option<Value>> {
         let l = self.value(list)?;
         let (elem, _) = list_parts(&list.ty)?;
-        let i = self.flat_index(l, &list.ty, indices, pos)?;
+        let i = self.flat_index(l, list, indices, pos)?;
         Ok(self.load_cell(l, &list.ty, elem, i))
     }
 
     pub fn store_element(
         &mut self,
         list: Value,
-        list_ty: &Ty,
+        list_expr: &Expr,
         indices: &[Expr],
         value: Option<Value>,
         pos: Pos,
     ) -> Result<()> {
+        let list_ty = &list_expr.ty;
         let (elem, _) = list_parts(list_ty)?;
-        let i = self.flat_index(list, list_ty, indices, pos)?;
+        let i = self.flat_index(list, list_expr, indices, pos)?;
         if let Some(v) = value {
             let addr = self.cell_addr(list, list_ty, i);
             let c = self.cell_of(elem, v);

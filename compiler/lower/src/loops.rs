@@ -30,22 +30,91 @@ impl FnLowerer<'_, '_> {
         Ok(())
     }
 
+    /// A `while` loop. A counted loop (see [`crate::ranges`]) is versioned: one test before
+    /// the loop shows that every `a[i + c]` in it stays in range, and then a copy of the loop
+    /// without those bounds checks runs; otherwise the checked loop runs (same errors, same
+    /// iteration, same line).
     pub fn while_loop(&mut self, cond: &Expr, body: &[Stmt]) -> Result<()> {
-        let preheader = self.b.create_block();
-        let header = self.b.create_block();
-        let latch = self.b.create_block();
+        let counted = crate::ranges::counted_while(cond, body, &|v| self.in_ssa(v));
         let exit = self.b.create_block();
         let c = self.value(cond)?;
-        self.b.ins().brif(c, preheader, &[], exit, &[]);
-        self.switch_to(preheader);
+        let Some(counted) = counted else {
+            let preheader = self.b.create_block();
+            self.b.ins().brif(c, preheader, &[], exit, &[]);
+            self.switch_to(preheader);
+            return self.rotated_while(cond, body, exit);
+        };
+        let precheck = self.b.create_block();
+        self.b.ins().brif(c, precheck, &[], exit, &[]);
+        self.switch_to(precheck);
+        let in_range = self.counted_in_range(&counted)?;
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        self.b.ins().brif(in_range, fast, &[], slow, &[]);
+        self.switch_to(fast);
+        let saved = std::mem::take(&mut self.in_range);
+        self.in_range = counted
+            .lists
+            .iter()
+            .map(|r| (r.list, counted.counter))
+            .collect();
+        let r = self.rotated_while(cond, body, exit);
+        self.in_range = saved;
+        r?;
+        self.switch_to(slow);
+        self.rotated_while(cond, body, exit)
+    }
+
+    /// From a preheader (the current block, condition known true) to `exit`.
+    fn rotated_while(&mut self, cond: &Expr, body: &[Stmt], exit: Block) -> Result<()> {
+        let header = self.b.create_block();
+        let latch = self.b.create_block();
         self.b.ins().jump(header, &[]);
         self.switch_to(header);
         self.loop_body(body, latch, exit)?;
         self.switch_to(latch);
+        self.set_pos(cond.pos);
         let c = self.value(cond)?;
         self.b.ins().brif(c, header, &[], exit, &[]);
         self.switch_to(exit);
         Ok(())
+    }
+
+    /// Whether every counter-indexed access of `l` is in range for all iterations, given
+    /// the loop runs at least once: `i0 + min >= 0` and `last + max <= len - 1` for each
+    /// list, where `last` is `n` (`<=`) or `n - 1` (`<`). Written without overflow: the
+    /// offsets are small, `len >= 0`.
+    fn counted_in_range(&mut self, l: &crate::ranges::CountedLoop) -> Result<Value> {
+        let i0 = self
+            .read_var(l.counter)?
+            .ok_or_else(|| anyhow::anyhow!("internal error: int counter without a value"))?;
+        let n = match l.bound {
+            crate::ranges::Bound::Const(n) => self.i32_const(n as i64),
+            crate::ranges::Bound::Var(v) => self
+                .read_var(v)?
+                .ok_or_else(|| anyhow::anyhow!("internal error: int bound without a value"))?,
+        };
+        let mut all: Option<Value> = None;
+        for r in &l.lists {
+            let list = self
+                .read_var(r.list)?
+                .ok_or_else(|| anyhow::anyhow!("internal error: list without a value"))?;
+            let low_ok =
+                self.b
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, i0, -(r.min as i64));
+            let len = self.list_len(list);
+            // n <= len - 1 - max (inclusive) or n <= len - max (exclusive)
+            let slack = if l.inclusive { 1 + r.max } else { r.max };
+            let limit = self.b.ins().iadd_imm_s(len, -(slack as i64));
+            let high_ok = self.b.ins().icmp(IntCC::SignedLessThanOrEqual, n, limit);
+            let ok = self.b.ins().band(low_ok, high_ok);
+            all = Some(match all {
+                None => ok,
+                Some(a) => self.b.ins().band(a, ok),
+            });
+        }
+        all.ok_or_else(|| anyhow::anyhow!("internal error: counted loop without lists"))
     }
 
     /// `for var in range(start, stop, step)`. The count lives in a hidden counter, so
@@ -109,6 +178,7 @@ impl FnLowerer<'_, '_> {
         self.loop_body(body, latch, exit)?;
 
         self.switch_to(latch);
+        self.set_pos(pos);
         let i = self.b.use_var(counter);
         let more = match const_step {
             Some(s) if s > 0 => {

@@ -7,7 +7,17 @@ use epyc_rt_abi::RtFn;
 use epyc_tir::{Place, Stmt, StmtKind};
 
 impl FnLowerer<'_, '_> {
+    /// One statement; its instructions carry its line as their source location, so the
+    /// Epiphany image's line table maps code back to statements.
     pub fn stmt(&mut self, s: &Stmt) -> Result<()> {
+        self.set_pos(s.pos);
+        let r = self.stmt_kind(s);
+        // code after a compound statement's body (an if's merge) is the statement's own
+        self.set_pos(s.pos);
+        r
+    }
+
+    fn stmt_kind(&mut self, s: &Stmt) -> Result<()> {
         match &s.kind {
             StmtKind::Assign(Place::Var(v), value) => {
                 let x = self.expr(value)?;
@@ -17,7 +27,7 @@ impl FnLowerer<'_, '_> {
                 // Python evaluates the value before the target's subscripts.
                 let x = self.expr(value)?;
                 let l = self.value(list)?;
-                self.store_element(l, &list.ty, indices, x, s.pos)
+                self.store_element(l, list, indices, x, s.pos)
             }
             StmtKind::Expr(e) => self.expr(e).map(drop),
             StmtKind::Print(e) => self.print(e),
