@@ -47,9 +47,9 @@ impl FnLowerer<'_, '_> {
         let precheck = self.b.create_block();
         self.b.ins().brif(c, precheck, &[], exit, &[]);
         self.switch_to(precheck);
-        let in_range = self.counted_in_range(&counted)?;
         let fast = self.b.create_block();
         let slow = self.b.create_block();
+        let in_range = self.counted_in_range(&counted, slow)?;
         self.b.ins().brif(in_range, fast, &[], slow, &[]);
         self.switch_to(fast);
         let saved = std::mem::take(&mut self.in_range);
@@ -83,8 +83,10 @@ impl FnLowerer<'_, '_> {
     /// Whether every counter-indexed access of `l` is in range for all iterations, given
     /// the loop runs at least once: `i0 + min >= 0` and `last + max <= len - 1` for each
     /// list, where `last` is `n` (`<=`) or `n - 1` (`<`). Written without overflow: the
-    /// offsets are small, `len >= 0`.
-    fn counted_in_range(&mut self, l: &crate::ranges::CountedLoop) -> Result<Value> {
+    /// offsets are small, `len >= 0`. A list variable not assigned yet (a null pointer; the
+    /// body raises NameNotDefined at its first use) branches to `slow` before its length
+    /// would be read.
+    fn counted_in_range(&mut self, l: &crate::ranges::CountedLoop, slow: Block) -> Result<Value> {
         let i0 = self
             .read_var(l.counter)?
             .ok_or_else(|| anyhow::anyhow!("internal error: int counter without a value"))?;
@@ -99,6 +101,9 @@ impl FnLowerer<'_, '_> {
             let list = self
                 .read_var(r.list)?
                 .ok_or_else(|| anyhow::anyhow!("internal error: list without a value"))?;
+            let assigned = self.b.create_block();
+            self.b.ins().brif(list, assigned, &[], slow, &[]);
+            self.switch_to(assigned);
             let low_ok =
                 self.b
                     .ins()
