@@ -6,7 +6,6 @@ use crate::BuildError;
 use epyc_rt_device::link::Image;
 use epyc_rt_device::memmap;
 use epyc_rt_device::object::{RuntimeObject, Section};
-use std::collections::HashMap;
 use std::fmt;
 
 /// Bytes per region of local memory (every core holds the same image).
@@ -80,45 +79,14 @@ impl fmt::Display for MemoryUsage {
     }
 }
 
-/// Bytes of the runtime sections a program with `program` sections needs (the same
-/// reachability as the linker's: fixed sections, then every section defining a symbol a kept
-/// section refers to), including alignment.
+/// Bytes of the runtime sections a program with `program` sections needs (the linker's own
+/// reachability), including alignment; the fixed sections (the IVT) are not counted.
 fn runtime_bytes(runtime: &RuntimeObject, program: &[Section]) -> u32 {
-    let defining: HashMap<&str, usize> = runtime
-        .sections
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| {
-            s.symbols
-                .iter()
-                .filter(|y| y.global)
-                .map(move |y| (y.name.as_str(), i))
-        })
-        .collect();
-    let mut keep = vec![false; runtime.sections.len()];
-    let mut work: Vec<&Section> = program.iter().collect();
-    for (i, s) in runtime.sections.iter().enumerate() {
-        if s.fixed_address.is_some() {
-            keep[i] = true;
-            work.push(s);
-        }
-    }
-    while let Some(sec) = work.pop() {
-        for r in &sec.relocs {
-            if let Some(&i) = defining.get(r.symbol.as_str()) {
-                if !keep[i] {
-                    keep[i] = true;
-                    work.push(&runtime.sections[i]);
-                }
-            }
-        }
-    }
-    runtime
-        .sections
-        .iter()
-        .zip(keep)
-        .filter(|(s, k)| *k && s.fixed_address.is_none())
-        .map(|(s, _)| (s.data.len() as u32).next_multiple_of(s.align.max(2)))
+    epyc_rt_device::link::reachable(runtime, program)
+        .into_iter()
+        .filter(|s| s.fixed_address.is_none())
+        .filter(|s| runtime.sections.iter().any(|r| std::ptr::eq(r, *s)))
+        .map(|s| (s.data.len() as u32).next_multiple_of(s.align.max(2)))
         .sum()
 }
 

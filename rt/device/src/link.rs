@@ -4,7 +4,7 @@
 //! by tools until the image builder of `epyc build` takes over; it writes no ELF.
 
 use crate::memmap;
-use crate::object::{RelocKind, RuntimeObject, Section, GLOBALS_SYMBOL, HEAP_START_SYMBOL};
+use crate::object::{RuntimeObject, Section, GLOBALS_SYMBOL, HEAP_START_SYMBOL};
 use anyhow::{anyhow, bail, Result};
 use std::collections::HashMap;
 
@@ -29,43 +29,13 @@ impl Image {
     }
 }
 
-/// Patches the instruction at `offset` of `code` (placed at `place`) to refer to `value`.
-pub fn apply_reloc(
-    code: &mut [u8],
-    offset: u32,
-    kind: RelocKind,
-    value: u32,
-    place: u32,
-) -> Result<()> {
-    let o = offset as usize;
-    let bytes = code
-        .get(o..o + 4)
-        .ok_or_else(|| anyhow!("relocation at {offset:#x} outside the section"))?;
-    let word = u32::from_le_bytes(bytes.try_into().expect("4 bytes"));
-    let mut inst = epiphany_isa::decode(word)
-        .ok_or_else(|| anyhow!("no instruction at relocation {offset:#x}"))?;
-    if inst.size != 4 {
-        bail!("relocation at {offset:#x} is not on a 32-bit instruction");
-    }
-    inst.imm = match kind {
-        RelocKind::Simm24 => {
-            let disp = value as i64 - place as i64;
-            if !(-(1 << 24)..(1 << 24)).contains(&disp) {
-                bail!("branch target {value:#x} out of range of {place:#x}");
-            }
-            disp as i32
-        }
-        RelocKind::Low => (value & 0xffff) as i32,
-        RelocKind::High => (value >> 16) as i32,
-    };
-    let w = epiphany_isa::encode(&inst).map_err(|e| anyhow!("re-encoding a relocation: {e}"))?;
-    code[o..o + 4].copy_from_slice(&w.to_le_bytes());
-    Ok(())
-}
+/// Relocations are patched by the backend's one implementation (decode, set the field,
+/// re-encode through the ISA table).
+pub use epyc_epiphany::link::apply_reloc;
 
 /// Sections kept in the image: the program's, the fixed ones (the IVT) and, transitively,
 /// every runtime section defining a global symbol that a kept section refers to.
-fn reachable<'a>(runtime: &'a RuntimeObject, program: &'a [Section]) -> Vec<&'a Section> {
+pub fn reachable<'a>(runtime: &'a RuntimeObject, program: &'a [Section]) -> Vec<&'a Section> {
     let defining: HashMap<&str, usize> = runtime
         .sections
         .iter()

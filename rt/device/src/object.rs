@@ -1,18 +1,9 @@
 //! A relocatable object as the runtime is handed to an image linker: sections of bytes with
-//! symbols and relocations. Relocation kinds are the three the Epiphany needs (the same as the
-//! backend's `epyc_epiphany::RelocKind`): a `bl`/`b` 24-bit displacement and the low/high
-//! halves of an address in `mov`/`movt`.
+//! symbols and relocations. Relocation kinds are the backend's (one definition of the three
+//! the Epiphany needs: a `bl`/`b` 24-bit displacement and the low/high halves of an address in
+//! `mov`/`movt`).
 
-/// How a relocated instruction refers to its target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RelocKind {
-    /// `b`/`bl` (32-bit form): signed 24-bit halfword displacement from the instruction.
-    Simm24,
-    /// `mov rd,#imm16`: the low 16 bits of the address.
-    Low,
-    /// `movt rd,#imm16`: the high 16 bits of the address.
-    High,
-}
+pub use epyc_epiphany::RelocKind;
 
 /// A place in a section's bytes that must refer to `symbol + addend`.
 #[derive(Clone, Debug, PartialEq, Eq)]
