@@ -86,6 +86,10 @@ fn thousand_rounds_of_every_reduce_match_the_host_on_16_cores() {
     assert_eq!(o.status, 0, "{}", o.stderr);
     let want = (expected_checksum() as i32).to_string();
     for core in 0..CORES as u32 {
-        assert_eq!(lines_of(&o.stdout, core), std::slice::from_ref(&want), "core {core}");
+        assert_eq!(
+            lines_of(&o.stdout, core),
+            std::slice::from_ref(&want),
+            "core {core}"
+        );
     }
 }
