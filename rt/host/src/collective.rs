@@ -25,7 +25,7 @@ fn join(c: Contribution, pos: i32) -> CollResult {
     st.coll.arrived[me] = Some(c);
     if st.coll.arrived.iter().all(Option::is_some) {
         complete(&mut st);
-        world.wake_all();
+        world.wake_all(&st);
     }
     let root = (c.kind == CollKind::Bcast).then_some(c.root);
     let wait = Wait {

@@ -226,9 +226,14 @@ impl World {
         self.wake[core].notify_one();
     }
 
-    pub fn wake_all(&self) {
-        for cv in &self.wake {
-            cv.notify_one();
+    /// Wakes every core blocked in a wait. A core that is running is not waiting on its
+    /// condition variable, and notifying it would cost a futex system call for nothing (a
+    /// one-core `reduce` in a loop paid one per call).
+    pub fn wake_all(&self, st: &State) {
+        for (cv, status) in self.wake.iter().zip(&st.status) {
+            if matches!(status, Status::Blocked(_)) {
+                cv.notify_one();
+            }
         }
     }
 
