@@ -241,22 +241,8 @@ _global_done:
     // (bits, tag, dest, pos)
     s += &entry("epyc_send");
     s += &prologue(&["r4", "r5", "r6", "r7"]);
+    s += SEND_PUT;
     s += r#"
- mov r4,r0
- mov r5,r1
- mov r6,r2
- mov r7,r3
- mov r0,r6
- mov r1,#{E_SEND_MISSING}
- mov r2,r7
- bl __epyc_check_core
- mov r0,#0
- mov r1,r6
- mov r2,r4
- mov r3,r5
- mov r12,r7
- mov r24,#{OP_SEND}
- bl __epyc_put
  mov r1,r0
  add r0,r1,#0
  ; wait for the receiver to take it
@@ -274,23 +260,7 @@ _global_done:
     // (bits, tag, dest, pos): the same without waiting for the receiver.
     s += &entry("epyc_send_nb");
     s += &prologue(&["r4", "r5", "r6", "r7"]);
-    s += r#"
- mov r4,r0
- mov r5,r1
- mov r6,r2
- mov r7,r3
- mov r0,r6
- mov r1,#{E_SEND_MISSING}
- mov r2,r7
- bl __epyc_check_core
- mov r0,#0
- mov r1,r6
- mov r2,r4
- mov r3,r5
- mov r12,r7
- mov r24,#{OP_SEND}
- bl __epyc_put
-"#;
+    s += SEND_PUT;
     s += &epilogue(&["r4", "r5", "r6", "r7"]);
 
     // (dest, pos) -> 1 if the last non-blocking send to dest was taken.
@@ -510,3 +480,23 @@ _recv_str_copy:
     s += &epilogue(&["r4", "r5", "r6", "r7", "r8", "r9"]);
     s
 }
+
+/// The first half of `epyc_send` and `epyc_send_nb` (bits, tag, dest, pos in r0-r3): keep the
+/// arguments in r4-r7, check the destination core, and post the value into its postbox.
+const SEND_PUT: &str = r#"
+ mov r4,r0
+ mov r5,r1
+ mov r6,r2
+ mov r7,r3
+ mov r0,r6
+ mov r1,#{E_SEND_MISSING}
+ mov r2,r7
+ bl __epyc_check_core
+ mov r0,#0
+ mov r1,r6
+ mov r2,r4
+ mov r3,r5
+ mov r12,r7
+ mov r24,#{OP_SEND}
+ bl __epyc_put
+"#;
