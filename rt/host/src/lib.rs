@@ -33,6 +33,8 @@
 //!   with "math domain error" (no source line: the call carries no position).
 //! * `epyc_reduce` op codes are ePython's: 0 sum, 1 min, 2 max, 3 prod; values combine in
 //!   core-id order (floats as float32, sums from 0.0), so results are reproducible.
+//! * Floats have no subnormal numbers, as on the Epiphany FPU: each core thread flushes
+//!   subnormal operands and results to signed zero ([`fpu`]).
 //! * A position whose line is 0 is unknown: the error report then has no `  at` line.
 
 mod collective;
@@ -40,6 +42,7 @@ mod control_fns;
 mod core;
 mod deadlock;
 pub mod format;
+mod fpu;
 mod heap;
 mod list_fns;
 mod list_text;

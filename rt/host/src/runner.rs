@@ -75,6 +75,7 @@ fn core_main(
     #[cfg(target_os = "linux")]
     crate::overflow::guard_current_thread(world.core_id(index));
     core::enter(world, index);
+    crate::fpu::flush_subnormals();
     // Zeroed module variables of this core, 16-byte aligned.
     let mut globals = vec![0u128; globals_size.div_ceil(16).max(1)];
     // SAFETY: the entry is compiled code taking this core's globals block of the size it
