@@ -135,6 +135,41 @@ fn bcast_reduce_and_sync() {
 }
 
 #[test]
+fn sendrecv_with_a_silent_partner_is_a_reported_deadlock() {
+    // Core 0 exchanges with core 1 (its fast path posts and spins), core 1 receives from
+    // core 0 with a plain recv: that takes core 0's value, and then both wait for ever.
+    let o = run(
+        " sub sp,sp,#16\n bl _epyc_coreid\n sub r0,r0,#0\n bne one\n \
+         mov r0,#7\n mov r1,#2\n mov r2,#1\n mov r3,#2\n mov r16,#5\n str r16,[sp,#2]\n \
+         bl _epyc_sendrecv\n bl _epyc_sendrecv\n b out\n\
+         one:\n mov r0,#0\n mov r1,#2\n mov r2,#6\n bl _epyc_recv\n \
+         mov r0,#0\n mov r1,#2\n mov r2,#6\n bl _epyc_recv\n\
+         out:\n add sp,sp,#16\n",
+        1,
+        2,
+    );
+    assert_eq!(o.status, 3, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .starts_with("Deadlock: every running core is blocked in message passing\n"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("  core 1: recv from core 0 at prog.py:6\n"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("  core 0: recv from core 1 at prog.py:5\n"),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
 fn deadlock_is_reported() {
     // Both cores receive from each other first.
     let o = run(

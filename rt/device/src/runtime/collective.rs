@@ -18,6 +18,9 @@ pub fn text() -> String {
     // Every core posts `{bits, key}` into its slot of round parity in every core (remote
     // writes only, itself included), then combines the slots of cores 0..n in that order from
     // its own memory: the same values in the same order give the same bits on every core.
+    // Core 0's slot (and any slot that is not there yet or has another type) goes through the
+    // general element code at _gather_take; the others through a loop specialised for the
+    // op and core 0's type (see `gather_fast_loops`).
     s += ".global __epyc_gather\n__epyc_gather:\n";
     s += &prologue(SAVED);
     s += r#"
@@ -52,6 +55,10 @@ _gather_post:
  sub r19,r19,#1
  bne _gather_post
  mov r10,#0
+ b _gather_take
+"#;
+    s += &gather_fast_loops();
+    s += r#"
 _gather_take:
  ldr r0,[r9,#1]
  lsr r0,r0,#4
@@ -111,10 +118,8 @@ _gather_combine:
 _gather_next:
  add r9,r9,#8
  add r10,r10,#1
- li r16,{STATE}
- ldr r16,[r16,#{ST_NCORES}]
- sub r16,r10,r16
- blt _gather_take
+ b _gather_dispatch
+_gather_done:
  mov r0,r4
 "#;
     s += &epilogue(SAVED);
@@ -275,5 +280,52 @@ _bcast_done:
  bl __epyc_convert
 "#;
     s += &epilogue(SAVED);
+    s
+}
+
+/// The combining loops of `__epyc_gather` for sync and sums, and the dispatch to them
+/// (`_gather_dispatch`, after each element the general code handled: r4 = result, r5 = core
+/// 0's tag, r6 = op, r8 = round key, r9 = slot k, r10 = k). A loop takes slot after slot
+/// (r19 = slots left) while each is already there with core 0's type (its key is `r8 | r5`),
+/// combining with one instruction; the first slot that is not goes back to the general code
+/// (`_gather_take`, k recomputed), which waits for it, converts or reports it, and
+/// dispatches again.
+fn gather_fast_loops() -> String {
+    // (label, combine r4 with the value in r1): the common cases only, to keep the runtime
+    // small; min, max and products go through the general code.
+    const LOOPS: &[(&str, &str)] = &[
+        ("sync", ""),
+        ("float_sum", " fadd r4,r4,r1\n"),
+        ("int_sum", " add r4,r4,r1\n"),
+    ];
+    let mut s = String::from(
+        r#"
+_gather_dispatch:
+ li r16,{STATE}
+ ldr r19,[r16,#{ST_NCORES}]
+ sub r19,r19,r10
+ blte _gather_done
+ orr r22,r8,r5
+ sub r16,r6,#0
+ blt _gather_sync
+ bne _gather_take
+ sub r16,r5,#{TAG_FLOAT}
+ beq _gather_float_sum
+ sub r16,r5,#{TAG_INT}
+ beq _gather_int_sum
+ b _gather_take
+_gather_resume:
+ li r16,{STATE}
+ ldr r10,[r16,#{ST_NCORES}]
+ sub r10,r10,r19
+ b _gather_take
+"#,
+    );
+    for (name, combine) in LOOPS {
+        s += &format!(
+            "_gather_{name}:\n ldr r0,[r9,#1]\n ldr r1,[r9]\n sub r0,r0,r22\n bne _gather_resume\n\
+             {combine} add r9,r9,#8\n sub r19,r19,#1\n bne _gather_{name}\n b _gather_done\n"
+        );
+    }
     s
 }

@@ -358,7 +358,11 @@ _probe_none:
 
     // (bits, tag, partner, expected, pos [stack]) -> partner's bits
     s += &entry("epyc_sendrecv");
-    s += " ldr r16,[sp,#2]\n";
+    s += SENDRECV_FAST;
+    s += r#"
+_sendrecv_general:
+ ldr r16,[sp,#2]
+"#;
     s += &prologue(&["r4", "r5", "r6", "r7", "r8"]);
     s += r#"
  mov r4,r0
@@ -499,4 +503,77 @@ const SEND_PUT: &str = r#"
  mov r12,r7
  mov r24,#{OP_SEND}
  bl __epyc_put
+"#;
+
+/// `epyc_sendrecv`'s fast path, without calls or a frame (a chain of sendrecvs from core to core
+/// pays its latency once per core): when the partner exists and our previous message to it
+/// was taken, post ours (tag, bits, then seq) and spin on the partner's postbox; take the value
+/// and ACK it as soon as its sequence number shows. Anything else (a missing partner, an
+/// unacknowledged previous message) goes to the general path, which reports errors and waits
+/// for the ACK. A partner still silent after a quick spin gets the blocked record every wait
+/// writes.
+const SENDRECV_FAST: &str = r#"
+ li r16,{STATE}
+ ldr r17,[r16,#{ST_NCORES}]
+ sub r17,r2,r17
+ bgteu _sendrecv_general
+ lsl r17,r2,#2
+ add r17,r17,r16
+ ldr r18,[r17,#{ST_SENT}]
+ ldr r19,[r17,#{ST_ACK}]
+ sub r19,r19,r18
+ bne _sendrecv_general
+ add r18,r18,#1
+ str r18,[r17,#{ST_SENT}]
+ ldr r20,[r17,#{ST_CORE_BASE}]
+ ldr r21,[r16,#{ST_MY_INDEX}]
+ lsl r22,r21,#4
+ add r22,r22,r16
+ add r22,r22,r20
+ str r1,[r22,#1]
+ str r0,[r22,#2]
+ str r18,[r22]
+ lsl r22,r2,#4
+ add r22,r22,r16
+ ldr r19,[r17,#{ST_SEEN}]
+ mov r23,#64
+_sendrecv_spin:
+ ldr r18,[r22]
+ sub r0,r18,r19
+ bne _sendrecv_got
+ sub r23,r23,#1
+ bne _sendrecv_spin
+ ; still nothing: record what we wait for (the monitor's deadlock detection reads it, as
+ ; __epyc_wait_ne writes it), spin on, and clear it when the message is here
+ ldr r23,[r16,#{ST_SLOT}]
+ str r2,[r23,#{S_BLOCK_PARTNER}]
+ ldr r24,[sp,#2]
+ str r24,[r23,#{S_BLOCK_POS}]
+ ldr r24,[r16,#{ST_BLOCK_COUNT}]
+ add r24,r24,#1
+ str r24,[r16,#{ST_BLOCK_COUNT}]
+ str r24,[r23,#{S_BLOCK_COUNT}]
+ mov r24,#{OP_RECV}
+ str r24,[r23,#{S_BLOCK_OP}]
+_sendrecv_blocked:
+ ldr r18,[r22]
+ sub r0,r18,r19
+ beq _sendrecv_blocked
+ mov r24,#0
+ str r24,[r23,#{S_BLOCK_OP}]
+_sendrecv_got:
+ str r18,[r17,#{ST_SEEN}]
+ ldr r0,[r22,#2]
+ ldr r1,[r22,#1]
+ lsl r21,r21,#2
+ add r21,r21,r16
+ add r21,r21,r20
+ str r18,[r21,#{ST_ACK}]
+ sub r19,r1,r3
+ bne _sendrecv_convert
+ rts
+_sendrecv_convert:
+ mov r2,r3
+ ldr r3,[sp,#2]
+ b __epyc_convert
 "#;
