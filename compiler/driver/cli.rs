@@ -91,6 +91,9 @@ pub struct BuildArgs {
     /// Print the local memory used per region (of the 32 KB)
     #[arg(short = 's')]
     pub stats: bool,
+    /// List every function's specialisations, native or dynamic and why, before building
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Args, Debug)]

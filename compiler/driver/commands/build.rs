@@ -1,11 +1,31 @@
-//! `epyc build FILE.py [-o FILE.elf] [-s]`: a loadable Epiphany image.
+//! `epyc build FILE.py [-o FILE.elf] [-s] [--explain]`: a loadable Epiphany image.
+//! `--explain` first lists every specialisation, native or dynamic and why, and the functions
+//! that fall back to byte code (as `epyc check`).
 
 use crate::cli::BuildArgs;
-use crate::{device, exit, frontend};
+use crate::{device, exit, fallback, frontend};
 use std::time::Instant;
 
 pub fn main(args: &BuildArgs) -> u8 {
     let started = Instant::now();
+    if args.explain {
+        let parsed = match frontend::parse(&args.file) {
+            Ok(parsed) => parsed,
+            Err(status) => return status,
+        };
+        let checked = epyc_sema::check(&parsed);
+        print!("{}", checked.report);
+        let dynamic = fallback::dynamic_functions(&parsed.files, &checked);
+        print!("{}", fallback::explain(&dynamic));
+        if !dynamic.is_empty() {
+            frontend::print_diagnostics(&parsed.files, &checked.errors);
+            eprintln!(
+                "error: `epyc build` writes native images only; `epyc run` runs this program's \
+                 dynamic code as byte code"
+            );
+            return exit::COMPILE_ERROR;
+        }
+    }
     let compiled = match frontend::compile(&args.file) {
         Ok(c) => c,
         Err(status) => return status,

@@ -1,8 +1,9 @@
 //! `epyc check FILE.py`: the type report — each function's specialisations, native or dynamic
-//! and why — printed even when some code is dynamic, followed by the errors that explain it.
+//! and why — printed even when some code is dynamic, then which functions fall back to byte
+//! code (each with its first reason and line), followed by the errors that explain it.
 
 use crate::cli::CheckArgs;
-use crate::{exit, frontend};
+use crate::{exit, fallback, frontend};
 
 pub fn main(args: &CheckArgs) -> u8 {
     let parsed = match frontend::parse(&args.file) {
@@ -11,6 +12,10 @@ pub fn main(args: &CheckArgs) -> u8 {
     };
     let checked = epyc_sema::check(&parsed);
     print!("{}", checked.report);
+    print!(
+        "{}",
+        fallback::explain(&fallback::dynamic_functions(&parsed.files, &checked))
+    );
     frontend::print_diagnostics(&parsed.files, &checked.warnings);
     frontend::print_diagnostics(&parsed.files, &checked.errors);
     if checked.errors.is_empty() {

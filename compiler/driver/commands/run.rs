@@ -19,7 +19,7 @@ pub fn main(args: &RunArgs) -> u8 {
         }
         return crate::interp::main(args);
     }
-    if let Some(status) = crate::interp::fallback(args) {
+    if let Some(status) = crate::fallback::run(args, DEFAULT_DEVICE_CORES) {
         return status;
     }
     let host_cores = match (args.device_cores, args.host_cores) {

@@ -1,0 +1,155 @@
+//! The default mode's answer to code the type specialiser cannot type (issue 6): the program
+//! runs as byte code — on host cores with the host interpreter, on the simulated chip with
+//! the device interpreter — and never silently. Each function that falls back is named with
+//! its first reason and its place (`warning: function 'f' falls back to byte code: ...
+//! (prog.py:12)`), then every cause is shown with its source line; `--strict` makes them
+//! errors (exit 1). `epyc check` and `epyc build --explain` list them all ([`explain`]).
+//!
+//! Limit: the fallback is whole-program — a program with any dynamic function runs entirely
+//! as byte code, its native specialisations included (the last warning says so). Calls
+//! between native and byte-code functions inside one run are not built yet.
+
+use crate::cli::RunArgs;
+use crate::{exit, frontend};
+use epyc_sema::Checked;
+use epyc_syntax::{Diagnostic, ParsedProgram, Severity, SourceFile};
+
+/// One function whose specialisation(s) the type specialiser marked dynamic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DynamicFunction {
+    /// The function as the user knows it (`the module code` for `<module>`).
+    pub name: String,
+    /// The first reason (the construct, in words).
+    pub reason: String,
+    /// `FILE:LINE` of that construct, when sema reported it with a position.
+    pub at: Option<String>,
+}
+
+impl std::fmt::Display for DynamicFunction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.name, self.reason_at())
+    }
+}
+
+/// The functions of a checked program that are dynamic, each once (the first of its
+/// specialisations that is), in report order, with the first reason and its place.
+pub fn dynamic_functions(files: &[SourceFile], checked: &Checked) -> Vec<DynamicFunction> {
+    let mut found: Vec<DynamicFunction> = Vec::new();
+    for spec in checked.report.specs.iter().filter(|s| !s.is_native()) {
+        let name = shown_name(&spec.name);
+        if found.iter().any(|f| f.name == name) {
+            continue;
+        }
+        let reason = spec.dynamic[0].clone();
+        let at = checked
+            .errors
+            .iter()
+            .find(|d| d.message == reason)
+            .and_then(|d| place(files, d));
+        found.push(DynamicFunction { name, reason, at });
+    }
+    found
+}
+
+fn shown_name(name: &str) -> String {
+    if name == "<module>" {
+        "the module code".to_string()
+    } else {
+        format!("function '{name}'")
+    }
+}
+
+/// `FILE:LINE` of a diagnostic's start.
+fn place(files: &[SourceFile], d: &Diagnostic) -> Option<String> {
+    let file = files.get(d.file as usize)?;
+    let (line, _) = file.line_col(d.start);
+    Some(format!("{}:{line}", file.path))
+}
+
+/// `epyc check` / `epyc build --explain`: a summary line per dynamic function, or that all
+/// of the program is native.
+pub fn explain(functions: &[DynamicFunction]) -> String {
+    if functions.is_empty() {
+        return "every function is native\n".to_string();
+    }
+    let mut text = format!(
+        "{} function{} fall{} back to byte code:\n",
+        functions.len(),
+        if functions.len() == 1 { "" } else { "s" },
+        if functions.len() == 1 { "s" } else { "" },
+    );
+    for f in functions {
+        text.push_str(&format!("  {f}\n"));
+    }
+    text
+}
+
+/// Default mode of `epyc run`: when the program has dynamic code that byte code can run,
+/// reports it and runs the program as byte code on the cores asked for (host cores with
+/// `-h N`, else simulated device cores), returning the exit status. `None` when the program
+/// is all native, or when byte code cannot take it either (the native path then reports
+/// the errors), or for hybrid runs (`-d N -h M`), which have no byte-code mode.
+pub fn run(args: &RunArgs, default_device_cores: u32) -> Option<u8> {
+    if args.device_cores.is_some() && args.host_cores.is_some() {
+        return None;
+    }
+    let lib_dirs = [epyc_syntax::default_lib_dir()];
+    let parsed = epyc_syntax::parse_program(&args.file, &lib_dirs).ok()?;
+    let checked = epyc_sema::check(&parsed);
+    if checked.program.is_some() {
+        return None;
+    }
+    let functions = dynamic_functions(&parsed.files, &checked);
+    if functions.is_empty() {
+        return None;
+    }
+    epyc_bytecode::compile_program(&parsed).ok()?;
+    report(&parsed, &checked, &functions, args.strict);
+    if args.strict {
+        eprintln!("error: --strict: dynamic code does not fall back to byte code");
+        return Some(exit::COMPILE_ERROR);
+    }
+    eprintln!(
+        "warning: the whole program runs as byte code (calls between native and byte-code \
+         functions are not built yet)"
+    );
+    Some(match args.host_cores {
+        Some(_) => crate::interp::main(args),
+        None => crate::device_interp::main(args, args.device_cores.unwrap_or(default_device_cores)),
+    })
+}
+
+/// Names each dynamic function with its first reason, then shows every cause with its line:
+/// warnings, or errors under `--strict`.
+fn report(parsed: &ParsedProgram, checked: &Checked, functions: &[DynamicFunction], strict: bool) {
+    let severity = if strict { "error" } else { "warning" };
+    for f in functions {
+        eprintln!(
+            "{severity}: {} falls back to byte code: {}",
+            f.name,
+            f.reason_at()
+        );
+    }
+    let causes: Vec<Diagnostic> = checked
+        .errors
+        .iter()
+        .map(|d| {
+            let mut shown = d.clone();
+            if !strict {
+                shown.severity = Severity::Warning;
+            }
+            shown
+        })
+        .collect();
+    frontend::print_diagnostics(&parsed.files, &causes);
+}
+
+impl DynamicFunction {
+    /// The reason followed by its place.
+    fn reason_at(&self) -> String {
+        match &self.at {
+            Some(at) => format!("{} ({at})", self.reason),
+            None => self.reason.clone(),
+        }
+    }
+}
