@@ -223,7 +223,9 @@ impl<'a> Compiler<'a> {
             S::If(i) => {
                 self.expr(f, &i.test)?;
                 let else_j = f.jump(Op::JumpIfFalse { off: 0 });
+                let before = f.assigned.clone();
                 self.block(f, &i.body)?;
+                let after_body = std::mem::replace(&mut f.assigned, before);
                 if i.orelse.is_empty() {
                     f.patch(else_j);
                 } else {
@@ -231,6 +233,8 @@ impl<'a> Compiler<'a> {
                     f.patch(else_j);
                     self.block(f, &i.orelse)?;
                     f.patch(end);
+                    // Assigned after the `if` only when assigned on both branches.
+                    f.assigned.retain(|s| after_body.contains(s));
                 }
             }
             S::While(w) => {
@@ -241,7 +245,10 @@ impl<'a> Compiler<'a> {
                     cont: top,
                     breaks: vec![],
                 });
+                // The body may run no time: what it assigns is not assigned after the loop.
+                let before = f.assigned.clone();
                 self.block(f, &w.body)?;
+                f.assigned = before;
                 f.jump_back(top);
                 f.patch(exit);
                 self.block(f, &w.orelse)?;
@@ -322,12 +329,14 @@ impl<'a> Compiler<'a> {
             f.emit(Op::Add);
             f.emit(Op::Store { slot: base + 1 });
         }
+        let before = f.assigned.clone();
         self.store(f, &fr.target)?;
         f.loops.push(Loop {
             cont,
             breaks: vec![],
         });
         self.block(f, &fr.body)?;
+        f.assigned = before;
         f.jump_back(cont);
         f.patch(exit);
         self.block(f, &fr.orelse)?;
@@ -342,7 +351,10 @@ impl<'a> Compiler<'a> {
         match t {
             ast::Expr::Name(n) => {
                 match f.slot(n.id.as_str()) {
-                    Some(slot) => f.emit(Op::Store { slot }),
+                    Some(slot) => {
+                        f.emit(Op::Store { slot });
+                        f.assigned.insert(slot);
+                    }
                     None => {
                         let global = self.global(n.id.as_str());
                         f.emit(Op::StoreG { global })
@@ -393,7 +405,7 @@ impl<'a> Compiler<'a> {
             E::Name(n) => {
                 let name = n.id.as_str();
                 if let Some(slot) = f.slot(name) {
-                    if slot >= f.nparams {
+                    if slot >= f.nparams && !f.assigned.contains(&slot) {
                         let name = self.m.constant(Const::Str(name.to_string()));
                         f.emit(Op::CheckLocal { slot, name });
                     }
@@ -590,6 +602,10 @@ impl<'a> Compiler<'a> {
                 ));
             }
         }
+        if let Some(op) = inline_op(def) {
+            f.emit(op);
+            return Ok(());
+        }
         f.emit(Op::Call {
             func,
             argc: params.len() as u8,
@@ -770,6 +786,29 @@ fn err(file: u32, offset: u32, msg: impl Into<String>) -> CompileError {
     }
 }
 
+/// The one instruction a call of `def` can be replaced with, its arguments being on the stack:
+/// when the body is `return p0 OP p1` (or `return OP p0`) of its parameters in order, as the
+/// library's `pow(x, y)`. Saves a byte-code call (a frame) in inner loops; a runtime error
+/// then names the caller's line.
+fn inline_op(def: &ast::StmtFunctionDef) -> Option<Op> {
+    let [ast::Stmt::Return(ret)] = def.body.as_slice() else {
+        return None;
+    };
+    let params: Vec<&str> = def.args.args.iter().map(|p| p.def.arg.as_str()).collect();
+    match (ret.value.as_deref()?, params.as_slice()) {
+        (ast::Expr::BinOp(b), [x, y]) if is_name(&b.left, x) && is_name(&b.right, y) => {
+            Some(binop(&b.op))
+        }
+        (ast::Expr::UnaryOp(u), [x]) if is_name(&u.operand, x) => Some(match u.op {
+            ast::UnaryOp::Not => Op::Not,
+            ast::UnaryOp::USub => Op::Neg,
+            ast::UnaryOp::UAdd => Op::Pos,
+            ast::UnaryOp::Invert => Op::Invert,
+        }),
+        _ => None,
+    }
+}
+
 fn is_name(e: &ast::Expr, name: &str) -> bool {
     matches!(e, ast::Expr::Name(n) if n.id.as_str() == name)
 }
@@ -874,6 +913,9 @@ struct Fx {
     lines: Vec<(u16, u32)>,
     loops: Vec<Loop>,
     too_big: bool,
+    /// Local slots assigned on every path to the current point: their loads need no
+    /// `CheckLocal` (parameters are always assigned).
+    assigned: HashSet<u8>,
 }
 
 impl Fx {
@@ -888,6 +930,7 @@ impl Fx {
             lines: vec![],
             loops: vec![],
             too_big: false,
+            assigned: HashSet::new(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Emission: allocated instructions -> Epiphany machine code through the ISA crate's encoder,
 //! with the prologue/epilogue, branch threading (blocks that only jump are skipped), fall-through
 //! elimination, branch relaxation (16-bit branches where the target is within ±256 bytes),
+//! jump tables for `br_table`,
 //! relocations for calls and symbol addresses, and the source-location table.
 
 use crate::abi::{Frame, LR, SCRATCH0, SCRATCH1, SP};
@@ -71,6 +72,8 @@ enum Item {
         addend: i32,
     },
     Label(MBlock),
+    /// `b target` always in its 4-byte form: an entry of a `br_table` jump table.
+    TableBranch(MBlock),
     /// rd += distance from `anchor` to `target`: `add rd, rd, #d` (4 bytes) or, when d does
     /// not fit simm11, `mov r62, #lo; movt r62, #hi; add rd, rd, r62` (12 bytes).
     PcOffset {
@@ -95,6 +98,8 @@ fn inst(op: Op, rd: u8, rn: u8, rm: u8, imm: i32) -> Inst {
 struct Emitter {
     items: Vec<(Item, SourceLoc)>,
     srcloc: SourceLoc,
+    /// Jump tables emitted so far (their labels are numbered by it).
+    tables: u32,
 }
 
 impl Emitter {
@@ -200,6 +205,7 @@ pub fn emit(mf: &MFunction, alloc: &Allocated, flags: &crate::Flags) -> Result<C
     let mut e = Emitter {
         items: Vec::new(),
         srcloc: SourceLoc::default(),
+        tables: 0,
     };
     // Prologue: allocate the frame, then save lr and the callee-saved registers we use.
     let overflow_stub = MBlock(0x1000_0000);
@@ -605,25 +611,40 @@ fn emit_inst(
             targets,
             default,
         } => {
-            for (i, t) in targets.iter().enumerate() {
-                let i = i as i32;
-                if i <= 1023 {
-                    e.fixed(inst(Op::SubImm, SCRATCH0, r(*idx), 0, i));
-                } else {
-                    e.mov_imm(SCRATCH1, i as u32);
-                    e.fixed(inst(Op::Sub, SCRATCH0, r(*idx), SCRATCH1, 0));
-                }
-                e.push(Item::Branch {
-                    cond: Cond::Eq,
-                    target: resolve(*t),
-                });
-            }
+            // A jump table: idx >= n (unsigned) takes the default, else `jr` into a table
+            // of 4-byte branches at pc-relative `table + 4 * idx` (constant time, where a
+            // chain of compares is linear in idx).
+            const PC: i32 = 2;
             let d = resolve(*default);
-            if Some(d) != next {
-                e.push(Item::Branch {
-                    cond: Cond::Al,
-                    target: d,
+            let n = targets.len() as u32;
+            if n <= 1023 {
+                e.fixed(inst(Op::SubImm, SCRATCH0, r(*idx), 0, n as i32));
+            } else {
+                e.mov_imm(SCRATCH1, n);
+                e.fixed(inst(Op::Sub, SCRATCH0, r(*idx), SCRATCH1, 0));
+            }
+            e.push(Item::Branch {
+                cond: Cond::Gteu,
+                target: d,
+            });
+            if n > 0 {
+                let anchor = MBlock(0x0800_0000 | (e.tables << 1));
+                let table = MBlock(0x0800_0000 | (e.tables << 1) | 1);
+                e.tables += 1;
+                e.push(Item::Label(anchor));
+                e.fixed(inst(Op::Movfs, SCRATCH0, 0, 0, PC));
+                e.push(Item::PcOffset {
+                    rd: SCRATCH0,
+                    target: table,
+                    anchor,
                 });
+                e.fixed(inst(Op::LslImm, SCRATCH1, r(*idx), 0, 2));
+                e.fixed(inst(Op::Add, SCRATCH0, SCRATCH0, SCRATCH1, 0));
+                e.fixed(inst(Op::Jr, 0, SCRATCH0, 0, 0));
+                e.push(Item::Label(table));
+                for t in targets {
+                    e.push(Item::TableBranch(resolve(*t)));
+                }
             }
         }
         MInst::Ret { .. } => {
@@ -655,6 +676,7 @@ fn finish(e: Emitter, frame_size: u32) -> Result<CompiledFunction> {
                     .size as u32
             }
             Item::Branch { .. } => 2,
+            Item::TableBranch(_) => 4,
             Item::Call(_) | Item::Sym { .. } => 4,
             Item::Label(_) => 0,
             Item::PcOffset { .. } => 4,
@@ -728,6 +750,17 @@ fn finish(e: Emitter, frame_size: u32) -> Result<CompiledFunction> {
             Item::Fixed(i) => {
                 let enc = encode_shortest(i).map_err(|er| anyhow!("cannot encode {i:?}: {er}"))?;
                 (enc.word, enc.size)
+            }
+            Item::TableBranch(target) => {
+                let disp = labels[target] as i64 - off as i64;
+                let i = Inst {
+                    imm: disp as i32,
+                    ..Inst::new(Op::B(Cond::Al), 4)
+                };
+                (
+                    encode(&i).map_err(|er| anyhow!("cannot encode branch: {er}"))?,
+                    4,
+                )
             }
             Item::Branch { cond, target } => {
                 let disp = labels[target] as i64 - off as i64;

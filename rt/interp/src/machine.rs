@@ -442,6 +442,9 @@ impl<'p> Machine<'p> {
                     Op::Div => V::Float(x / y),
                     Op::FloorDiv => V::Float((x / y).floor()),
                     Op::Mod => V::Float(float_mod(x, y)),
+                    // `x ** 2.0` is the correctly rounded square, as native code computes it
+                    // (epyc-lower's `float_pow`).
+                    Op::Pow if y == 2.0 => V::Float(x * x),
                     Op::Pow => V::Float((self.rt.powf)(x, y)),
                     _ => self.type_error("bit operations need ints"),
                 }

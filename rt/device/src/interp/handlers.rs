@@ -319,6 +319,7 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
                 let unset = g.b.ins().icmp_imm_s(IntCC::Equal, t, 0);
                 let ok = g.b.create_block();
                 let bad = g.b.create_block();
+                g.cold.push(bad);
                 g.b.ins().brif(unset, bad, &[], ok, &[]);
                 g.b.switch_to_block(bad);
                 let names = g.ld(r.m(), super::layout::H_NAMES);
@@ -347,6 +348,7 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             let unset = g.b.ins().icmp_imm_s(IntCC::Equal, t, UNSET as i64);
             let ok = g.b.create_block();
             let bad = g.b.create_block();
+            g.cold.push(bad);
             g.b.ins().brif(unset, bad, &[], ok, &[]);
             g.b.switch_to_block(bad);
             let consts = g.ld(r.m(), super::layout::H_CONSTS);

@@ -1,9 +1,13 @@
 //! `**` (opcode `Pow`): int ** non-negative int stays an int (square-and-multiply, wrapping as
 //! the host interpreter's `int_pow`); any other pair of numbers is float32 `epyc_powf`, the
-//! runtime routine native code calls.
+//! runtime routine native code calls, except `x ** 2.0`: the square, as native code.
 
 use super::gen::*;
-use cranelift_codegen::ir::{condcodes::IntCC, types::*, InstBuilder};
+use cranelift_codegen::ir::{
+    condcodes::{FloatCC, IntCC},
+    types::*,
+    InstBuilder,
+};
 use epyc_rt_abi::Tag;
 
 /// Emits the handler in the current block; it ends by jumping to the dispatch.
@@ -57,6 +61,18 @@ pub fn handler(g: &mut Gen, r: &View) {
     r.type_error_if(g, not_num);
     let fa = as_float(g, ta, pa);
     let fb = as_float(g, tb, pb);
+    // `x ** 2.0` is the correctly rounded square, as native code computes it (epyc-lower's
+    // `float_pow`), and needs no request to the host.
+    let two = g.b.ins().f32const(2.0);
+    let is_two = g.b.ins().fcmp(FloatCC::Equal, fb, two);
+    let square = g.b.create_block();
+    let general = g.b.create_block();
+    g.b.ins().brif(is_two, square, &[], general, &[]);
+    g.b.switch_to_block(square);
+    let sq = g.b.ins().fmul(fa, fa);
+    let bits = float_bits(g, sq);
+    r.push_k_next(g, Tag::Float, bits);
+    g.b.switch_to_block(general);
     let f = g.call("epyc_powf", &[fa, fb], Some(F32)).expect("float");
     let bits = float_bits(g, f);
     r.push_k_next(g, Tag::Float, bits);
