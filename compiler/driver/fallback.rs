@@ -88,23 +88,26 @@ pub fn explain(functions: &[DynamicFunction]) -> String {
 /// reports it and runs the program as byte code on the cores asked for (host cores with
 /// `-h N`, else simulated device cores), returning the exit status. `None` when the program
 /// is all native, or when byte code cannot take it either (the native path then reports
-/// the errors), or for hybrid runs (`-d N -h M`), which have no byte-code mode.
-pub fn run(args: &RunArgs, default_device_cores: u32) -> Option<u8> {
+/// the errors), or for hybrid runs (`-d N -h M`), which have no byte-code mode. `parsed` and
+/// `checked` are the program as the native path parsed and typed it (typed once).
+pub fn run(
+    args: &RunArgs,
+    default_device_cores: u32,
+    parsed: &ParsedProgram,
+    checked: &Checked,
+) -> Option<u8> {
     if args.device_cores.is_some() && args.host_cores.is_some() {
         return None;
     }
-    let lib_dirs = [epyc_syntax::default_lib_dir()];
-    let parsed = epyc_syntax::parse_program(&args.file, &lib_dirs).ok()?;
-    let checked = epyc_sema::check(&parsed);
     if checked.program.is_some() {
         return None;
     }
-    let functions = dynamic_functions(&parsed.files, &checked);
+    let functions = dynamic_functions(&parsed.files, checked);
     if functions.is_empty() {
         return None;
     }
-    epyc_bytecode::compile_program(&parsed).ok()?;
-    report(&parsed, &checked, &functions, args.strict);
+    epyc_bytecode::compile_program(parsed).ok()?;
+    report(parsed, checked, &functions, args.strict);
     if args.strict {
         eprintln!("error: --strict: dynamic code does not fall back to byte code");
         return Some(exit::COMPILE_ERROR);

@@ -2,7 +2,7 @@
 //! then type inference and specialisation. Diagnostics are printed here, once.
 
 use crate::exit;
-use epyc_sema::Analysis;
+use epyc_sema::{Analysis, Checked};
 use epyc_syntax::{Diagnostic, ParsedProgram, Severity, SourceFile};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -28,7 +28,15 @@ pub fn parse(path: &Path) -> Result<ParsedProgram, u8> {
 /// Parses and types `path`; on failure prints the diagnostics and returns the exit status.
 pub fn compile(path: &Path) -> Result<Compiled, u8> {
     let parsed = parse(path)?;
-    match epyc_sema::analyze(&parsed) {
+    let checked = epyc_sema::check(&parsed);
+    finish(&parsed, checked)
+}
+
+/// The result of typing `parsed` (`checked`, from `epyc_sema::check`) as a compiled program,
+/// or its errors printed and the exit status. Callers that looked at the check first (the
+/// byte-code fallback) use this rather than typing the program a second time.
+pub fn finish(parsed: &ParsedProgram, checked: Checked) -> Result<Compiled, u8> {
+    match epyc_sema::analysis(checked) {
         Ok(analysis) => {
             print_diagnostics(&parsed.files, &analysis.warnings);
             Ok(Compiled { analysis })

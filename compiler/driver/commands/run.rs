@@ -19,19 +19,43 @@ pub fn main(args: &RunArgs) -> u8 {
         }
         return crate::interp::main(args);
     }
-    if let Some(status) = crate::fallback::run(args, DEFAULT_DEVICE_CORES) {
+    let host_cores = match (args.device_cores, args.host_cores) {
+        (Some(d), Some(h)) => return run_hybrid(args, d, h),
+        (_, host) => host,
+    };
+    let device_cores = args.device_cores.unwrap_or(DEFAULT_DEVICE_CORES);
+    let max = epyc_rt_device::memmap::MAX_CORES;
+    if host_cores.is_none() && (device_cores == 0 || device_cores > max) {
+        eprintln!("error: -d takes a number of device cores from 1 to {max}");
+        return exit::USAGE;
+    }
+    let started = Instant::now();
+    // Parsed and typed once: the same check decides on the byte-code fallback.
+    let parsed = match frontend::parse(&args.file) {
+        Ok(p) => p,
+        Err(status) => return status,
+    };
+    let checked = epyc_sema::check(&parsed);
+    if let Some(status) = crate::fallback::run(args, DEFAULT_DEVICE_CORES, &parsed, &checked) {
         return status;
     }
-    let host_cores = match (args.device_cores, args.host_cores) {
-        (None, Some(h)) => h,
-        (Some(d), Some(h)) => return run_hybrid(args, d, h),
-        (device, None) => return run_on_device(args, device.unwrap_or(DEFAULT_DEVICE_CORES)),
-    };
-    let started = Instant::now();
-    let compiled = match frontend::compile(&args.file) {
+    let compiled = match frontend::finish(&parsed, checked) {
         Ok(c) => c,
         Err(status) => return status,
     };
+    match host_cores {
+        Some(cores) => run_on_host(args, cores, &compiled, started),
+        None => run_on_device(args, device_cores, &compiled, started),
+    }
+}
+
+/// `epyc run -h N`: native code on N host virtual cores.
+fn run_on_host(
+    args: &RunArgs,
+    host_cores: u32,
+    compiled: &frontend::Compiled,
+    started: Instant,
+) -> u8 {
     let typed = started.elapsed();
     let native = match epyc_host::compile(&compiled.analysis.program) {
         Ok(native) => native,
@@ -63,19 +87,14 @@ pub fn main(args: &RunArgs) -> u8 {
     status.clamp(0, 255) as u8
 }
 
-/// `epyc run [-d N]`: the image on N simulated device cores.
-fn run_on_device(args: &RunArgs, cores: u32) -> u8 {
-    let max = epyc_rt_device::memmap::MAX_CORES;
-    if cores == 0 || cores > max {
-        eprintln!("error: -d takes a number of device cores from 1 to {max}");
-        return exit::USAGE;
-    }
-    let started = Instant::now();
-    let compiled = match frontend::compile(&args.file) {
-        Ok(c) => c,
-        Err(status) => return status,
-    };
-    let built = match device::build(&compiled) {
+/// `epyc run [-d N]`: the image on N simulated device cores (N checked by the caller).
+fn run_on_device(
+    args: &RunArgs,
+    cores: u32,
+    compiled: &frontend::Compiled,
+    started: Instant,
+) -> u8 {
+    let built = match device::build(compiled) {
         Ok(b) => b,
         Err(status) => return status,
     };

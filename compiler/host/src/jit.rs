@@ -20,7 +20,6 @@ pub struct CompiledProgram {
     entry: unsafe extern "C" fn(*mut u8),
     globals_size: usize,
     files: Vec<String>,
-    clif: String,
 }
 
 impl CompiledProgram {
@@ -34,10 +33,6 @@ impl CompiledProgram {
     }
     pub fn files(&self) -> &[String] {
         &self.files
-    }
-    /// The CLIF of every function as lowered (before the mid-end), for debugging.
-    pub fn clif_text(&self) -> &str {
-        &self.clif
     }
 }
 
@@ -74,7 +69,6 @@ pub fn compile(prog: &Program, symbols: &[(&str, *const u8)]) -> Result<Compiled
         .map_err(|e| anyhow!("host ISA: {e}"))?;
     let target = Target::new(isa.pointer_type(), isa.default_call_conv());
     let mut lowered = epyc_lower::lower_program(prog, &target)?;
-    let clif = lowered.clif_text();
     // The mid-end itself runs in `define_function` (opt_level = speed).
     lowered.inline_small_functions()?;
 
@@ -102,7 +96,6 @@ pub fn compile(prog: &Program, symbols: &[(&str, *const u8)]) -> Result<Compiled
                 entry,
                 globals_size: lowered.globals.size as usize,
                 files: prog.files.clone(),
-                clif,
             })
         }
         Err(e) => {

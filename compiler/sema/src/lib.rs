@@ -140,7 +140,11 @@ pub struct Checked {
 
 /// Types the program; errors (unknown names, dynamic code, unsupported constructs) fail it.
 pub fn analyze(prog: &ParsedProgram) -> Result<Analysis, Vec<Diagnostic>> {
-    let c = check(prog);
+    analysis(check(prog))
+}
+
+/// The outcome of [`check`] as [`analyze`] gives it: the program, or its errors.
+pub fn analysis(c: Checked) -> Result<Analysis, Vec<Diagnostic>> {
     match c.program {
         Some(program) if c.errors.is_empty() => Ok(Analysis {
             program,
