@@ -157,6 +157,22 @@ pub mod layout {
     pub const LIST_NDIM: u32 = 4;
     pub const LIST_DIMS: u32 = 8;
 
+    /// Tagged value (byte code's values, `epyc_recv_any`'s result): two pointer-sized words,
+    /// the [`Tag`](super::Tag) in the low byte of the first, the payload in the second —
+    /// scalar bits zero-extended (int, float, bool 0/1, function index), or a str/list
+    /// pointer. 8 bytes on the device, 16 on the host.
+    pub const VALUE_TAG: u32 = 0;
+
+    /// Offset of a tagged value's payload on a target with `ptr_bytes`-byte pointers.
+    pub fn value_payload(ptr_bytes: u32) -> u32 {
+        ptr_bytes
+    }
+
+    /// Size of a tagged value on a target with `ptr_bytes`-byte pointers.
+    pub fn value_size(ptr_bytes: u32) -> u32 {
+        2 * ptr_bytes
+    }
+
     /// Offset of dimension `d` (0-based) of an `ndim`-dimensional list (ndim > 1).
     pub fn list_dim(d: u32) -> u32 {
         LIST_DIMS + 4 * d
@@ -299,6 +315,13 @@ runtime_functions! {
     ArrayNew = "epyc_array_new"(I32, I32, I32, I32, I32, I32, I32, I32, I32, I32) -> Ptr;
     /// (prompt str or null) -> the line read, as a str.
     Input = "epyc_input"(Ptr) -> Ptr;
+
+    /// (src, pos, out): the next message from src, whatever its type, stored at `out` as a
+    /// tagged value (`layout::VALUE_*`): its [`Tag`], then its payload — the scalar's bits,
+    /// or a str copied into this core's heap. The receive of code that cannot know the type
+    /// (byte code); every message carries its tag (one format for all senders), and a
+    /// receiver that knows its type statically takes the fast path, `Recv`/`RecvStr`.
+    RecvAny = "epyc_recv_any"(I32, I32, Ptr) -> void;
 }
 
 #[cfg(test)]

@@ -268,8 +268,10 @@ fn runtime_fits_its_budget() {
         linked(" bl _epyc_send\n bl _epyc_recv\n bl _epyc_reduce\n bl _epyc_sync\n bl ___divsf3");
     eprintln!("device runtime: {size} bytes in all; linked for print only: {print_only}; for send/recv/reduce/sync/divsf3: {messaging}");
     // 6.5 KB: the call-free fast paths of sendrecv and of sync/reduce sums (listing 5 on 16
-    // cores: 12.1M -> 9.4M cycles) took the runtime from about 6.0 KB to 6.5 KB.
-    assert!(size < 6656, "the runtime takes {size} bytes");
+    // cores: 12.1M -> 9.4M cycles) took the runtime from about 6.0 KB to 6.5 KB. Then
+    // `epyc_recv_any` (RtFn::RecvAny) moved in from the device interpreter: it is
+    // linked only into images that reach it, as every routine.
+    assert!(size < 6656 + 160, "the runtime takes {size} bytes");
     assert!(print_only < 1024, "print alone links {print_only} bytes");
     assert!(messaging < 3 * 1024, "messaging links {messaging} bytes");
 }

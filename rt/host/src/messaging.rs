@@ -129,6 +129,26 @@ pub extern "C" fn epyc_recv_str(src: i32, pos: i32) -> *mut u8 {
     }
 }
 
+/// The next message from `src` whatever its type: its tag and payload (the bits, or a str
+/// copied into this core's heap) as a tagged value at `out` (`layout::VALUE_*`, host
+/// pointers: payload at 8).
+///
+/// # Safety
+/// `out` points to `layout::value_size(8)` writable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn epyc_recv_any(src: i32, pos: i32, out: *mut u8) {
+    let (tag, payload) = match recv_payload(src, pos) {
+        Payload::Scalar(s) => (s.tag, u64::from(s.bits)),
+        Payload::Str(bytes) => {
+            let s = heap::new_str(&bytes).unwrap_or_else(|e| fail_plain(e, pos));
+            (Tag::Str, s as u64)
+        }
+    };
+    let payload_at = epyc_rt_abi::layout::value_payload(8) as usize;
+    (out.add(epyc_rt_abi::layout::VALUE_TAG as usize) as *mut u64).write_unaligned(tag as u64);
+    (out.add(payload_at) as *mut u64).write_unaligned(payload);
+}
+
 #[no_mangle]
 pub extern "C" fn epyc_sendrecv(bits: i32, tag: i32, partner: i32, expected: i32, pos: i32) -> i32 {
     let tag = tag_of(tag, pos);

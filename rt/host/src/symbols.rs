@@ -148,5 +148,6 @@ pub fn entries() -> Vec<Entry> {
         "epyc_list_new" => l::epyc_list_new, F3<I, I, I, M>;
         "epyc_array_new" => l::epyc_array_new, Array;
         "epyc_input" => p::epyc_input, U1<P, M>;
+        "epyc_recv_any" => msg::epyc_recv_any, U3<I, I, M, ()>;
     }
 }

@@ -279,3 +279,40 @@ fn core_ids_start_at_first_core() {
     assert_eq!(out.core(2), ["2 of 4"]);
     assert_eq!(out.core(3), ["3 of 4", "5"]);
 }
+
+/// One message format for typed (native) and untyped (byte-code) code: core 0 sends as
+/// native code does, core 1 takes each message with `epyc_recv_any` (tag and payload, a str
+/// copied into its heap), then answers with a typed send that core 0 takes on the fast path.
+unsafe extern "C" fn any_tag(_g: *mut u8) {
+    if me() == 0 {
+        epyc_send(42, INT, 1, at(3));
+        epyc_send(2.5f32.to_bits() as i32, FLOAT, 1, at(4));
+        epyc_send(1, BOOL, 1, at(5));
+        epyc_send_str(s("three"), 1, at(6));
+        let back = epyc_recv(1, FLOAT, at(7));
+        epyc_print_float(f32::from_bits(back as u32));
+    } else {
+        let mut total = 0.0f32;
+        for _ in 0..4 {
+            let mut value = [0u64; 2];
+            epyc_recv_any(0, at(10), value.as_mut_ptr() as *mut u8);
+            let (tag, payload) = (value[0] as i32, value[1]);
+            match tag {
+                INT => total += payload as i32 as f32,
+                FLOAT => total += f32::from_bits(payload as u32),
+                BOOL => print(&format!("bool {payload}")),
+                STR => print(&format!("str {}", text(payload as usize as *const u8))),
+                other => print(&format!("unexpected tag {other}")),
+            }
+        }
+        epyc_send(total.to_bits() as i32, FLOAT, 0, at(12));
+    }
+}
+
+#[test]
+fn recv_any_takes_every_kind_with_its_tag_and_typed_receivers_interoperate() {
+    let out = run(2, any_tag);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(out.core(1), ["bool 1", "str three"]);
+    assert_eq!(out.core(0), ["44.500000"]);
+}

@@ -592,7 +592,6 @@ impl<'p> Machine<'p> {
                 let dest = int(&a[1]);
                 let v = &a[0];
                 let send = if s == Svc::Send { rt.send } else { rt.send_nb };
-                send(v.tag() as i32, Tag::Int as i32, dest, p);
                 match v {
                     Value::Str(st) => {
                         let b = rt_str(st);
@@ -608,26 +607,29 @@ impl<'p> Machine<'p> {
                 Value::None
             }
             Svc::Recv => {
-                let src = int(&a[0]);
-                let tag = (rt.recv)(src, Tag::Int as i32, p);
-                match Tag::from_u32(tag as u32) {
+                let (tag, payload) = rt.recv_any(int(&a[0]), p);
+                match Tag::from_u32(tag) {
                     Some(Tag::Str) => {
-                        let ptr = (rt.recv_str)(src, p);
-                        // SAFETY: the runtime returns a string object (layout::STR_*).
-                        Value::Str(Rc::from(unsafe { crate::rt::str_text(ptr) }))
+                        // SAFETY: a str payload is a string object (layout::STR_*).
+                        Value::Str(Rc::from(unsafe {
+                            crate::rt::str_text(payload as usize as *const u8)
+                        }))
                     }
                     Some(Tag::List) => self.type_error("cannot receive a list as one value"),
-                    Some(t) => Value::from_bits((rt.recv)(src, t as i32, p), t),
+                    Some(t) => Value::from_bits(payload as u32 as i32, t),
                     None => self.fail(RtError::MessageType, "a message without a type tag"),
                 }
             }
             Svc::RecvFunc => {
-                let src = int(&a[0]);
-                let tag = (rt.recv)(src, Tag::Int as i32, p);
-                if tag != Tag::Func as i32 {
-                    self.fail(RtError::MessageType, "expected function");
+                let (tag, payload) = rt.recv_any(int(&a[0]), p);
+                if tag != Tag::Func as u32 {
+                    let got = Tag::from_u32(tag).map_or("?", Tag::name);
+                    self.fail(
+                        RtError::MessageType,
+                        &format!("expected function, got {got}"),
+                    );
                 }
-                Value::Func((rt.recv)(src, Tag::Func as i32, p) as u16)
+                Value::Func(payload as u16)
             }
             Svc::SendRecv | Svc::Bcast => {
                 let v = &a[0];

@@ -20,8 +20,7 @@ pub struct Rt {
     pub isdevice: extern "C" fn() -> i32,
     pub send: extern "C" fn(i32, i32, i32, i32),
     pub send_str: extern "C" fn(*const u8, i32, i32),
-    pub recv: extern "C" fn(i32, i32, i32) -> i32,
-    pub recv_str: extern "C" fn(i32, i32) -> *mut u8,
+    pub recv_any: unsafe extern "C" fn(i32, i32, *mut u8),
     pub sendrecv: extern "C" fn(i32, i32, i32, i32, i32) -> i32,
     pub bcast: extern "C" fn(i32, i32, i32, i32, i32) -> i32,
     pub reduce: extern "C" fn(i32, i32, i32, i32) -> i32,
@@ -79,8 +78,7 @@ impl Rt {
             isdevice: get!(IsDevice),
             send: get!(Send),
             send_str: get!(SendStr),
-            recv: get!(Recv),
-            recv_str: get!(RecvStr),
+            recv_any: get!(RecvAny),
             sendrecv: get!(SendRecv),
             bcast: get!(Bcast),
             reduce: get!(Reduce),
@@ -125,4 +123,16 @@ pub unsafe fn str_text(s: *const u8) -> String {
     let len = u32::from_le_bytes(*(s as *const [u8; 4])) as usize;
     let bytes = std::slice::from_raw_parts(s.add(4), len);
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+impl Rt {
+    /// The next message from `src`, whatever its type: (tag, payload) as `epyc_recv_any`
+    /// stores them (a str payload is a runtime string object).
+    pub fn recv_any(&self, src: i32, pos: i32) -> (u32, u64) {
+        let mut value = [0u64; 2];
+        // SAFETY: `value` is a host tagged value (16 bytes: tag word, payload at 8), what
+        // `epyc_recv_any` writes.
+        unsafe { (self.recv_any)(src, pos, value.as_mut_ptr() as *mut u8) };
+        (value[0] as u32, value[1])
+    }
 }

@@ -1,13 +1,12 @@
 //! The interpreter's assembly parts: the entry `_epyc_main` (function 0 on an empty value
-//! stack), the stack check of byte-code calls, `__epyc_bc_recv` (receive a message of any tag, as byte code's `recv` needs: the
-//! runtime's `epyc_recv` wants the expected tag) and the value stack itself.
+//! stack), the stack check of byte-code calls and the value stack itself. (Byte code's
+//! `recv` is the runtime's `epyc_recv_any`.)
 
 use super::{layout, VSTACK_BYTES, VSTACK_SYMBOL};
 use crate::object::{Section, Symbol};
-use crate::protocol::BlockOp;
 use crate::runtime::{epilogue, prologue};
 use anyhow::Result;
-use epyc_rt_abi::{RtError, Tag};
+use epyc_rt_abi::RtError;
 
 fn entry_text() -> String {
     format!(
@@ -59,63 +58,8 @@ _bc_call_deep:
 /// runtime functions it calls, error reporting included).
 const NATIVE_STACK_RESERVE: u32 = 768;
 
-/// `__epyc_bc_recv(src r0, pos r1, out r2)`: stores the tag and payload of the next message
-/// from `src` at `out`; a str is copied into this core's heap before the sender is released.
-fn recv_text() -> String {
-    let regs = ["r4", "r5", "r6", "r7", "r8", "r9", "r10"];
-    format!(
-        r#"
-.global ___epyc_bc_recv
-___epyc_bc_recv:
-{pro}
- mov r4,r0
- mov r5,r1
- mov r10,r2
- mov r2,r1
- mov r1,#{missing}
- bl __epyc_check_core
- mov r0,#0
- mov r1,r4
- mov r12,r5
- mov r24,#{op_recv}
- bl __epyc_take
- mov r6,r0
- mov r7,r1
- mov r8,r2
- str r7,[r10]
- str r6,[r10,#1]
- sub r0,r7,#{tag_str}
- bne _bc_recv_ack
- mov r0,r6
- bl __epyc_strlen
- mov r9,r0
- add r0,r0,#4
- mov r12,r5
- bl __epyc_alloc
- mov r7,r0
- str r9,[r7]
- add r0,r7,#4
- add r1,r6,#4
- mov r2,r9
- bl __epyc_memcpy
- str r7,[r10,#1]
-_bc_recv_ack:
- mov r0,#0
- mov r1,r4
- mov r2,r8
- bl __epyc_ack
-{epi}"#,
-        pro = prologue(&regs),
-        epi = epilogue(&regs),
-        missing = RtError::RecvFromMissingCore as u32,
-        op_recv = BlockOp::Recv as u32,
-        tag_str = Tag::Str as u32,
-    )
-}
-
 pub fn sections() -> Result<Vec<Section>> {
     let entry = crate::asm::assemble(".text.bc_entry", &entry_text())?;
-    let recv = crate::asm::assemble(".text.bc_recv", &recv_text())?;
     let call = crate::asm::assemble(".text.bc_call", &call_text())?;
     let vstack = Section {
         name: ".bss.bc_vstack".into(),
@@ -129,5 +73,5 @@ pub fn sections() -> Result<Vec<Section>> {
         }],
         relocs: vec![],
     };
-    Ok(vec![entry, recv, call, vstack])
+    Ok(vec![entry, call, vstack])
 }

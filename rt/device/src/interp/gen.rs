@@ -23,7 +23,7 @@ pub const EXEC_SYMBOL: &str = "__epyc_bc_exec";
 pub const CALL_SYMBOL: &str = "__epyc_bc_call";
 pub const POS_SYMBOL: &str = "__epyc_bc_pos";
 pub const TO_STR_SYMBOL: &str = "__epyc_bc_to_str";
-pub const RECV_SYMBOL: &str = "__epyc_bc_recv";
+pub const RECV_SYMBOL: &str = "epyc_recv_any";
 pub const LIST_STR_SYMBOL: &str = "__epyc_bc_list_str";
 pub const REPEAT_SYMBOL: &str = "__epyc_bc_repeat";
 /// Tag word of a slot never assigned (globals, locals beyond the parameters).

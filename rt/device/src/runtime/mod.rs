@@ -2,7 +2,7 @@
 //!
 //! One file per job: [`start`] (reset vector, start-up), [`mailbox`] (requests to the monitor:
 //! print, exit, errors, input, text conversions, maths, random), [`heap`] (allocation, strings,
-//! lists), [`messaging`] (point-to-point over the mesh), [`collective`] (sync, reduce, bcast),
+//! lists), [`messaging`] (point-to-point over the mesh; [`recv_any`] its untyped receive), [`collective`] (sync, reduce, bcast),
 //! [`intmath`] and [`floatmath`] (the helper routines the backend calls for what the chip
 //! lacks). Register use: the GCC convention (r0-r3 arguments/result, r4-r11, r15, r32-r43
 //! callee-saved); internal routines use r16-r27 as scratch and pass the source position in r12
@@ -16,6 +16,7 @@ mod heap;
 mod intmath;
 mod mailbox;
 mod messaging;
+mod recv_any;
 mod start;
 
 use crate::memmap::{self, state};
@@ -191,6 +192,7 @@ fn source() -> String {
             mailbox::text(),
             heap::text(),
             messaging::text(),
+            recv_any::text(),
             collective::text(),
             intmath::text(),
             intmath::bits_text(),

@@ -49,6 +49,7 @@ extern "C" {
     pub fn epyc_random() -> f32;
     pub fn epyc_randint() -> i32;
     pub fn epyc_seed(seed: i32);
+    pub fn epyc_recv_any(src: i32, pos: i32, out: *mut u8);
 }
 
 pub const INT: i32 = 2;
