@@ -4,7 +4,7 @@
 //! functions. A function's locals are its parameters and the names it assigns, except `global`
 //! names and variables of its own module assigned before its `def` (D20, as sema).
 
-use crate::format::{Const, Function, Module, Op, Svc};
+use crate::format::{Const, Function, Module, Op, Svc, GLOBAL_REF};
 use epyc_syntax::ast::{self, Ranged};
 use epyc_syntax::{ParsedProgram, NATIVE_PREFIX};
 use std::collections::{HashMap, HashSet};
@@ -363,6 +363,10 @@ impl<'a> Compiler<'a> {
                 Ok(())
             }
             ast::Expr::Subscript(sub) => {
+                if let Some((list, i, k)) = self.index_refs(f, sub) {
+                    f.emit(Op::StoreIndexRef { list, i, k });
+                    return Ok(());
+                }
                 let k = self.subscript_parts(f, sub)?;
                 f.emit(Op::StoreIndex { k });
                 Ok(())
@@ -496,6 +500,10 @@ impl<'a> Compiler<'a> {
                 f.emit(Op::List { n });
             }
             E::Subscript(sub) => {
+                if let Some((list, i, k)) = self.index_refs(f, sub) {
+                    f.emit(Op::IndexRef { list, i, k });
+                    return Ok(());
+                }
                 let k = self.subscript_parts(f, sub)?;
                 f.emit(Op::Index { k });
             }
@@ -503,6 +511,48 @@ impl<'a> Compiler<'a> {
             other => return Err(self.err(f, other, "expression not supported by the byte code")),
         }
         Ok(())
+    }
+
+    /// The `ref` operand of a superinstruction reading variable `e` (see `GLOBAL_REF`): a
+    /// local assigned on every path to here, or a module variable; None for anything else
+    /// (the plain instructions then check and report what they must).
+    fn ref_of(&mut self, f: &Fx, e: &ast::Expr) -> Option<u8> {
+        let ast::Expr::Name(n) = e else {
+            return None;
+        };
+        let name = n.id.as_str();
+        if let Some(slot) = f.slot(name) {
+            let assigned = slot < f.nparams || f.assigned.contains(&slot);
+            return (assigned && slot < GLOBAL_REF).then_some(slot);
+        }
+        if self.funcs.contains_key(name) && !self.globals.contains_key(name) {
+            return None;
+        }
+        if !self.module_names.contains(name) {
+            return None;
+        }
+        let g = self.global(name);
+        (g < GLOBAL_REF as u16).then_some(GLOBAL_REF | g as u8)
+    }
+
+    /// `list[i]`, `list[i + k]`, `list[i - k]` of variables and a small constant k: the
+    /// operands of `IndexRef`/`StoreIndexRef`.
+    fn index_refs(&mut self, f: &Fx, sub: &ast::ExprSubscript) -> Option<(u8, u8, i8)> {
+        let (i, k) = match &*sub.slice {
+            ast::Expr::BinOp(b) if matches!(b.op, ast::Operator::Add | ast::Operator::Sub) => {
+                let k = small_int(&b.right)?;
+                let k = match b.op {
+                    ast::Operator::Add if k >= 0 => k,
+                    ast::Operator::Sub if k > 0 => -k,
+                    _ => return None,
+                };
+                (&*b.left, k)
+            }
+            other => (other, 0),
+        };
+        let list = self.ref_of(f, &sub.value)?;
+        let i = self.ref_of(f, i)?;
+        Some((list, i, k))
     }
 
     fn constant(&mut self, f: &mut Fx, c: &ast::Constant, e: &ast::Expr) -> R<()> {
@@ -805,6 +855,17 @@ fn inline_op(def: &ast::StmtFunctionDef) -> Option<Op> {
             ast::UnaryOp::UAdd => Op::Pos,
             ast::UnaryOp::Invert => Op::Invert,
         }),
+        _ => None,
+    }
+}
+
+/// An int constant that fits an `i8` operand.
+fn small_int(e: &ast::Expr) -> Option<i8> {
+    match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::Int(i) => i64::try_from(i).ok().and_then(|v| i8::try_from(v).ok()),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -4,12 +4,15 @@
 use std::fmt;
 
 /// Format version written after the magic.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 pub const MAGIC: &[u8; 4] = b"EPBC";
 /// Element tag (in a list value's tag path) of cells that are values themselves.
 pub const DYN_ELEM: u32 = 15;
 /// Return tag byte of a native function that returns nothing.
 pub const NO_RET: u8 = 0xFF;
+/// A `ref` operand of a superinstruction names frame slot `r` below this, module variable
+/// `r - GLOBAL_REF` from it. The compiler uses refs only for locals assigned on every path.
+pub const GLOBAL_REF: u8 = 0x80;
 
 macro_rules! ops {
     ($( $(#[$doc:meta])* $name:ident = $code:literal $( ( $($field:ident : $fty:ident),* ) )? ;)*) => {
@@ -88,6 +91,12 @@ ops! {
     /// Slots base..base+2 hold counter, stop, step: jump when done, else push the counter and
     /// advance it.
     RangeNext = 82 (base: u8, off: i16);
+    /// Superinstructions of common sequences; `ref` operands as [`GLOBAL_REF`] says.
+    /// [→ list[i + k]]: `Load list; Load i; Int8 k; Add; Index 1` (k < 0: `Sub` of -k;
+    /// k = 0: no arithmetic).
+    IndexRef = 92 (list: u8, i: u8, k: i8);
+    /// [v →]: `Load list; Load i; (Int8 k; Add); StoreIndex 1`, as `IndexRef`.
+    StoreIndexRef = 93 (list: u8, i: u8, k: i8);
 }
 
 /// Operand types of instructions.

@@ -3,6 +3,7 @@
 
 use crate::rt::{rt_str, Rt};
 use crate::value::{float_mod, int_floordiv, int_mod, int_pow, List, Num, Value};
+use epyc_bytecode::format::GLOBAL_REF;
 use epyc_bytecode::{Const, Module, Op, Svc};
 use epyc_rt_abi::{pos, RtError, Tag};
 use std::cell::RefCell;
@@ -297,6 +298,16 @@ impl<'p> Machine<'p> {
                     let r = self.binary(Op::Mul, l, n);
                     self.stack.push(r);
                 }
+                Op::IndexRef { list, i, k } => {
+                    let (l, idx) = self.index_refs(base, list, i, k);
+                    let v = self.index(&l, &[idx], None);
+                    self.stack.push(v);
+                }
+                Op::StoreIndexRef { list, i, k } => {
+                    let v = self.pop();
+                    let (l, idx) = self.index_refs(base, list, i, k);
+                    self.index(&l, &[idx], Some(v));
+                }
                 Op::Index { k } => {
                     let at = self.stack.len() - k as usize;
                     let idx = self.stack.split_off(at);
@@ -371,6 +382,33 @@ impl<'p> Machine<'p> {
         let target = (next as i64 + off as i64) as usize;
         let fr = self.frames.last_mut().expect("jumping frame");
         fr.pc = self.p.index_of(func, target);
+    }
+
+    /// The value a superinstruction's `ref` operand names (`GLOBAL_REF`).
+    fn read_ref(&self, base: usize, r: u8) -> Value {
+        if r < GLOBAL_REF {
+            return self.stack[base + r as usize].clone();
+        }
+        let global = (r - GLOBAL_REF) as usize;
+        let v = self.globals[global].clone();
+        if matches!(v, Value::Unset) {
+            let n = self.p.module.global_names[global];
+            let name = self.p.module.str_at(n).unwrap_or("?");
+            self.fail(RtError::NameNotDefined, name);
+        }
+        v
+    }
+
+    /// The list and the index (`i + k`, `i - (-k)`) of `IndexRef`/`StoreIndexRef`.
+    fn index_refs(&self, base: usize, list: u8, i: u8, k: i8) -> (Value, Value) {
+        let l = self.read_ref(base, list);
+        let i = self.read_ref(base, i);
+        let idx = match k {
+            0 => i,
+            k if k > 0 => self.binary(Op::Add, i, Value::Int(k as i32)),
+            k => self.binary(Op::Sub, i, Value::Int(-(k as i32))),
+        };
+        (l, idx)
     }
 
     fn binary(&self, op: Op, a: Value, b: Value) -> Value {

@@ -197,6 +197,14 @@ struct Regs {
     error: ir::Block,
     /// (RtError code, detail str) -> the same with a detail.
     error_detail: ir::Block,
+    /// `Index 1` and `StoreIndex 1` after their operand byte (superinstructions push their
+    /// operands and jump here).
+    index_body: ir::Block,
+    store_index_body: ir::Block,
+    /// (module variable index) -> `name 'x' is not defined` (one copy for every ref read).
+    unset_global: ir::Block,
+    /// (is store) -> `IndexRef` / `StoreIndexRef` (one copy for both).
+    index_ref: ir::Block,
 }
 
 impl Regs {
@@ -390,7 +398,14 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
         push_next,
         error,
         error_detail,
+        index_body: g.b.create_block(),
+        store_index_body: g.b.create_block(),
+        unset_global: g.b.create_block(),
+        index_ref: g.b.create_block(),
     };
+    g.b.append_block_param(r.unset_global, I32);
+    g.b.append_block_param(r.index_ref, I32);
+    g.cold.push(r.unset_global);
 
     // Stack check, then locals past the parameters are unset.
     let lb = g.b.ins().ishl_imm_s(nlocals, 3);
@@ -445,7 +460,8 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
     let pc1 = g.b.ins().iadd_imm_s(pcv, 1);
     g.b.def_var(pc, pc1);
     let bad = g.b.create_block();
-    let mut targets = vec![bad; 83];
+    let ntargets = *super::handlers::OPCODES.iter().max().expect("opcodes") as usize + 1;
+    let mut targets = vec![bad; ntargets];
     let handlers: Vec<(u8, ir::Block)> = super::handlers::OPCODES
         .iter()
         .map(|&c| (c, g.b.create_block()))
@@ -457,6 +473,18 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
     g.b.switch_to_block(bad);
     r_type_error(&mut g, &r);
     let binop = super::handlers::binop_block(&mut g, &r_view(&r));
+    g.b.switch_to_block(r.index_body);
+    super::lists::load(&mut g, &r_view(&r));
+    r.next(&mut g);
+    g.b.switch_to_block(r.unset_global);
+    let gi = g.b.block_params(r.unset_global)[0];
+    super::superops::unset_global(&mut g, &r_view(&r), gi);
+    g.b.switch_to_block(r.index_ref);
+    let is_store = g.b.block_params(r.index_ref)[0];
+    super::superops::index_ref(&mut g, &r_view(&r), is_store);
+    g.b.switch_to_block(r.store_index_body);
+    super::lists::store(&mut g, &r_view(&r));
+    r.next(&mut g);
     for (c, b) in handlers {
         g.b.switch_to_block(b);
         super::handlers::handler(&mut g, &r_view(&r), c, binop);
@@ -555,6 +583,18 @@ impl View<'_> {
     }
     pub fn next(&self, g: &mut Gen) {
         self.regs.next(g)
+    }
+    pub fn index_body(&self) -> ir::Block {
+        self.regs.index_body
+    }
+    pub fn store_index_body(&self) -> ir::Block {
+        self.regs.store_index_body
+    }
+    pub fn unset_global(&self) -> ir::Block {
+        self.regs.unset_global
+    }
+    pub fn index_ref(&self) -> ir::Block {
+        self.regs.index_ref
     }
 }
 

@@ -15,6 +15,7 @@ pub const OPCODES: &[u8] = &[
     50, 51, 52, 53, 54, // jumps
     60, 63, 64, // Call, Return, ReturnNone
     70, 72, 73, 74, 80, 81, 82, // List, Index, StoreIndex, Len, Svc, Raise, RangeNext
+    92, 93, // superinstructions (IndexRef, StoreIndexRef)
 ];
 
 /// Services the device interpreter runs.
@@ -465,13 +466,19 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             return;
         }
         70 => super::lists::build(g, r),
-        72 => {
+        72 | 73 => {
             let _k = r.u8(g);
-            super::lists::load(g, r);
+            let body = if code == 72 {
+                r.index_body()
+            } else {
+                r.store_index_body()
+            };
+            g.b.ins().jump(body, &[]);
+            return;
         }
-        73 => {
-            let _k = r.u8(g);
-            super::lists::store(g, r);
+        92 | 93 => {
+            super::superops::handler(g, r, code);
+            return;
         }
         74 => {
             let (t, p) = r.pop(g);

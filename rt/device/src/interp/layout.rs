@@ -18,7 +18,7 @@
 //! make it read out of bounds (bad operands, jumps into the middle of an instruction).
 
 use anyhow::{anyhow, bail, Result};
-use epyc_bytecode::format::{Const, Module, Op, Svc};
+use epyc_bytecode::format::{Const, Module, Op, Svc, GLOBAL_REF};
 use epyc_rt_abi::{pos, Tag};
 
 pub const H_NFUNCS: i32 = 0;
@@ -83,7 +83,20 @@ pub fn check(m: &Module) -> Result<()> {
                 }
                 Ok(())
             };
+            let var = |rf: u8| -> Result<()> {
+                if rf < GLOBAL_REF {
+                    return slot(rf);
+                }
+                if (rf - GLOBAL_REF) as usize >= m.global_names.len() {
+                    return Err(err(*at, format!("module variable ref {rf} out of range")));
+                }
+                Ok(())
+            };
             match *op {
+                Op::IndexRef { list, i, .. } | Op::StoreIndexRef { list, i, .. } => {
+                    var(list)?;
+                    var(i)?;
+                }
                 Op::Const { idx } if idx as usize >= m.consts.len() => {
                     return Err(err(*at, format!("constant {idx} out of range")))
                 }

@@ -34,6 +34,7 @@ mod lists;
 mod power;
 mod scalar_services;
 mod services;
+mod superops;
 
 use crate::link::{self, Image};
 use crate::object::{Reloc, RelocKind, RuntimeObject, Section, Symbol};
