@@ -138,3 +138,21 @@ fn a_variable_reused_with_a_new_type_after_it_is_dead_is_split_not_dynamic() {
         explain.stdout
     );
 }
+
+#[test]
+fn a_hybrid_run_names_what_is_dynamic_and_stops() {
+    let path = test_program("dynamic_messages.py");
+    let out = run_epyc(
+        &["run", "-d", "1", "-h", "1", &path],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status, Some(1), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "nothing runs: {}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("error: function 'recv' falls back to byte code"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("hybrid run"), "{}", out.stderr);
+}

@@ -51,6 +51,16 @@ pub fn dynamic_functions(files: &[SourceFile], checked: &Checked) -> Vec<Dynamic
     found
 }
 
+/// The functions that fall back to byte code: [`dynamic_functions`] when the program does not
+/// type natively and byte code can run it — none when it types (all native) or when byte code
+/// rejects it too (an unknown name, a syntax the dialect lacks: errors, not dynamic code).
+pub fn falling_back(parsed: &ParsedProgram, checked: &Checked) -> Vec<DynamicFunction> {
+    if checked.program.is_some() || epyc_bytecode::compile_program(parsed).is_err() {
+        return Vec::new();
+    }
+    dynamic_functions(&parsed.files, checked)
+}
+
 fn shown_name(name: &str) -> String {
     if name == "<module>" {
         "the module code".to_string()
@@ -67,10 +77,14 @@ fn place(files: &[SourceFile], d: &Diagnostic) -> Option<String> {
 }
 
 /// `epyc check` / `epyc build --explain`: a summary line per dynamic function, or that all
-/// of the program is native.
-pub fn explain(functions: &[DynamicFunction]) -> String {
+/// of the program is native — nothing when it has errors of another kind (they follow).
+pub fn explain(functions: &[DynamicFunction], checked: &Checked) -> String {
     if functions.is_empty() {
-        return "every function is native\n".to_string();
+        return if checked.errors.is_empty() {
+            "every function is native\n".to_string()
+        } else {
+            String::new()
+        };
     }
     let mut text = format!(
         "{} function{} fall{} back to byte code:\n",
@@ -88,26 +102,28 @@ pub fn explain(functions: &[DynamicFunction]) -> String {
 /// reports it and runs the program as byte code on the cores asked for (host cores with
 /// `-h N`, else simulated device cores), returning the exit status. `None` when the program
 /// is all native, or when byte code cannot take it either (the native path then reports
-/// the errors), or for hybrid runs (`-d N -h M`), which have no byte-code mode. `parsed` and
-/// `checked` are the program as the native path parsed and typed it (typed once).
+/// the errors). Hybrid runs (`-d N -h M`) have no byte-code mode: their dynamic code is an
+/// error naming each function. `parsed` and `checked` are the program as the native path
+/// parsed and typed it (typed once).
 pub fn run(
     args: &RunArgs,
     default_device_cores: u32,
     parsed: &ParsedProgram,
     checked: &Checked,
 ) -> Option<u8> {
-    if args.device_cores.is_some() && args.host_cores.is_some() {
-        return None;
-    }
-    if checked.program.is_some() {
-        return None;
-    }
-    let functions = dynamic_functions(&parsed.files, checked);
+    let functions = falling_back(parsed, checked);
     if functions.is_empty() {
         return None;
     }
-    epyc_bytecode::compile_program(parsed).ok()?;
-    report(parsed, checked, &functions, args.strict);
+    let hybrid = args.device_cores.is_some() && args.host_cores.is_some();
+    report(parsed, checked, &functions, args.strict || hybrid);
+    if hybrid {
+        eprintln!(
+            "error: a hybrid run (-d N -h M) has no byte-code fallback yet: run the program on \
+             device cores (-d N) or host cores (-h N), or make its dynamic code native"
+        );
+        return Some(exit::COMPILE_ERROR);
+    }
     if args.strict {
         eprintln!("error: --strict: dynamic code does not fall back to byte code");
         return Some(exit::COMPILE_ERROR);

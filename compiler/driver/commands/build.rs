@@ -1,6 +1,7 @@
 //! `epyc build FILE.py [-o FILE.elf] [-s] [--explain]`: a loadable Epiphany image.
 //! `--explain` first lists every specialisation, native or dynamic and why, and the functions
-//! that fall back to byte code (as `epyc check`).
+//! that fall back to byte code (as `epyc check`). A program with dynamic code has no native
+//! image: each dynamic function is named with its first reason, and the build fails.
 
 use crate::cli::BuildArgs;
 use crate::{device, exit, fallback, frontend};
@@ -8,25 +9,29 @@ use std::time::Instant;
 
 pub fn main(args: &BuildArgs) -> u8 {
     let started = Instant::now();
+    let parsed = match frontend::parse(&args.file) {
+        Ok(parsed) => parsed,
+        Err(status) => return status,
+    };
+    let checked = epyc_sema::check(&parsed);
+    let dynamic = fallback::falling_back(&parsed, &checked);
     if args.explain {
-        let parsed = match frontend::parse(&args.file) {
-            Ok(parsed) => parsed,
-            Err(status) => return status,
-        };
-        let checked = epyc_sema::check(&parsed);
         print!("{}", checked.report);
-        let dynamic = fallback::dynamic_functions(&parsed.files, &checked);
-        print!("{}", fallback::explain(&dynamic));
-        if !dynamic.is_empty() {
-            frontend::print_diagnostics(&parsed.files, &checked.errors);
-            eprintln!(
-                "error: `epyc build` writes native images only; `epyc run` runs this program's \
-                 dynamic code as byte code"
-            );
-            return exit::COMPILE_ERROR;
+        print!("{}", fallback::explain(&dynamic, &checked));
+    } else {
+        for f in &dynamic {
+            eprintln!("error: {f}");
         }
     }
-    let compiled = match frontend::compile(&args.file) {
+    if !dynamic.is_empty() {
+        frontend::print_diagnostics(&parsed.files, &checked.errors);
+        eprintln!(
+            "error: `epyc build` writes native images only; `epyc run` runs this program's \
+             dynamic code as byte code"
+        );
+        return exit::COMPILE_ERROR;
+    }
+    let compiled = match frontend::finish(&parsed, checked) {
         Ok(c) => c,
         Err(status) => return status,
     };

@@ -14,7 +14,7 @@ pub fn main(args: &CheckArgs) -> u8 {
     print!("{}", checked.report);
     print!(
         "{}",
-        fallback::explain(&fallback::dynamic_functions(&parsed.files, &checked))
+        fallback::explain(&fallback::falling_back(&parsed, &checked), &checked)
     );
     frontend::print_diagnostics(&parsed.files, &checked.warnings);
     frontend::print_diagnostics(&parsed.files, &checked.errors);

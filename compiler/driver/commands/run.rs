@@ -116,7 +116,16 @@ fn run_hybrid(args: &RunArgs, device_cores: u32, host_cores: u32) -> u8 {
         eprintln!("error: -d takes 1 to {max} device cores and -h 1 to 1024 host virtual cores");
         return exit::USAGE;
     }
-    let compiled = match frontend::compile(&args.file) {
+    let parsed = match frontend::parse(&args.file) {
+        Ok(p) => p,
+        Err(status) => return status,
+    };
+    let checked = epyc_sema::check(&parsed);
+    // Dynamic code: named function by function, then an error (no hybrid byte-code mode).
+    if let Some(status) = crate::fallback::run(args, DEFAULT_DEVICE_CORES, &parsed, &checked) {
+        return status;
+    }
+    let compiled = match frontend::finish(&parsed, checked) {
         Ok(c) => c,
         Err(status) => return status,
     };
