@@ -11,7 +11,7 @@ use crate::regalloc::{AInst, Allocated};
 use anyhow::{anyhow, Context, Result};
 use cranelift_codegen::ir::SourceLoc;
 use epiphany_isa::{encode, encode_shortest, AddrMode, Cond, Inst, Op, Width};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What a relocation patches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -202,6 +202,8 @@ pub fn emit(mf: &MFunction, alloc: &Allocated, flags: &crate::Flags) -> Result<C
     if order.first() != Some(&MBlock(0)) {
         return Err(anyhow!("entry block is not first in the layout"));
     }
+    let order = copies_before_loop_headers(order, &alloc.blocks, &resolve);
+    let dead = dead_moves(&alloc.blocks, &resolve);
     let mut e = Emitter {
         items: Vec::new(),
         srcloc: SourceLoc::default(),
@@ -258,6 +260,9 @@ pub fn emit(mf: &MFunction, alloc: &Allocated, flags: &crate::Flags) -> Result<C
         e.push(Item::Label(b));
         let insts = &alloc.blocks[b.0 as usize];
         for (k, ai) in insts.iter().enumerate() {
+            if dead.contains(&(b, k)) {
+                continue;
+            }
             if let (Some(l), true) = (hw, k + 1 == insts.len()) {
                 // The compare and branch back are replaced by the hardware loop: LE marks the
                 // block's last instruction; the exit follows it.
@@ -317,6 +322,164 @@ pub fn emit(mf: &MFunction, alloc: &Allocated, flags: &crate::Flags) -> Result<C
     let mut cf = finish(e, frame.size)?;
     cf.spill_slots = alloc.num_spillslots;
     Ok(cf)
+}
+
+/// The condition that holds exactly when `cond` does not, where the chip has one (the float
+/// `Blt`/`Blte` have none: their complements would also have to hold for unordered operands).
+fn invert(cond: Cond) -> Option<Cond> {
+    Some(match cond {
+        Cond::Eq => Cond::Ne,
+        Cond::Ne => Cond::Eq,
+        Cond::Gtu => Cond::Lteu,
+        Cond::Lteu => Cond::Gtu,
+        Cond::Gteu => Cond::Ltu,
+        Cond::Ltu => Cond::Gteu,
+        Cond::Gt => Cond::Lte,
+        Cond::Lte => Cond::Gt,
+        Cond::Gte => Cond::Lt,
+        Cond::Lt => Cond::Gte,
+        Cond::Beq => Cond::Bne,
+        Cond::Bne => Cond::Beq,
+        _ => return None,
+    })
+}
+
+/// Moves each block that only copies registers and jumps back to an earlier block (the
+/// register allocator's moves on a loop's back edge) to just before that loop header, so
+/// every iteration falls from the copies into the header instead of paying a taken jump; the
+/// header is entered once per loop with a jump around the copies instead. The entry block
+/// stays first; a header gets at most one such block.
+fn copies_before_loop_headers(
+    order: Vec<MBlock>,
+    blocks: &[Vec<AInst>],
+    resolve: &dyn Fn(MBlock) -> MBlock,
+) -> Vec<MBlock> {
+    let pos: HashMap<MBlock, usize> = order.iter().enumerate().map(|(i, &b)| (b, i)).collect();
+    let mut before: HashMap<MBlock, MBlock> = HashMap::new();
+    for (p, &b) in order.iter().enumerate() {
+        let insts = &blocks[b.0 as usize];
+        let Some((AInst::Inst(MInst::Jump { target, .. }, _), copies)) = insts.split_last() else {
+            continue;
+        };
+        if copies.is_empty() || !copies.iter().all(|i| matches!(i, AInst::Move { .. })) {
+            continue;
+        }
+        let header = resolve(*target);
+        match pos.get(&header) {
+            Some(&q) if q > 0 && q < p && !before.contains_key(&header) => {
+                before.insert(header, b);
+            }
+            _ => {}
+        }
+    }
+    // A header that is itself moved keeps its copies where they are (it is not emitted at
+    // its own place, so nothing could be put before it there).
+    let moved: HashSet<MBlock> = before.values().copied().collect();
+    before.retain(|header, _| !moved.contains(header));
+    let moved: HashSet<MBlock> = before.values().copied().collect();
+    let mut out = Vec::with_capacity(order.len());
+    for b in order {
+        if moved.contains(&b) {
+            continue;
+        }
+        if let Some(&copies) = before.get(&b) {
+            out.push(copies);
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// Register moves whose value nobody reads, as (block, index): in a block that ends with a
+/// jump, a move whose destination no later instruction of the block reads and that the jump's
+/// target writes before reading (the allocator leaves such moves on loop back edges, for a
+/// value it wants in that register at the loop's exit only).
+fn dead_moves(
+    blocks: &[Vec<AInst>],
+    resolve: &dyn Fn(MBlock) -> MBlock,
+) -> HashSet<(MBlock, usize)> {
+    let mut dead = HashSet::new();
+    for (bi, insts) in blocks.iter().enumerate() {
+        let Some((AInst::Inst(MInst::Jump { target, .. }, _), body)) = insts.split_last() else {
+            continue;
+        };
+        let succ = &blocks[resolve(*target).0 as usize];
+        for (k, ai) in body.iter().enumerate() {
+            let AInst::Move { rd, rn } = ai else {
+                continue;
+            };
+            if rd == rn {
+                continue;
+            }
+            let read_later = body[k + 1..]
+                .iter()
+                .any(|later| first_access(later, *rd) == Some(Access::Use));
+            if !read_later && written_before_read(succ, *rd) {
+                dead.insert((MBlock(bi as u32), k));
+            }
+        }
+    }
+    dead
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Read (or possibly read: calls and anything not understood).
+    Use,
+    /// Written without being read first.
+    Def,
+}
+
+/// How `ai` touches register `reg`: `None` if not at all.
+fn first_access(ai: &AInst, reg: u8) -> Option<Access> {
+    match ai {
+        // (emission drops a move to itself)
+        AInst::Move { rd, rn } if rd == rn => None,
+        AInst::Move { rd, rn } => {
+            if *rn == reg {
+                Some(Access::Use)
+            } else if *rd == reg {
+                Some(Access::Def)
+            } else {
+                None
+            }
+        }
+        AInst::Spill { rn, .. } => (*rn == reg).then_some(Access::Use),
+        AInst::Reload { rd, .. } => (*rd == reg).then_some(Access::Def),
+        AInst::Inst(mi, _) => {
+            if matches!(mi, MInst::Call { .. }) || mi.is_terminator() {
+                return Some(Access::Use);
+            }
+            let (mut used, mut defined) = (false, false);
+            mi.clone().visit_regs(&mut |x, kind| {
+                if r(*x) == reg {
+                    match kind {
+                        OpKind::Def | OpKind::FixedDef(_) => defined = true,
+                        _ => used = true,
+                    }
+                }
+            });
+            if used {
+                Some(Access::Use)
+            } else if defined {
+                Some(Access::Def)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Whether the block writes `reg` before anything in it may read it.
+fn written_before_read(block: &[AInst], reg: u8) -> bool {
+    for ai in block {
+        match first_access(ai, reg) {
+            Some(Access::Def) => return true,
+            Some(Access::Use) => return false,
+            None => {}
+        }
+    }
+    false
 }
 
 /// LC = iterations (0 runs the body once, as the do-while does), LS = loop start, LE = the
@@ -595,6 +758,15 @@ fn emit_inst(
         } => {
             e.compare(cmp);
             let (t, f) = (resolve(*taken), resolve(*not_taken));
+            // A taken target that follows anyway: branch on the opposite condition to the
+            // other one (a not-taken branch costs 1 cycle, a taken one 3).
+            if let (true, Some(inverse)) = (Some(t) == next && Some(f) != next, invert(*cond)) {
+                e.push(Item::Branch {
+                    cond: inverse,
+                    target: f,
+                });
+                return Ok(());
+            }
             e.push(Item::Branch {
                 cond: *cond,
                 target: t,
