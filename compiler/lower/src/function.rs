@@ -58,6 +58,9 @@ pub struct FnLowerer<'a, 'b> {
     /// Inside the unchecked copy of a versioned counted loop: (list, counter) pairs whose
     /// `list[counter + c]` accesses are known in range (see `crate::ranges`).
     pub in_range: Vec<(LocalOrGlobal, LocalOrGlobal)>,
+    /// Inside the unchecked copy of a versioned counted loop: the element carried in a
+    /// variable across iterations, if any (see `crate::carry`).
+    pub carry: Option<crate::loops::Carry>,
     /// In functions with loops: a cold block the entry can branch to (never at run time)
     /// that reaches every error block, so their immediate dominator is the entry.
     error_dispatch: Option<ir::Block>,
@@ -122,6 +125,7 @@ pub fn lower_function(
         global_vars: HashMap::new(),
         checked: HashMap::new(),
         in_range: Vec::new(),
+        carry: None,
         error_dispatch: None,
     };
     if has_loops(&tf.body) {

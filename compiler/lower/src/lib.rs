@@ -23,6 +23,7 @@
 
 mod arith;
 mod calls;
+mod carry;
 mod convert;
 mod exprs;
 mod function;

@@ -141,6 +141,9 @@ impl FnLowerer<'_, '_> {
         indices: &[Expr],
         pos: Pos,
     ) -> Result<Option<Value>> {
+        if let Some(v) = self.carried_read(list, indices) {
+            return Ok(Some(v));
+        }
         let l = self.value(list)?;
         let (elem, _) = list_parts(&list.ty)?;
         let i = self.flat_index(l, list, indices, pos)?;
@@ -162,6 +165,7 @@ impl FnLowerer<'_, '_> {
             let addr = self.cell_addr(list, list_ty, i);
             let c = self.cell_of(elem, v);
             self.b.ins().store(MemFlagsData::trusted(), c, addr, 0);
+            self.carried_store(list_expr, indices, v);
         }
         Ok(())
     }

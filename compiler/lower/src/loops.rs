@@ -9,12 +9,24 @@
 //! The condition is evaluated twice in the code (guard and latch), once per iteration at run
 //! time. Without a `continue` the latch is just the end of the body.
 
+use crate::carry::CarriedElement;
 use crate::function::{FnLowerer, LoopExits};
-use crate::types::cell_type;
+use crate::ranges::{counter_access, CountedLoop};
+use crate::types::{cell_type, value_type};
 use anyhow::Result;
 use cranelift_codegen::ir::{condcodes::IntCC, types, Block, InstBuilder, MemFlagsData, Value};
+use cranelift_frontend::Variable;
 use epyc_rt_abi::{layout, RtError};
 use epyc_tir::{Expr, ExprKind, LocalOrGlobal, Pos, Stmt, Ty};
+
+/// The element a fast counted loop carries in `var` (see [`crate::carry`]); `stored` once its
+/// store has been lowered (later reads in the body load from memory).
+pub struct Carry {
+    element: CarriedElement,
+    counter: LocalOrGlobal,
+    var: Variable,
+    stored: bool,
+}
 
 impl FnLowerer<'_, '_> {
     /// Runs `body` as a loop body between `header` and `latch`, with break/continue targets.
@@ -58,11 +70,72 @@ impl FnLowerer<'_, '_> {
             .iter()
             .map(|r| (r.list, counted.counter))
             .collect();
+        self.carry = self.start_carry(&counted, body)?;
         let r = self.rotated_while(cond, body, exit);
         self.in_range = saved;
+        self.carry = None;
         r?;
         self.switch_to(slow);
         self.rotated_while(cond, body, exit)
+    }
+
+    /// In the fast loop's preheader (the current block): the element the loop carries in a
+    /// variable (see [`crate::carry`]), with its value for the first iteration loaded.
+    fn start_carry(&mut self, counted: &CountedLoop, body: &[Stmt]) -> Result<Option<Carry>> {
+        let Some(element) = crate::carry::carried_element(counted, body) else {
+            return Ok(None);
+        };
+        let Ty::List(elem, _) = &element.list_ty else {
+            return Ok(None);
+        };
+        let Some(var_ty) = cell_type(elem, self.ptr).and(value_type(elem, self.ptr)) else {
+            return Ok(None);
+        };
+        let (Some(list), Some(i0)) = (
+            self.read_var(element.list)?,
+            self.read_var(counted.counter)?,
+        ) else {
+            return Ok(None);
+        };
+        let index = self.b.ins().iadd_imm_s(i0, element.store_offset as i64 - 1);
+        let Some(first) = self.load_cell(list, &element.list_ty, elem, index) else {
+            return Ok(None);
+        };
+        let var = self.b.declare_var(var_ty);
+        self.b.def_var(var, first);
+        Ok(Some(Carry {
+            element,
+            counter: counted.counter,
+            var,
+            stored: false,
+        }))
+    }
+
+    /// The carried value for a read of `list[indices]`, when it is the carried element and
+    /// the store has not been lowered yet.
+    pub fn carried_read(&mut self, list: &Expr, indices: &[Expr]) -> Option<Value> {
+        let c = self.carry.as_ref()?;
+        let wanted = (c.element.list, c.element.store_offset - 1);
+        if c.stored || counter_access(list, indices, c.counter) != Some(wanted) {
+            return None;
+        }
+        let var = c.var;
+        Some(self.b.use_var(var))
+    }
+
+    /// After the store `list[indices] = value`: if it is the carried element's, the next
+    /// iteration reads `value`.
+    pub fn carried_store(&mut self, list: &Expr, indices: &[Expr], value: Value) {
+        let Some(c) = self.carry.as_mut() else {
+            return;
+        };
+        let target = (c.element.list, c.element.store_offset);
+        if c.stored || counter_access(list, indices, c.counter) != Some(target) {
+            return;
+        }
+        c.stored = true;
+        let var = c.var;
+        self.b.def_var(var, value);
     }
 
     /// From a preheader (the current block, condition known true) to `exit`.
