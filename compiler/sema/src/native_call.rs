@@ -244,6 +244,12 @@ impl<'n> Engine<'n> {
             self.push_error(d);
             return Err(Stop::Error);
         }
-        Ok(self.msg.map_or(T::Int, |f| f.t))
+        // Until a round has walked the whole program, a send may still come after this
+        // receive: unknown yet (Bottom), not int, or the receiver's variables would keep an
+        // int from the first round and turn dynamic once a float send is seen. Only the final
+        // rounds know that nothing is sent at all: then int.
+        Ok(self
+            .msg
+            .map_or(if self.final_rounds { T::Int } else { T::Bottom }, |f| f.t))
     }
 }

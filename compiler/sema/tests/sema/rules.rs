@@ -227,6 +227,16 @@ fn recv_has_the_type_of_everything_sent() {
 }
 
 #[test]
+fn recv_typed_before_the_first_send_of_a_float_is_a_float() {
+    // The receive is walked before the only (float) send: it must not keep an int from the
+    // first round, where no send had been seen yet (that made `v` int and float: dynamic).
+    let src = "from parallel import *\nif coreid() == 1:\n    v = recv(0)\n    v = v * 2.0\n    print v\nelse:\n    send(2.5, 1)\n";
+    let r = report(src);
+    has(&r, "recv(int, none) -> float  native");
+    assert!(!r.contains("dynamic"), "{r}");
+}
+
+#[test]
 fn sendrecv_and_bcast_have_their_own_value_type() {
     let r = report(
         "from parallel import *\na = sendrecv(1, 0)\nb = sendrecv(1.5, 0)\nc = bcast(\"s\", 0)\n",
