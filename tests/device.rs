@@ -193,11 +193,82 @@ fn a_hybrid_run_has_device_cores_then_host_cores() {
 }
 
 #[test]
-fn a_message_between_device_and_host_cores_is_a_clear_error() {
-    // Messaging across the two kinds of core is not supported yet: both ends say so.
+fn a_device_core_and_a_host_core_waiting_on_each_other_are_a_deadlock() {
     let path = program(
-        "hybrid_message",
-        "from parallel import send, recv, coreid\nif coreid() == 0:\n    send(5, 2)\nif coreid() == 2:\n    print(recv(0))\n",
+        "hybrid_deadlock",
+        "from parallel import recv, coreid\nif coreid() == 0:\n    print(recv(2))\nif coreid() == 2:\n    print(recv(0))\n",
+    );
+    let started = std::time::Instant::now();
+    let out = run(&["run", "-d", "2", "-h", "2", path.to_str().unwrap()]);
+    assert_eq!(out.status, Some(3), "{}", out.stderr);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    for line in [
+        "Deadlock: every running core is blocked in message passing",
+        "  core 0: recv from core 2 at ",
+        "  core 2: recv from core 0 at ",
+    ] {
+        assert!(out.stderr.contains(line), "{line}:\n{}", out.stderr);
+    }
+    assert!(
+        out.stderr.contains("hybrid_deadlock.py:3"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("hybrid_deadlock.py:5"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_deadlock_through_on_chip_and_off_chip_waits_names_every_core() {
+    // Core 0 waits on device core 1 (on the chip), which waits on host core 2, which waits on
+    // core 0; core 3 has finished.
+    let path = program(
+        "hybrid_cycle",
+        "from parallel import recv, coreid\nme = coreid()\nif me == 0:\n    print(recv(1))\nif me == 1:\n    print(recv(2))\nif me == 2:\n    print(recv(0))\n",
+    );
+    let out = run(&["run", "-d", "2", "-h", "2", path.to_str().unwrap()]);
+    assert_eq!(out.status, Some(3), "{}", out.stderr);
+    for line in [
+        "  core 0: recv from core 1 at ",
+        "  core 1: recv from core 2 at ",
+        "  core 2: recv from core 0 at ",
+    ] {
+        assert!(out.stderr.contains(line), "{line}:\n{}", out.stderr);
+    }
+    assert!(!out.stderr.contains("core 3:"), "{}", out.stderr);
+}
+
+#[test]
+fn a_device_error_in_a_hybrid_run_ends_it_and_names_core_and_line() {
+    let path = program(
+        "hybrid_error",
+        "from parallel import recv, coreid\nif coreid() == 1:\n    a = [1, 2]\n    print(a[5])\nif coreid() == 2:\n    print(recv(1))\n",
+    );
+    let out = run(&["run", "-d", "2", "-h", "2", path.to_str().unwrap()]);
+    assert_eq!(out.status, Some(3), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Error from core 1: Array index"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("hybrid_error.py:4"), "{}", out.stderr);
+    // The host core waiting for it is told, not left hanging.
+    assert!(
+        out.stderr
+            .contains("core 2: recv from core 1 (stopped by an error)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_message_past_the_last_core_of_a_hybrid_run_names_core_and_line() {
+    let path = program(
+        "hybrid_missing",
+        "from parallel import send, coreid\nif coreid() == 0:\n    send(5, 4)\n",
     );
     let out = run(&["run", "-d", "2", "-h", "2", path.to_str().unwrap()]);
     assert_eq!(out.status, Some(3), "{}", out.stderr);
@@ -206,5 +277,5 @@ fn a_message_between_device_and_host_cores_is_a_clear_error() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("hybrid_message.py:3"), "{}", out.stderr);
+    assert!(out.stderr.contains("hybrid_missing.py:3"), "{}", out.stderr);
 }

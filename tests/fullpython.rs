@@ -47,8 +47,28 @@ fn listings_6_and_7_sort_5000_numbers() {
     assert!(got.iter().all(|v| (0..=1000).contains(v)));
 }
 
+/// The golden test of the pair on the device: 16 simulated Epiphany cores (`epyc run`'s
+/// default) and CPython as core 16.
 #[test]
-fn seeded_pair_matches_the_golden_output() {
+fn seeded_pair_matches_the_golden_output_on_device_cores() {
+    let out = run_epyc(
+        &[
+            "run",
+            &path("examples/offload_sort/device.py"),
+            "--fullpython",
+            &path("examples/offload_sort/seeded_host.py"),
+        ],
+        Duration::from_secs(300),
+    );
+    assert_eq!(out.status, Some(0), "stderr:\n{}", out.stderr);
+    let expected = std::fs::read_to_string(path("examples/offload_sort/expected_seed2016.out"))
+        .expect("golden file");
+    assert_eq!(out.stdout, expected);
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn seeded_pair_matches_the_golden_output_on_host_cores() {
     let out = run_epyc(
         &[
             "run",
@@ -67,51 +87,51 @@ fn seeded_pair_matches_the_golden_output() {
     assert_eq!(out.stderr, "");
 }
 
-#[test]
-fn collectives_and_sendrecv_include_the_cpython_core() {
-    let out = run_epyc(
-        &[
-            "run",
-            "-h",
-            "4",
-            &path("tests/fullpython/collectives_device.py"),
-            "--fullpython",
-            &path("tests/fullpython/collectives_host.py"),
-        ],
-        Duration::from_secs(60),
+fn collectives_and_sendrecv_include_the_cpython_core(cores: &[&str], prefix: &str) {
+    let mut args = vec!["run"];
+    args.extend(cores);
+    let (device, host) = (
+        path("tests/fullpython/collectives_device.py"),
+        path("tests/fullpython/collectives_host.py"),
     );
+    args.extend([device.as_str(), "--fullpython", host.as_str()]);
+    let out = run_epyc(&args, Duration::from_secs(60));
     assert_eq!(out.status, Some(0), "stderr:\n{}", out.stderr);
     let mut lines: Vec<&str> = out.stdout.lines().collect();
     lines.sort();
     // Sum of coreid()+1 over cores 0..=4 is 15; core 4 (CPython) broadcasts 40.
-    assert_eq!(
-        lines,
-        [
-            "[host 0] 15",
-            "[host 0] 40",
-            "[host 0] 99",
-            "host bcast 40",
-            "host got 7 from core 0",
-            "host is core 4 of 5",
-            "host total 15",
-        ]
-    );
+    let want = [
+        format!("[{prefix} 0] 15"),
+        format!("[{prefix} 0] 40"),
+        format!("[{prefix} 0] 99"),
+        "host bcast 40".into(),
+        "host got 7 from core 0".into(),
+        "host is core 4 of 5".into(),
+        "host total 15".into(),
+    ];
+    assert_eq!(lines, want);
 }
 
 #[test]
-fn a_core_error_raises_in_python_with_core_and_line() {
+fn collectives_and_sendrecv_include_the_cpython_core_with_host_cores() {
+    collectives_and_sendrecv_include_the_cpython_core(&["-h", "4"], "host");
+}
+
+#[test]
+fn collectives_and_sendrecv_include_the_cpython_core_with_device_cores() {
+    collectives_and_sendrecv_include_the_cpython_core(&["-d", "4"], "device");
+}
+
+fn a_core_error_raises_in_python_with_core_and_line(cores: &[&str]) {
     let started = Instant::now();
-    let out = run_epyc(
-        &[
-            "run",
-            "-h",
-            "4",
-            &path("tests/fullpython/error_device.py"),
-            "--fullpython",
-            &path("tests/fullpython/error_host.py"),
-        ],
-        Duration::from_secs(60),
+    let mut args = vec!["run"];
+    args.extend(cores);
+    let (device, host) = (
+        path("tests/fullpython/error_device.py"),
+        path("tests/fullpython/error_host.py"),
     );
+    args.extend([device.as_str(), "--fullpython", host.as_str()]);
+    let out = run_epyc(&args, Duration::from_secs(60));
     assert!(!out.timed_out);
     assert_eq!(
         out.status,
@@ -139,14 +159,26 @@ fn a_core_error_raises_in_python_with_core_and_line() {
 }
 
 #[test]
-fn killing_the_host_program_ends_the_run_within_a_second() {
-    let pid_file = std::env::temp_dir().join(format!("epyc-fullpython-pid-{}", std::process::id()));
+fn a_host_core_error_raises_in_python_with_core_and_line() {
+    a_core_error_raises_in_python_with_core_and_line(&["-h", "4"]);
+}
+
+#[test]
+fn a_device_core_error_raises_in_python_with_core_and_line() {
+    a_core_error_raises_in_python_with_core_and_line(&["-d", "4"]);
+}
+
+fn killing_the_host_program_ends_the_run_within_a_second(cores: &[&str]) {
+    let pid_file = std::env::temp_dir().join(format!(
+        "epyc-fullpython-pid-{}-{}",
+        std::process::id(),
+        cores.join("")
+    ));
     let _ = std::fs::remove_file(&pid_file);
     let mut child = Command::new(env!("CARGO_BIN_EXE_epyc"))
+        .arg("run")
+        .args(cores)
         .args([
-            "run",
-            "-h",
-            "2",
             &path("tests/fullpython/waits_forever_device.py"),
             "--fullpython",
             &path("tests/fullpython/waits_forever_host.py"),
@@ -196,19 +228,78 @@ fn killing_the_host_program_ends_the_run_within_a_second() {
 }
 
 #[test]
+fn killing_the_host_program_ends_a_host_core_run_within_a_second() {
+    killing_the_host_program_ends_the_run_within_a_second(&["-h", "2"]);
+}
+
+#[test]
+fn killing_the_host_program_ends_a_device_core_run_within_a_second() {
+    killing_the_host_program_ends_the_run_within_a_second(&["-d", "2"]);
+}
+
+/// A device core fails while CPython makes no `epython` call (it sleeps): the run still ends
+/// within a second of the error, with the error and why CPython was stopped.
+#[test]
+fn a_device_error_ends_the_run_within_a_second_while_the_host_program_sleeps() {
+    let started = Instant::now();
+    let out = run_epyc(
+        &[
+            "run",
+            "-d",
+            "2",
+            &path("tests/fullpython/sleeping_host_device.py"),
+            "--fullpython",
+            &path("tests/fullpython/sleeping_host.py"),
+        ],
+        Duration::from_secs(60),
+    );
+    assert!(!out.timed_out, "epyc did not end");
+    assert_eq!(out.status, Some(3), "stderr:\n{}", out.stderr);
+    assert!(
+        out.stderr.contains("Error from core 1: Array index"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("sleeping_host_device.py:6"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("a core stopped with an error and the host program"),
+        "{}",
+        out.stderr
+    );
+    // Compiling, starting CPython and the simulator, then one second of grace.
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
 fn bad_uses_are_clear_errors() {
     let device = path("examples/offload_sort/device.py");
     let host = path("examples/offload_sort/host.py");
     let out = run_epyc(
-        &["run", &device, "--fullpython", &host],
+        &["run", "-d", "2", "-h", "2", &device, "--fullpython", &host],
         Duration::from_secs(30),
     );
     assert_eq!(out.status, Some(2));
     assert!(
-        out.stderr.contains("--fullpython needs the cores"),
+        out.stderr
+            .contains("on device cores (-d N) or on host virtual cores (-h N), not both"),
         "{}",
         out.stderr
     );
+    let out = run_epyc(
+        &["run", "-d", "17", &device, "--fullpython", &host],
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.status, Some(2));
+    assert!(out.stderr.contains("-d takes"), "{}", out.stderr);
     let out = run_epyc(
         &[
             "run",

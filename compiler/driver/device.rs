@@ -5,6 +5,8 @@ use crate::exit;
 use crate::frontend::Compiled;
 use epyc_image::{BuildError, Built, Options};
 use epyc_rt_device::{monitor, sim_device::SimDevice};
+use epyc_rt_host::external::ExternalCores;
+use epyc_rt_host::MonitorIo;
 
 /// Clock of the Epiphany-III on the Parallella, for `-t`.
 pub const CLOCK_HZ: f64 = 600e6;
@@ -39,25 +41,68 @@ pub fn workgroup_shape(n: u32) -> (u32, u32) {
     }
 }
 
-/// Runs `built` on `cores` simulated device cores; returns the exit status.
-pub fn run(built: &Built, cores: u32, timing: bool) -> u8 {
+/// The simulated chip with `built` loaded on `cores` cores; on failure prints why and
+/// returns the exit status.
+fn loaded(built: &Built, cores: u32) -> Result<SimDevice, u8> {
     let (rows, cols) = workgroup_shape(cores);
     let mut dev = match SimDevice::new(rows, cols) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e:#}");
-            return exit::USAGE;
+            return Err(exit::USAGE);
         }
     };
     if let Err(e) = dev.load(&built.image) {
         eprintln!("error: loading the image: {e:#}");
-        return exit::RUNTIME_ERROR;
+        return Err(exit::RUNTIME_ERROR);
     }
+    Ok(dev)
+}
+
+/// Runs `built` on `cores` simulated device cores; returns the exit status.
+pub fn run(built: &Built, cores: u32, timing: bool) -> u8 {
+    let mut dev = match loaded(built, cores) {
+        Ok(d) => d,
+        Err(status) => return status,
+    };
     let cfg = monitor::MonitorConfig {
         files: built.files.clone(),
         ..Default::default()
     };
-    let report = match monitor::run_report(&mut dev, &epyc_rt_host::StdIo, &cfg) {
+    finish(
+        monitor::run_report(&mut dev, &epyc_rt_host::StdIo, &cfg),
+        timing,
+    )
+}
+
+/// Runs `built` on `cores` simulated device cores as cores `0..cores` of a run with cores
+/// off the chip after them (host virtual cores, a CPython host program), whose host runtime
+/// serves them through `ext`; output and errors go through `io`. Returns the device side's
+/// exit status.
+pub fn run_hybrid(
+    built: &Built,
+    cores: u32,
+    timing: bool,
+    ext: &ExternalCores,
+    io: &dyn MonitorIo,
+) -> u8 {
+    let mut dev = match loaded(built, cores) {
+        Ok(d) => d,
+        Err(status) => {
+            ext.abort();
+            return status;
+        }
+    };
+    let cfg = monitor::MonitorConfig {
+        files: built.files.clone(),
+        ..Default::default()
+    };
+    finish(monitor::run_hybrid(&mut dev, io, &cfg, ext), timing)
+}
+
+/// The exit status of a device run, after the `-t` lines.
+fn finish(report: anyhow::Result<monitor::RunReport>, timing: bool) -> u8 {
+    let report = match report {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: the device monitor failed: {e:#}");

@@ -4,14 +4,15 @@
 //! in the `epyc-rt-bridge` crate; this file only reads the flags and compiles.
 
 use crate::cli::RunArgs;
-use crate::{exit, frontend};
+use crate::{device, exit, frontend};
 use clap::Args;
 use std::path::PathBuf;
 
 #[derive(Args, Debug, Default)]
 pub struct FullPythonArgs {
     /// Run this host program under CPython as one more core (id = number of epyc cores),
-    /// talking to the cores through the `epython` module
+    /// talking to the cores through the `epython` module; the epyc program runs on 16 device
+    /// cores, or `-d N` device cores, or `-h N` host virtual cores
     #[arg(long, value_name = "HOST.py")]
     pub fullpython: Option<PathBuf>,
     /// The CPython interpreter for --fullpython (default: python3 on PATH)
@@ -34,59 +35,129 @@ impl FullPythonArgs {
     }
 }
 
+/// Device cores of `epyc run device.py --fullpython host.py` without `-d` or `-h`: the
+/// Parallella's 16, as `epyc run` itself.
+const DEFAULT_DEVICE_CORES: u32 = 16;
+
+/// Where the epyc program runs.
+enum Cores {
+    Host(u32),
+    Device(u32),
+}
+
 pub fn main(args: &RunArgs) -> u8 {
     let fp = &args.fullpython;
+    let max = epyc_rt_device::memmap::MAX_CORES;
     let cores = match (args.device_cores, args.host_cores) {
-        (None, Some(h)) if (1..=1023).contains(&h) => h,
+        (None, Some(h)) if (1..=1023).contains(&h) => Cores::Host(h),
         (None, Some(_)) => {
             eprintln!("error: -h takes a number of host virtual cores from 1 to 1023 (CPython is one more)");
             return exit::USAGE;
         }
-        (None, None) => {
+        (Some(_), Some(_)) => {
             eprintln!(
-                "error: --fullpython needs the cores to run the epyc program on, e.g. `epyc run -h 16 {} --fullpython HOST.py`",
-                args.file.display()
+                "error: --fullpython runs the epyc program on device cores (-d N) or on host \
+                 virtual cores (-h N), not both"
             );
             return exit::USAGE;
         }
-        (Some(_), _) => {
-            eprintln!(
-                "error: --fullpython with device cores (-d) is not supported yet: the CPython core \
-                 joins host virtual core runs only; use `-h N`"
-            );
+        (None, None) if fp.attach.is_some() => {
+            eprintln!("error: --attach needs the host virtual cores to run on: -h N");
             return exit::USAGE;
         }
+        (Some(_), None) if fp.attach.is_some() => {
+            eprintln!("error: --attach runs on host virtual cores only: use -h N");
+            return exit::USAGE;
+        }
+        (device, None) => match device.unwrap_or(DEFAULT_DEVICE_CORES) {
+            d if (1..=max).contains(&d) => Cores::Device(d),
+            _ => {
+                eprintln!("error: -d takes a number of device cores from 1 to {max} (CPython is one more)");
+                return exit::USAGE;
+            }
+        },
     };
     let compiled = match frontend::compile(&args.file) {
         Ok(c) => c,
         Err(status) => return status,
     };
     let program = &compiled.analysis.program;
-    let native = match epyc_host::compile(program) {
-        Ok(native) => native,
-        Err(e) => {
-            eprintln!(
-                "error: internal compiler error (a bug in epyc) while generating host code: {e:#}"
-            );
-            return exit::COMPILE_ERROR;
-        }
-    };
-    let host = native.host_program();
-    let status = match (&fp.fullpython, &fp.attach) {
-        (Some(script), _) => {
-            let run = epyc_rt_bridge::PythonRun {
-                python: fp.python.clone().unwrap_or_else(|| "python3".into()),
-                script: script.clone(),
-                args: args.args.clone(),
-                cores,
-                timing: args.timing,
+    let status = match cores {
+        Cores::Host(cores) => {
+            let native = match epyc_host::compile(program) {
+                Ok(native) => native,
+                Err(e) => {
+                    eprintln!(
+                        "error: internal compiler error (a bug in epyc) while generating host code: {e:#}"
+                    );
+                    return exit::COMPILE_ERROR;
+                }
             };
-            epyc_rt_bridge::run_with_python(&host, program, &run)
+            let host = native.host_program();
+            match (&fp.fullpython, &fp.attach) {
+                (Some(script), _) => {
+                    let run = python_run(args, script, cores, None);
+                    epyc_rt_bridge::run_with_python(&host, program, run)
+                }
+                (None, Some(socket)) => {
+                    epyc_rt_bridge::run_attached(&host, program, socket, cores, args.timing)
+                }
+                (None, None) => return exit::USAGE,
+            }
         }
-        (None, Some(socket)) => {
-            epyc_rt_bridge::run_attached(&host, program, socket, cores, args.timing)
+        Cores::Device(cores) => {
+            let Some(script) = &fp.fullpython else {
+                return exit::USAGE;
+            };
+            let built = match device::build(&compiled) {
+                Ok(b) => b,
+                Err(status) => return status,
+            };
+            // CPython's proxy is the run's only host core: no compiled code runs on the host.
+            let host = epyc_rt_host::HostProgram {
+                entry: no_host_program,
+                globals_size: 0,
+                files: built.files.clone(),
+            };
+            let timing = args.timing;
+            let serve = Box::new(
+                move |ext: epyc_rt_host::external::ExternalCores,
+                      io: std::sync::Arc<dyn epyc_rt_host::MonitorIo>| {
+                    device::run_hybrid(&built, cores, timing, &ext, io.as_ref()) as i32
+                },
+            );
+            let run = python_run(
+                args,
+                script,
+                cores,
+                Some(epyc_rt_bridge::DeviceCores { serve }),
+            );
+            epyc_rt_bridge::run_with_python(&host, program, run)
         }
-        (None, None) => return exit::USAGE,
     };
     status.clamp(0, 255) as u8
 }
+
+fn python_run(
+    args: &RunArgs,
+    script: &std::path::Path,
+    cores: u32,
+    device: Option<epyc_rt_bridge::DeviceCores>,
+) -> epyc_rt_bridge::PythonRun {
+    epyc_rt_bridge::PythonRun {
+        python: args
+            .fullpython
+            .python
+            .clone()
+            .unwrap_or_else(|| "python3".into()),
+        script: script.to_path_buf(),
+        args: args.args.clone(),
+        cores,
+        timing: args.timing,
+        device,
+    }
+}
+
+/// The host entry of a CPython run on device cores: never called, since the run's one host
+/// core is CPython's proxy (`epyc_rt_bridge`).
+unsafe extern "C" fn no_host_program(_globals: *mut u8) {}

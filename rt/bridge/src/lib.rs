@@ -21,7 +21,7 @@ mod session;
 pub mod wire;
 
 pub use message_type::message_tag;
-pub use session::{run_attached, run_with_python, PythonRun};
+pub use session::{run_attached, run_with_python, DeviceCores, PythonRun};
 
 use link::Shared;
 use std::sync::OnceLock;

@@ -5,7 +5,7 @@ use crate::wire::{self, Value};
 use epyc_rt_abi::Tag;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::sync::{Condvar, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How the link is made.
 pub enum Link {
@@ -34,8 +34,9 @@ pub struct Shared {
 struct Writer {
     stream: Option<UnixStream>,
     pending: Vec<Vec<u8>>,
-    /// A core error was passed on: the run failed.
+    /// A core error was passed on: the run failed (since then).
     errors: bool,
+    since: Option<Instant>,
 }
 
 /// How often the proxy looks for CPython's connection while it has not connected.
@@ -114,6 +115,7 @@ impl Shared {
         Value::Str(text.trim_end().as_bytes().to_vec()).encode(&mut body);
         let mut w = self.writer.lock().unwrap();
         w.errors = true;
+        w.since.get_or_insert_with(Instant::now);
         match w.stream.as_mut() {
             Some(s) => {
                 let _ = wire::write_frame(s, &body);
@@ -125,6 +127,11 @@ impl Shared {
     /// True once any core error was reported.
     pub fn had_errors(&self) -> bool {
         self.writer.lock().unwrap().errors
+    }
+
+    /// Time since the first core error was reported, if any was.
+    pub fn error_age(&self) -> Option<Duration> {
+        self.writer.lock().unwrap().since.map(|t| t.elapsed())
     }
 
     pub fn set_python_exit(&self, status: i32) {

@@ -91,7 +91,19 @@ fn request(body: &[u8], shared: &Shared) -> Result<Value, String> {
                     for item in &items {
                         scalar_or_str(item)?;
                     }
-                    items.iter().for_each(|item| send_one(item, dest));
+                    if items.iter().any(|item| matches!(item, Value::Str(_))) {
+                        items.iter().for_each(|item| send_one(item, dest));
+                    } else if !items.is_empty() {
+                        // One message per element, as blocking sends; queued at once and
+                        // waited for together (the receiver takes them in order, and this
+                        // returns once it took the last), so a core off the chip reads the
+                        // list without a round trip to CPython per element.
+                        for item in &items {
+                            let (bits, tag) = scalar(item).expect("checked above");
+                            (rt.send_nb)(bits, tag as i32, dest, NO_POS);
+                        }
+                        (rt.wait_sent)(dest, NO_POS);
+                    }
                 }
                 v => {
                     scalar_or_str(&v)?;

@@ -6,6 +6,7 @@ use epyc_rt_abi::RtFn;
 use std::sync::OnceLock;
 
 type Send = extern "C" fn(i32, i32, i32, i32);
+type WaitSent = extern "C" fn(i32, i32) -> i32;
 type SendStr = unsafe extern "C" fn(*const u8, i32, i32);
 type Recv = extern "C" fn(i32, i32, i32) -> i32;
 type RecvStr = extern "C" fn(i32, i32) -> *mut u8;
@@ -17,6 +18,8 @@ type CoreId = extern "C" fn() -> i32;
 
 pub struct Runtime {
     pub send: Send,
+    pub send_nb: Send,
+    pub wait_sent: WaitSent,
     pub send_str: SendStr,
     pub recv: Recv,
     pub recv_str: RecvStr,
@@ -43,6 +46,8 @@ pub fn get() -> &'static Runtime {
     RT.get_or_init(|| unsafe {
         Runtime {
             send: std::mem::transmute::<*const u8, Send>(address(RtFn::Send)),
+            send_nb: std::mem::transmute::<*const u8, Send>(address(RtFn::SendNonBlocking)),
+            wait_sent: std::mem::transmute::<*const u8, WaitSent>(address(RtFn::WaitSent)),
             send_str: std::mem::transmute::<*const u8, SendStr>(address(RtFn::SendStr)),
             recv: std::mem::transmute::<*const u8, Recv>(address(RtFn::Recv)),
             recv_str: std::mem::transmute::<*const u8, RecvStr>(address(RtFn::RecvStr)),

@@ -3,7 +3,8 @@
 
 use crate::link::{Link, Shared};
 use crate::{bridge_entry, BridgeIo, SHARED};
-use epyc_rt_host::{HostProgram, RunConfig, STATUS_RUNTIME_ERROR};
+use epyc_rt_host::external::ExternalCores;
+use epyc_rt_host::{HostProgram, MonitorIo, RunConfig, STATUS_RUNTIME_ERROR};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -26,9 +27,19 @@ pub struct PythonRun {
     /// The host program.
     pub script: PathBuf,
     pub args: Vec<String>,
-    /// Host virtual cores of the epyc program (ids 0..cores; CPython is core `cores`).
+    /// Cores of the epyc program (ids 0..cores; CPython is core `cores`): host virtual
+    /// cores, or with `device` the device cores it serves.
     pub cores: u32,
     pub timing: bool,
+    /// The epyc program runs on device cores instead of host virtual cores.
+    pub device: Option<DeviceCores>,
+}
+
+/// Device cores as the epyc cores of a CPython run: `serve` runs them (the device monitor)
+/// as the external cores `0..cores` of the host runtime's run whose only host core is
+/// CPython's, with the run's output (errors reach CPython too).
+pub struct DeviceCores {
+    pub serve: Box<dyn FnOnce(ExternalCores, Arc<dyn MonitorIo>) -> i32 + Send>,
 }
 
 enum Event {
@@ -65,27 +76,54 @@ fn python_path() -> String {
     }
 }
 
-fn start_run(prog: &HostProgram, cores: u32, timing: bool, events: mpsc::Sender<Event>) {
+fn start_run(
+    prog: &HostProgram,
+    cores: u32,
+    timing: bool,
+    device: Option<DeviceCores>,
+    events: mpsc::Sender<Event>,
+) {
     let program = HostProgram {
         entry: bridge_entry,
         globals_size: prog.globals_size,
         files: prog.files.clone(),
     };
-    let config = RunConfig {
-        cores: cores + 1,
-        first_core: 0,
-        timing,
-    };
     std::thread::spawn(move || {
-        let status = epyc_rt_host::run_with_io(&program, &config, Arc::new(BridgeIo));
+        let status = match device {
+            // Device cores 0..cores are the run's external cores; CPython's proxy is its
+            // only host core.
+            Some(device) => {
+                let config = RunConfig {
+                    cores: 1,
+                    first_core: cores,
+                    timing,
+                };
+                let serve = device.serve;
+                epyc_rt_host::run_with_external(
+                    &program,
+                    &config,
+                    Arc::new(BridgeIo),
+                    Box::new(move |ext| serve(ext, Arc::new(BridgeIo))),
+                )
+            }
+            None => {
+                let config = RunConfig {
+                    cores: cores + 1,
+                    first_core: 0,
+                    timing,
+                };
+                epyc_rt_host::run_with_io(&program, &config, Arc::new(BridgeIo))
+            }
+        };
         let _ = events.send(Event::Run(status));
     });
 }
 
-/// Runs `prog` on `run.cores` host cores with CPython on `run.script` as core `run.cores`;
-/// returns the worst exit status of the two. When CPython fails while the cores run, this
-/// ends the process itself (the cores cannot be stopped otherwise).
-pub fn run_with_python(prog: &HostProgram, tir: &epyc_tir::Program, run: &PythonRun) -> i32 {
+/// Runs `prog` on `run.cores` host cores (or `run.device`'s device cores) with CPython on
+/// `run.script` as core `run.cores`; returns the worst exit status of the two. When CPython
+/// fails while the cores run, this ends the process itself (the cores cannot be stopped
+/// otherwise).
+pub fn run_with_python(prog: &HostProgram, tir: &epyc_tir::Program, run: PythonRun) -> i32 {
     let path = socket_path();
     let listener = match UnixListener::bind(&path) {
         Ok(l) => l,
@@ -148,15 +186,15 @@ pub fn run_with_python(prog: &HostProgram, tir: &epyc_tir::Program, run: &Python
             let _ = python_tx.send(Event::Python(s));
         }
     });
-    start_run(prog, run.cores, run.timing, tx);
     let script = run.script.display().to_string();
+    start_run(prog, run.cores, run.timing, run.device, tx);
     let finish = |status: i32| {
         let _ = std::fs::remove_file(&path);
         status
     };
 
-    match events.recv() {
-        Ok(Event::Python(s)) => {
+    match first_event(&events, shared) {
+        Some(Event::Python(s)) => {
             shared.set_python_exit(status_code(s));
             if s.success() {
                 let run_status = match events.recv() {
@@ -181,7 +219,23 @@ pub fn run_with_python(prog: &HostProgram, tir: &epyc_tir::Program, run: &Python
             // The core threads may be inside compiled code: only ending the process stops them.
             std::process::exit(status.clamp(1, 255));
         }
-        Ok(Event::Run(r)) => {
+        None => {
+            // A core failed and CPython, not waiting in an `epython` call, went on: the run
+            // has failed, so it ends now rather than when CPython next looks.
+            // SAFETY: plain kill(2) of our own child.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            eprintln!(
+                "epyc: a core stopped with an error and the host program {script} did not end \
+                 within {} s; killed it",
+                GRACE.as_secs()
+            );
+            join_relay(relay);
+            let _ = std::io::stdout().flush();
+            let _ = std::fs::remove_file(&path);
+            // The other cores may be inside compiled code or the simulator: end the process.
+            std::process::exit(STATUS_RUNTIME_ERROR);
+        }
+        Some(Event::Run(r)) => {
             let python = match events.recv_timeout(if r == 0 { Duration::MAX } else { GRACE }) {
                 Ok(Event::Python(s)) => status_code(s),
                 _ => {
@@ -199,7 +253,27 @@ pub fn run_with_python(prog: &HostProgram, tir: &epyc_tir::Program, run: &Python
             join_relay(relay);
             finish(r.max(python))
         }
-        Err(_) => finish(STATUS_RUNTIME_ERROR),
+    }
+}
+
+/// How often the supervisor looks whether a core error is older than [`GRACE`].
+const ERROR_POLL: Duration = Duration::from_millis(50);
+
+/// The first of CPython's exit and the run's end; None once a core error was passed to
+/// CPython more than [`GRACE`] ago and neither came (CPython must then be stopped).
+fn first_event(events: &mpsc::Receiver<Event>, shared: &Shared) -> Option<Event> {
+    loop {
+        match events.recv_timeout(ERROR_POLL) {
+            Ok(e) => return Some(e),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Some(Event::Run(STATUS_RUNTIME_ERROR))
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if shared.error_age().is_some_and(|age| age >= GRACE) {
+                    return None;
+                }
+            }
+        }
     }
 }
 
@@ -245,7 +319,7 @@ pub fn run_attached(
         return STATUS_RUNTIME_ERROR;
     }
     let (tx, events) = mpsc::channel();
-    start_run(prog, cores, timing, tx);
+    start_run(prog, cores, timing, None, tx);
     match events.recv() {
         Ok(Event::Run(r)) => r,
         _ => STATUS_RUNTIME_ERROR,

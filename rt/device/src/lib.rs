@@ -15,6 +15,7 @@ pub mod link;
 pub mod memmap;
 pub mod monitor;
 pub mod object;
+mod offchip;
 pub mod protocol;
 mod remote_text;
 mod runtime;

@@ -93,6 +93,11 @@ pub mod state {
     pub const REQ_SEQ: u32 = 0x3a8;
     /// Number of `sync`/`reduce` rounds this core has entered (see `COLL`).
     pub const COLL_SEQ: u32 = 0x3ac;
+    /// Every core of the run (`numcores()`): the device cores `0..NCORES` and the cores off
+    /// the chip after them (host virtual cores, a CPython host program). A message to or from
+    /// a core `NCORES..ALL_CORES`, and every collective when there are such cores, goes
+    /// through the monitor (`protocol::Request::OffSend`, ...).
+    pub const ALL_CORES: u32 = 0x3b0;
     /// `CORE_BASE[i]`: global base address of core index `i`.
     pub const CORE_BASE: u32 = 0x3c0;
     /// `COLL[parity][sender]`: 8 bytes `{bits, key}` that `sender` wrote remotely for the

@@ -5,13 +5,24 @@
 //! live core blocked in message passing with nothing changing for a whole slice: each core's
 //! operation, partner and line are reported, status 3). It never hangs: a cycle limit ends the
 //! run too.
+//!
+//! In a run with cores off the chip ([`run_hybrid`]: host virtual cores, a CPython host
+//! program), device cores' messages to and from them and all collectives are requests the
+//! monitor performs with the host runtime (`offchip`). Deadlocks are then judged for the whole
+//! run by the host runtime's detection: once no device core has made progress for the
+//! deadlock window, the monitor stops simulating, records what each device core waits for in
+//! the host runtime's world and sleeps until an off-chip operation can go on; if none ever
+//! can, the host side reports the deadlock with every core of the run.
 
 use crate::memmap;
+use crate::offchip::{self, Outcome, Pending};
 use crate::protocol::{self, header, slot, BlockOp, Request};
 use crate::remote_text;
 use anyhow::{anyhow, Result};
 use epyc_rt_abi::{pos, RtError, Tag};
+use epyc_rt_host::external::{ExternalCores, Wait, WaitOp};
 use epyc_rt_host::{math_fns, random, MonitorIo};
+use std::time::Duration;
 
 /// What the monitor needs of a device (the simulator, or a board through e-hal).
 pub trait Device {
@@ -33,6 +44,10 @@ pub trait Device {
     fn cycles(&self) -> u64;
     /// Cycles core `core` has run.
     fn core_cycles(&self, core: u32) -> u64;
+    /// The monitor has seen request `seq` of `core` and will answer it later (an off-chip
+    /// message still waiting; None once answered): [`Device::run`] need not return early for
+    /// it.
+    fn park(&mut self, _core: u32, _seq: Option<u32>) {}
 
     /// Index of the core at mesh (row, col), if it is in the workgroup.
     fn core_index(&self, row: u32, col: u32) -> Option<u32> {
@@ -80,7 +95,7 @@ struct Slot {
     req_seq: u32,
     ack_seq: u32,
     req: u32,
-    a: [u32; 3],
+    a: [u32; 4],
     block_op: u32,
     block_partner: u32,
     block_pos: u32,
@@ -99,7 +114,12 @@ fn read_slot(dev: &dyn Device, core: u32) -> Result<Slot> {
         req_seq: word(&b, slot::REQ_SEQ),
         ack_seq: word(&b, slot::ACK_SEQ),
         req: word(&b, slot::REQ),
-        a: [word(&b, slot::A0), word(&b, slot::A1), word(&b, slot::A2)],
+        a: [
+            word(&b, slot::A0),
+            word(&b, slot::A1),
+            word(&b, slot::A2),
+            word(&b, slot::A3),
+        ],
         block_op: word(&b, slot::BLOCK_OP),
         block_partner: word(&b, slot::BLOCK_PARTNER),
         block_pos: word(&b, slot::BLOCK_POS),
@@ -111,8 +131,9 @@ fn write_u32(dev: &mut dyn Device, addr: u32, v: u32) -> Result<()> {
     dev.write_dram(addr, &v.to_le_bytes())
 }
 
-/// Writes the group header and clears the slots; sets GO last.
-pub fn prepare(dev: &mut dyn Device) -> Result<()> {
+/// Writes the group header and clears the slots; sets GO last. `all_cores`: every core of the
+/// run, the device's and those off the chip after them.
+pub fn prepare(dev: &mut dyn Device, all_cores: u32) -> Result<()> {
     let n = dev.cores();
     if n > memmap::MAX_CORES {
         return Err(anyhow!(
@@ -134,6 +155,7 @@ pub fn prepare(dev: &mut dyn Device) -> Result<()> {
         (header::FIRST_COL, c0),
         (header::ROWS, rows),
         (header::COLS, cols),
+        (header::ALL_CORES, all_cores.max(n)),
         (header::GO, 1),
     ] {
         write_u32(dev, base + off, v)?;
@@ -149,6 +171,10 @@ struct Run<'a> {
     rng: Vec<u64>,
     ended_at: Vec<Option<u64>>,
     status: i32,
+    /// The cores off the chip, in a hybrid run.
+    ext: Option<&'a ExternalCores>,
+    /// Per core: the off-chip request (its REQ_SEQ) it waits in, if any.
+    parked: Vec<Option<(u32, Pending)>>,
 }
 
 impl Run<'_> {
@@ -178,7 +204,7 @@ impl Run<'_> {
             text.push_str(&format!("  at {at}\n"));
         }
         self.io.err(text.as_bytes());
-        self.end(core);
+        self.end(core, true);
         self.status = STATUS_RUNTIME_ERROR;
     }
 
@@ -189,10 +215,14 @@ impl Run<'_> {
         }
     }
 
-    fn end(&mut self, core: u32) {
+    fn end(&mut self, core: u32, failed: bool) {
         self.ended_at[core as usize] = Some(self.dev.core_cycles(core));
         self.life[core as usize] = Life::Ended;
+        self.parked[core as usize] = None;
         self.dev.halt(core);
+        if let Some(ext) = self.ext {
+            ext.end(core as usize, failed);
+        }
     }
 
     fn reply_text(&mut self, core: u32, text: &[u8]) -> Result<u32> {
@@ -217,7 +247,7 @@ impl Run<'_> {
             self.fail(core, &format!("unknown monitor request {}", s.req), 0);
             return Ok(());
         };
-        let [a0, a1, a2] = s.a;
+        let [a0, a1, a2, _] = s.a;
         let tag = |t: u32| Tag::from_u32(t).unwrap_or(Tag::Int);
         let result = match req {
             Request::PrintScalar => {
@@ -230,7 +260,7 @@ impl Run<'_> {
                 0
             }
             Request::Exit => {
-                self.end(core);
+                self.end(core, false);
                 return Ok(());
             }
             Request::Error => {
@@ -299,8 +329,106 @@ impl Run<'_> {
                 self.rng[core as usize] = random::seed_state(a0 as i32);
                 0
             }
+            Request::OffSend
+            | Request::OffSendNb
+            | Request::OffRecv
+            | Request::OffProbe
+            | Request::OffTestSent
+            | Request::OffWaitSent
+            | Request::OffSendRecv
+            | Request::OffSync
+            | Request::OffReduce
+            | Request::OffBcast => {
+                let Some(ext) = self.ext else {
+                    // The runtime asks only when the header counts cores off the chip.
+                    self.fail(
+                        core,
+                        "Internal error: an off-chip message in a run without cores off the chip",
+                        s.a[3],
+                    );
+                    return Ok(());
+                };
+                let outcome = offchip::start(ext, dev, core, req, s.a)?;
+                return self.settle(core, s.req_seq, outcome);
+            }
         };
         self.acknowledge(core, s.req_seq, result)
+    }
+
+    /// Acts on what an off-chip request came to: answer it, keep it waiting, or fail.
+    fn settle(&mut self, core: u32, seq: u32, outcome: Outcome) -> Result<()> {
+        let c = core as usize;
+        match outcome {
+            Outcome::Waiting(p) => {
+                self.parked[c] = Some((seq, p));
+                self.dev.park(core, Some(seq));
+                return Ok(());
+            }
+            Outcome::Done(result) => self.acknowledge(core, seq, result)?,
+            Outcome::Text(bytes) => {
+                let len = self.reply_text(core, &bytes)?;
+                self.acknowledge(core, seq, len)?;
+            }
+            Outcome::Fail(message, p) => self.fail(core, &message, p),
+        }
+        if self.parked[c].take().is_some() {
+            self.dev.park(core, None);
+        }
+        Ok(())
+    }
+
+    /// Answers every waiting off-chip request that can go on now; true if any did.
+    fn poll_parked(&mut self) -> Result<bool> {
+        let Some(ext) = self.ext else {
+            return Ok(false);
+        };
+        let mut any = false;
+        for core in 0..self.parked.len() {
+            let Some((seq, p)) = self.parked[core] else {
+                continue;
+            };
+            if let Some(outcome) = offchip::poll(ext, core as u32, &p) {
+                self.settle(core as u32, seq, outcome)?;
+                any = true;
+            }
+        }
+        Ok(any)
+    }
+
+    /// Every live device core waits and none has moved for the deadlock window: record each
+    /// one's wait in the host runtime's world (so its deadlock detection sees the whole run)
+    /// and sleep until an off-chip operation can go on. Ok(false) if the run was ended
+    /// meanwhile (a deadlock the host side reported, or every core off the chip failed).
+    fn idle(&mut self, ext: &ExternalCores, blocked: &[(u32, Slot)]) -> Result<bool> {
+        let mut waits = Vec::new();
+        for (core, s) in blocked {
+            let wait = match self.parked[*core as usize] {
+                Some((_, p)) => p.wait(),
+                None => Wait {
+                    op: WaitOp::Elsewhere {
+                        what: BlockOp::from_u32(s.block_op).map_or("blocked in", |o| o.describe()),
+                        partner: s.block_partner as usize,
+                    },
+                    pos: s.block_pos as i32,
+                },
+            };
+            waits.push((*core as usize, Some(wait)));
+        }
+        ext.set_waits(&waits);
+        loop {
+            if ext.halted() {
+                return Ok(false);
+            }
+            let seen = ext.changes();
+            if self.poll_parked()? {
+                for w in &mut waits {
+                    w.1 = None;
+                }
+                ext.set_waits(&waits);
+                return Ok(true);
+            }
+            ext.wait_for_change(seen, IDLE_POLL);
+        }
     }
 
     fn deadlock_report(&self, blocked: &[(u32, Slot)]) -> String {
@@ -346,8 +474,46 @@ pub fn run_report(
     io: &dyn MonitorIo,
     cfg: &MonitorConfig,
 ) -> Result<RunReport> {
-    prepare(dev)?;
+    run_cores(dev, io, cfg, None)
+}
+
+/// As [`run_report`] for the device cores `0..dev.cores()` of a run with cores off the chip
+/// after them (`ext`: the host runtime's handle on the device cores). Device errors and
+/// limits end the whole run (`ExternalCores::abort`).
+pub fn run_hybrid(
+    dev: &mut dyn Device,
+    io: &dyn MonitorIo,
+    cfg: &MonitorConfig,
+    ext: &ExternalCores,
+) -> Result<RunReport> {
+    let report = run_cores(dev, io, cfg, Some(ext));
+    // Device cores that never ended (a device fault, the cycle limit, a deadlock the host
+    // side reported) can no longer answer anyone: the whole run ends now. Cores that ended
+    // are ended in the host runtime's world too, and its cores go on or are reported stuck.
+    if !report
+        .as_ref()
+        .is_ok_and(|r| r.core_cycles.iter().all(Option::is_some))
+    {
+        ext.abort();
+    }
+    report
+}
+
+/// Sleep between looks at the host side while every device core waits for it.
+const IDLE_POLL: Duration = Duration::from_millis(5);
+
+/// Device cycles between polls while some core waits for a core off the chip (its message
+/// is noticed within this many cycles).
+const OFFCHIP_SLICE: u64 = 2_000;
+
+fn run_cores(
+    dev: &mut dyn Device,
+    io: &dyn MonitorIo,
+    cfg: &MonitorConfig,
+    ext: Option<&ExternalCores>,
+) -> Result<RunReport> {
     let n = dev.cores();
+    prepare(dev, ext.map_or(n, |e| e.numcores()))?;
     let mut run = Run {
         dev,
         io,
@@ -356,24 +522,38 @@ pub fn run_report(
         rng: (0..n).map(|i| random::seed_state(i as i32)).collect(),
         ended_at: vec![None; n as usize],
         status: STATUS_OK,
+        ext,
+        parked: vec![None; n as usize],
     };
     // The blocked records of the last poll at which every live core was blocked, and the
     // cycle they were first seen.
     let mut last_blocked: Option<(Vec<BlockedRecord>, u64)> = None;
     loop {
-        if let Err(e) = run.dev.run(cfg.slice.max(1)) {
+        let slice = if run.parked.iter().any(Option::is_some) {
+            cfg.slice.clamp(1, OFFCHIP_SLICE)
+        } else {
+            cfg.slice.max(1)
+        };
+        if let Err(e) = run.dev.run(slice) {
             run.io
                 .err(format!("Error on the device: {e:#}\n").as_bytes());
             return Ok(run.report(STATUS_RUNTIME_ERROR));
         }
+        if run.ext.is_some_and(|e| e.halted()) {
+            return Ok(run.report(STATUS_RUNTIME_ERROR));
+        }
+        let moved = run.poll_parked()?;
         let mut blocked = Vec::new();
-        let mut all_blocked = true;
+        let mut all_blocked = !moved;
         for core in 0..n {
             if run.life[core as usize] == Life::Ended {
                 continue;
             }
             let s = read_slot(run.dev, core)?;
-            if s.req_seq != s.ack_seq {
+            let parked = run.parked[core as usize].is_some_and(|(seq, _)| seq == s.req_seq);
+            if parked {
+                blocked.push((core, s));
+            } else if s.req_seq != s.ack_seq {
                 run.service(core, &s)?;
                 all_blocked = false;
             } else if s.block_op == 0 {
@@ -385,18 +565,51 @@ pub fn run_report(
         if run.life.iter().all(|l| *l == Life::Ended) {
             return Ok(run.report(run.status));
         }
+        if let Some(ext) = run.ext {
+            if all_blocked && run.parked.iter().any(Option::is_some) {
+                // Every device core waits, some for a core off the chip: simulating on would
+                // only spin. Wait (wall time, not device cycles) for the host side to move;
+                // then run again, so that messages still in flight on the chip land and the
+                // deadlock window below can pass if nothing moves at all.
+                let seen = ext.changes();
+                let mut moved = run.poll_parked()?;
+                if !moved {
+                    ext.wait_for_change(seen, IDLE_POLL);
+                    moved = run.poll_parked()?;
+                }
+                if moved {
+                    last_blocked = None;
+                    continue;
+                }
+            }
+        }
         if all_blocked && !blocked.is_empty() {
             let sig: Vec<_> = blocked
                 .iter()
-                .map(|(c, s)| (*c, s.block_op, s.block_partner, s.block_count))
+                .map(|(c, s)| match run.parked[*c as usize] {
+                    // Waiting off the chip: the request is the record.
+                    Some((seq, _)) => (*c, 0x100 | s.req, 0, seq),
+                    None => (*c, s.block_op, s.block_partner, s.block_count),
+                })
                 .collect();
             let now = run.dev.cycles();
             match &last_blocked {
                 Some((prev, since)) if *prev == sig => {
                     if now - since >= cfg.deadlock_window {
-                        let text = run.deadlock_report(&blocked);
-                        run.io.err(text.as_bytes());
-                        return Ok(run.report(STATUS_RUNTIME_ERROR));
+                        match run.ext {
+                            // The whole run decides: sleep until the host side moves.
+                            Some(ext) => {
+                                if !run.idle(ext, &blocked)? {
+                                    return Ok(run.report(STATUS_RUNTIME_ERROR));
+                                }
+                                last_blocked = None;
+                            }
+                            None => {
+                                let text = run.deadlock_report(&blocked);
+                                run.io.err(text.as_bytes());
+                                return Ok(run.report(STATUS_RUNTIME_ERROR));
+                            }
+                        }
                     }
                 }
                 _ => last_blocked = Some((sig, now)),

@@ -16,7 +16,7 @@ use crate::memmap::MAILBOX_BASE;
 
 /// "EPYC" little-endian.
 pub const MAGIC: u32 = 0x4359_5045;
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 pub mod header {
     pub const MAGIC: u32 = 0;
@@ -31,6 +31,9 @@ pub mod header {
     pub const COLS: u32 = 24;
     /// Set to 1 by the host once the header and slots are ready; start-up code waits for it.
     pub const GO: u32 = 28;
+    /// Every core of the run, device cores first (`NCORES`), then the cores off the chip
+    /// (host virtual cores, a CPython host program) with ids `NCORES..ALL_CORES`.
+    pub const ALL_CORES: u32 = 32;
     pub const BYTES: u32 = 0x100;
 }
 
@@ -108,6 +111,35 @@ pub enum Request {
     Seed = 13,
     /// Compiled code reached a CLIF `trap` (A0 = trap code). Not acknowledged.
     Trap = 14,
+    // Messages with cores off the chip (ids `NCORES..ALL_CORES` of the header): the monitor
+    // performs them for the core and acknowledges once they are done, so a blocking one
+    // blocks the core in its mailbox wait. Core ids outside `0..ALL_CORES` and type
+    // mismatches stop the core with the same errors as on the chip. `pos` is the call's.
+    /// A0 = bits (a str: its global address), A1 = tag, A2 = dest, A3 = pos; acknowledged
+    /// once the destination has taken it.
+    OffSend = 15,
+    /// As `OffSend`, acknowledged at once (`send_nb`; `test_sent`/`wait_sent` follow it).
+    OffSendNb = 16,
+    /// A0 = src, A1 = expected tag, A3 = pos; RESULT = the value's bits converted to the
+    /// expected type, or for a str the reply buffer holds it and RESULT its length.
+    OffRecv = 17,
+    /// A0 = src, A3 = pos; RESULT = 1 if a message from src is waiting.
+    OffProbe = 18,
+    /// A0 = dest, A3 = pos; RESULT = 1 if the last `send_nb` to dest was taken.
+    OffTestSent = 19,
+    /// A0 = dest, A3 = pos; acknowledged (RESULT 1) once the last `send_nb` to dest was taken.
+    OffWaitSent = 20,
+    /// A0 = bits, A1 = tag | expected tag << 8, A2 = partner, A3 = pos; RESULT = partner's
+    /// value converted.
+    OffSendRecv = 21,
+    /// A3 = pos; `sync` over every core of the run.
+    OffSync = 22,
+    /// A0 = bits, A1 = tag, A2 = op (0 sum, 1 min, 2 max, 3 prod), A3 = pos; RESULT = the
+    /// reduction over every core of the run.
+    OffReduce = 23,
+    /// A0 = bits, A1 = tag | expected tag << 8, A2 = root, A3 = pos; RESULT = root's value
+    /// converted.
+    OffBcast = 24,
 }
 
 impl Request {
@@ -128,6 +160,16 @@ impl Request {
             12 => RandInt,
             13 => Seed,
             14 => Trap,
+            15 => OffSend,
+            16 => OffSendNb,
+            17 => OffRecv,
+            18 => OffProbe,
+            19 => OffTestSent,
+            20 => OffWaitSent,
+            21 => OffSendRecv,
+            22 => OffSync,
+            23 => OffReduce,
+            24 => OffBcast,
             _ => return None,
         })
     }
@@ -186,7 +228,7 @@ mod tests {
     #[test]
     fn slots_fit_before_the_reply_buffers() {
         assert!(slot_address(MAX_CORES) <= REPLY_BASE);
-        for v in 1..=14 {
+        for v in 1..=24 {
             assert_eq!(Request::from_u32(v).map(|r| r as u32), Some(v));
         }
         for v in 1..=6 {

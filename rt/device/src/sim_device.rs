@@ -23,6 +23,9 @@ pub struct SimDevice {
     /// Cores the monitor has halted: their slots may keep a final request (exit, error) that
     /// is never acknowledged, so they are left out of [`SimDevice::request_pending`].
     halted: Vec<bool>,
+    /// Per core: the request the monitor has seen and answers later (an off-chip message
+    /// waiting for a core off the chip), which must not end every slice at once.
+    parked: Vec<Option<u32>>,
 }
 
 impl SimDevice {
@@ -40,10 +43,12 @@ impl SimDevice {
             trace: false,
         })?;
         let halted = vec![false; sim.ncores()];
+        let parked = vec![None; sim.ncores()];
         Ok(SimDevice {
             sim,
             shape: (FIRST_ROW, FIRST_COL, rows, cols),
             halted,
+            parked,
         })
     }
 
@@ -88,7 +93,8 @@ impl SimDevice {
             let mut seqs = [0u8; 8];
             self.sim.read_dram(s + slot::REQ_SEQ, &mut seqs)?;
             // REQ_SEQ and ACK_SEQ are adjacent words.
-            if seqs[..4] != seqs[4..] {
+            let req_seq = u32::from_le_bytes([seqs[0], seqs[1], seqs[2], seqs[3]]);
+            if seqs[..4] != seqs[4..] && self.parked[core] != Some(req_seq) {
                 return Ok(true);
             }
         }
@@ -169,6 +175,12 @@ impl Device for SimDevice {
 
     fn cycles(&self) -> u64 {
         self.sim.cycles()
+    }
+
+    fn park(&mut self, core: u32, seq: Option<u32>) {
+        if let Some(p) = self.parked.get_mut(core as usize) {
+            *p = seq;
+        }
     }
 
     fn core_cycles(&self, core: u32) -> u64 {

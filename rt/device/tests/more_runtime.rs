@@ -270,8 +270,10 @@ fn runtime_fits_its_budget() {
     // 6.5 KB: the call-free fast paths of sendrecv and of sync/reduce sums (listing 5 on 16
     // cores: 12.1M -> 9.4M cycles) took the runtime from about 6.0 KB to 6.5 KB. Then
     // `epyc_recv_any` (RtFn::RecvAny) moved in from the device interpreter: it is
-    // linked only into images that reach it, as every routine.
-    assert!(size < 6656 + 160, "the runtime takes {size} bytes");
+    // linked only into images that reach it, as every routine. Messages with cores off the
+    // chip (their twins and the one-test diverts at the top of the message routines,
+    // runtime/offchip.rs) take about 560 bytes more.
+    assert!(size < 6656 + 160 + 560, "the runtime takes {size} bytes");
     assert!(print_only < 1024, "print alone links {print_only} bytes");
     assert!(messaging < 3 * 1024, "messaging links {messaging} bytes");
 }

@@ -41,7 +41,7 @@ fn join(c: Contribution, pos: i32) -> CollResult {
 }
 
 /// Every core has arrived: compute each core's result and open the next round.
-fn complete(st: &mut State) {
+pub(crate) fn complete(st: &mut State) {
     let arrived: Vec<Contribution> = st
         .coll
         .arrived

@@ -39,6 +39,7 @@ fn describe(world: &World, st: &State, me: usize, op: &WaitOp) -> String {
         WaitOp::Recv { src } => format!("recv from {}", core(src)),
         WaitOp::SendRecv { partner } => format!("sendrecv with {}", core(partner)),
         WaitOp::WaitSent { dest, .. } => format!("wait_sent to {}", core(dest)),
+        WaitOp::Elsewhere { what, partner } => format!("{what} {}", core(partner)),
         WaitOp::Collective { kind, root, .. } => {
             let missing: Vec<String> = (0..st.status.len())
                 .filter(|&j| j != me && st.coll.arrived[j].is_none())

@@ -41,6 +41,7 @@ mod collective;
 mod control_fns;
 mod core;
 mod deadlock;
+pub mod external;
 pub mod format;
 mod fpu;
 mod heap;
@@ -76,7 +77,8 @@ pub struct HostProgram {
 pub struct RunConfig {
     /// Number of host virtual cores to start.
     pub cores: u32,
-    /// Id of the first of them (device cores, numbered first, are not run here).
+    /// Id of the first of them (device cores, numbered first, are not run here; with
+    /// [`run_with_external`] they are cores of the run served by someone else).
     pub first_core: u32,
     /// Print `Core N completed in S.UUUUUU seconds` as each core ends (`-t`).
     pub timing: bool,
@@ -91,6 +93,19 @@ pub fn run(prog: &HostProgram, cfg: &RunConfig) -> i32 {
 /// As [`run`], with the output and input of the run going through `io`.
 pub fn run_with_io(prog: &HostProgram, cfg: &RunConfig, io: std::sync::Arc<dyn MonitorIo>) -> i32 {
     runner::run_with_io(prog, cfg, io)
+}
+
+/// As [`run_with_io`], with cores `0..cfg.first_core` external: they are served by `serve`,
+/// called on a thread of its own with their handle (the device monitor of a hybrid run), and
+/// message, wait and join collectives with the host cores as cores of one run. Returns the
+/// worse of the run's status and `serve`'s.
+pub fn run_with_external(
+    prog: &HostProgram,
+    cfg: &RunConfig,
+    io: std::sync::Arc<dyn MonitorIo>,
+    serve: Box<dyn FnOnce(external::ExternalCores) -> i32 + Send>,
+) -> i32 {
+    runner::run_with_external(prog, cfg, io, serve)
 }
 
 /// (symbol, address) of every RtFn, for the JIT to link against.

@@ -2,6 +2,7 @@
 
 use crate::core;
 use crate::deadlock;
+use crate::external::ExternalCores;
 use crate::monitor::MonitorIo;
 use crate::world::{Status, World};
 use crate::{HostProgram, RunConfig};
@@ -35,14 +36,56 @@ pub fn run_with_io(prog: &HostProgram, cfg: &RunConfig, io: Arc<dyn MonitorIo>) 
         io,
         cfg.timing,
     ));
+    run_world(prog, world, cfg.cores)
+}
+
+/// Cores `0..first_core` external, served by `serve` on a thread of its own.
+pub fn run_with_external(
+    prog: &HostProgram,
+    cfg: &RunConfig,
+    io: Arc<dyn MonitorIo>,
+    serve: Box<dyn FnOnce(ExternalCores) -> i32 + Send>,
+) -> i32 {
+    let external = cfg.first_core as usize;
+    let world = Arc::new(
+        World::new(
+            0,
+            external + cfg.cores as usize,
+            prog.files.clone(),
+            io,
+            cfg.timing,
+        )
+        .with_external(external),
+    );
+    let handle = ExternalCores::new(world.clone());
+    let server = std::thread::Builder::new()
+        .name("epyc external cores".into())
+        .spawn(move || serve(handle));
+    let server = match server {
+        Ok(s) => s,
+        Err(e) => {
+            world
+                .monitor
+                .error(&format!("Error: cannot start the device monitor: {e}\n"));
+            return STATUS_RUNTIME_ERROR;
+        }
+    };
+    let status = run_world(prog, world, cfg.cores);
+    // The server notices the end (every core ended, or the run halted) by itself.
+    let served = server.join().unwrap_or(STATUS_RUNTIME_ERROR);
+    status.max(served)
+}
+
+/// Starts a thread for each core of `world` after its external ones, then watches the run.
+fn run_world(prog: &HostProgram, world: Arc<World>, cores: u32) -> i32 {
     let entry = prog.entry;
     let globals_size = prog.globals_size;
     let mut handles = Vec::new();
-    for index in 0..cfg.cores as usize {
+    for index in world.external..world.count {
         let w = world.clone();
         let spawned = std::thread::Builder::new()
             .name(format!("epyc core {}", world.core_id(index)))
-            .stack_size(core_stack_size(cfg.cores))
+            .stack_size(core_stack_size(cores))
             .spawn(move || core_main(w, index, entry, globals_size));
         match spawned {
             Ok(h) => handles.push((index, h)),
@@ -88,6 +131,10 @@ fn core_main(
 fn watch(world: &World) -> i32 {
     let mut st = world.lock();
     loop {
+        if st.halted {
+            // The external cores' server ended the run (and said why).
+            return STATUS_RUNTIME_ERROR;
+        }
         if st.status.iter().all(Status::ended) {
             let failed = st.status.iter().any(|s| matches!(s, Status::Failed));
             return if failed {

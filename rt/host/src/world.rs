@@ -6,6 +6,7 @@
 use crate::monitor::{Monitor, MonitorIo};
 use epyc_rt_abi::{pos, RtError, Tag};
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// A scalar value in a message: its 4 bytes and its type.
@@ -67,6 +68,10 @@ pub enum WaitOp {
     },
     /// Its non-blocking message number `seq` to `dest` to be received.
     WaitSent { dest: usize, seq: u64 },
+    /// An external core (a device core) waiting for another external core in a way this
+    /// world cannot see (on-chip message passing): `what` ("recv from", ...) and the partner.
+    /// Set only while the cores' own side has seen no progress, so it never proceeds here.
+    Elsewhere { what: &'static str, partner: usize },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -154,6 +159,7 @@ impl State {
                 .get(&(partner, me))
                 .is_some_and(|q| !q.is_empty()),
             WaitOp::Collective { gen, .. } => self.coll.gen > gen,
+            WaitOp::Elsewhere { .. } => false,
         }
     }
 }
@@ -162,6 +168,9 @@ pub struct World {
     /// Id of the first core of this run; local index i is core `first + i`.
     pub first: u32,
     pub count: usize,
+    /// Cores `0..external` run elsewhere (device cores, served by `ExternalCores`): no thread
+    /// of this run is theirs, and waking one wakes whoever serves them.
+    pub external: usize,
     pub files: Vec<String>,
     pub monitor: Monitor,
     pub timing: bool,
@@ -169,6 +178,11 @@ pub struct World {
     wake: Vec<Condvar>,
     /// Signalled when a core ends, or blocks as the last running core, for the watcher.
     pub changed: Condvar,
+    /// Signalled when something an external core may wait for changed (a message to it, a
+    /// message of it taken, a collective completed, a core ended); `external_epoch` counts
+    /// those changes, so their server can wait without missing one.
+    pub external_changed: Condvar,
+    pub external_epoch: AtomicU64,
 }
 
 impl World {
@@ -199,7 +213,22 @@ impl World {
             }),
             wake: (0..count).map(|_| Condvar::new()).collect(),
             changed: Condvar::new(),
+            external: 0,
+            external_changed: Condvar::new(),
+            external_epoch: AtomicU64::new(0),
         }
+    }
+
+    /// Tells the external cores' server that something changed.
+    pub fn external_change(&self) {
+        self.external_epoch.fetch_add(1, Ordering::SeqCst);
+        self.external_changed.notify_all();
+    }
+
+    /// The same world with its first `n` cores external (see `external`).
+    pub fn with_external(mut self, n: usize) -> World {
+        self.external = n.min(self.count);
+        self
     }
 
     /// Total number of cores (`numcores()`): cores before `first` exist elsewhere (device).
@@ -223,17 +252,24 @@ impl World {
     }
 
     pub fn wake(&self, core: usize) {
-        self.wake[core].notify_one();
+        if core < self.external {
+            self.external_change();
+        } else {
+            self.wake[core].notify_one();
+        }
     }
 
     /// Wakes every core blocked in a wait. A core that is running is not waiting on its
     /// condition variable, and notifying it would cost a futex system call for nothing (a
     /// one-core `reduce` in a loop paid one per call).
     pub fn wake_all(&self, st: &State) {
-        for (cv, status) in self.wake.iter().zip(&st.status) {
+        for (cv, status) in self.wake.iter().zip(&st.status).skip(self.external) {
             if matches!(status, Status::Blocked(_)) {
                 cv.notify_one();
             }
+        }
+        if self.external > 0 {
+            self.external_change();
         }
     }
 
@@ -270,6 +306,9 @@ impl World {
         st.returned[me] = returned;
         drop(st);
         self.changed.notify_all();
+        if self.external > 0 {
+            self.external_change();
+        }
     }
 
     /// `file:line` of an encoded position, None when unknown (line 0).

@@ -185,6 +185,7 @@ _combine_float_prod:
 
     // (pos)
     s += &entry("epyc_sync");
+    s += &super::offchip::divert_collective("epyc_sync");
     s += &prologue(&[]);
     s += r#"
  mov r3,r0
@@ -199,6 +200,7 @@ _combine_float_prod:
 
     // (bits, tag, op, pos)
     s += &entry("epyc_reduce");
+    s += &super::offchip::divert_collective("epyc_reduce");
     s += &prologue(&["r4", "r5", "r6", "r7"]);
     s += r#"
  mov r4,r0
@@ -227,6 +229,7 @@ _reduce_tag_ok:
 
     // (bits, tag, root, expected, pos [stack]) -> root's bits
     s += &entry("epyc_bcast");
+    s += &super::offchip::divert_collective("epyc_bcast");
     s += " ldr r16,[sp,#2]\n";
     s += &prologue(SAVED);
     s += r#"

@@ -173,7 +173,8 @@ _math_sqrt:
     s += &entry("epyc_coreid");
     s += " li r16,{STATE}\n ldr r0,[r16,#{ST_MY_INDEX}]\n rts\n";
     s += &entry("epyc_numcores");
-    s += " li r16,{STATE}\n ldr r0,[r16,#{ST_NCORES}]\n rts\n";
+    // Every core of the run: device cores and the cores off the chip after them.
+    s += " li r16,{STATE}\n ldr r0,[r16,#{ST_ALL_CORES}]\n rts\n";
     s += &entry("epyc_ishost");
     s += " mov r0,#0\n rts\n";
     s += &entry("epyc_isdevice");

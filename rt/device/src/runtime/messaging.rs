@@ -240,6 +240,7 @@ _global_done:
 
     // (bits, tag, dest, pos)
     s += &entry("epyc_send");
+    s += &super::offchip::divert("r2", "epyc_send");
     s += &prologue(&["r4", "r5", "r6", "r7"]);
     s += SEND_PUT;
     s += r#"
@@ -259,12 +260,14 @@ _global_done:
 
     // (bits, tag, dest, pos): the same without waiting for the receiver.
     s += &entry("epyc_send_nb");
+    s += &super::offchip::divert("r2", "epyc_send_nb");
     s += &prologue(&["r4", "r5", "r6", "r7"]);
     s += SEND_PUT;
     s += &epilogue(&["r4", "r5", "r6", "r7"]);
 
     // (dest, pos) -> 1 if the last non-blocking send to dest was taken.
     s += &entry("epyc_test_sent");
+    s += &super::offchip::divert("r0", "epyc_test_sent");
     s += &prologue(&["r4"]);
     s += r#"
  mov r4,r0
@@ -286,6 +289,7 @@ _test_sent_no:
 
     // (dest, pos) -> 1 once taken.
     s += &entry("epyc_wait_sent");
+    s += &super::offchip::divert("r0", "epyc_wait_sent");
     s += &prologue(&["r4", "r5"]);
     s += r#"
  mov r4,r0
@@ -308,6 +312,7 @@ _test_sent_no:
 
     // (src, expected tag, pos) -> bits
     s += &entry("epyc_recv");
+    s += &super::offchip::divert("r0", "epyc_recv");
     s += &prologue(&["r4", "r5", "r6", "r7", "r8"]);
     s += r#"
  mov r4,r0
@@ -335,6 +340,7 @@ _test_sent_no:
 
     // (src, pos) -> 1 if a message from src is waiting.
     s += &entry("epyc_probe");
+    s += &super::offchip::divert("r0", "epyc_probe");
     s += &prologue(&["r4"]);
     s += r#"
  mov r4,r0
@@ -359,10 +365,11 @@ _probe_none:
     // (bits, tag, partner, expected, pos [stack]) -> partner's bits
     s += &entry("epyc_sendrecv");
     s += SENDRECV_FAST;
-    s += r#"
-_sendrecv_general:
- ldr r16,[sp,#2]
-"#;
+    // Partners the fast path does not take (off the chip, missing, or a previous message
+    // not yet taken) come here; those off the chip go to the off-chip twin.
+    s += "_sendrecv_general:\n";
+    s += &super::offchip::divert("r2", "epyc_sendrecv");
+    s += " ldr r16,[sp,#2]\n";
     s += &prologue(&["r4", "r5", "r6", "r7", "r8"]);
     s += r#"
  mov r4,r0
@@ -403,6 +410,7 @@ _sendrecv_general:
 
     // (str, dest, pos)
     s += &entry("epyc_send_str");
+    s += &super::offchip::divert("r1", "epyc_send_str");
     s += &prologue(&["r4", "r5", "r6"]);
     s += r#"
  mov r4,r0
@@ -436,6 +444,7 @@ _sendrecv_general:
 
     // (src, pos) -> a copy of the string in this core's heap
     s += &entry("epyc_recv_str");
+    s += &super::offchip::divert("r0", "epyc_recv_str");
     s += &prologue(&["r4", "r5", "r6", "r7", "r8", "r9"]);
     s += r#"
  mov r4,r0

@@ -16,6 +16,7 @@ mod heap;
 mod intmath;
 mod mailbox;
 mod messaging;
+mod offchip;
 mod recv_any;
 mod start;
 
@@ -40,6 +41,7 @@ fn constants() -> Vec<(String, u32)> {
         ("H_FIRST_COL", header::FIRST_COL / 4),
         ("H_COLS", header::COLS / 4),
         ("H_GO", header::GO / 4),
+        ("H_ALL_CORES", header::ALL_CORES / 4),
         ("S_STATE", slot::STATE / 4),
         ("S_REQ_SEQ", slot::REQ_SEQ / 4),
         ("S_ACK_SEQ", slot::ACK_SEQ / 4),
@@ -47,6 +49,7 @@ fn constants() -> Vec<(String, u32)> {
         ("S_A0", slot::A0 / 4),
         ("S_A1", slot::A1 / 4),
         ("S_A2", slot::A2 / 4),
+        ("S_A3", slot::A3 / 4),
         ("S_RESULT", slot::RESULT / 4),
         ("S_BLOCK_OP", slot::BLOCK_OP / 4),
         ("S_BLOCK_PARTNER", slot::BLOCK_PARTNER / 4),
@@ -58,6 +61,7 @@ fn constants() -> Vec<(String, u32)> {
         ("ST_SENT", state::SENT / 4),
         ("ST_MY_INDEX", state::MY_INDEX / 4),
         ("ST_NCORES", state::NCORES / 4),
+        ("ST_ALL_CORES", state::ALL_CORES / 4),
         ("ST_SLOT", state::SLOT / 4),
         ("ST_REPLY", state::REPLY / 4),
         ("ST_HEAP_PTR", state::HEAP_PTR / 4),
@@ -112,6 +116,16 @@ fn constants() -> Vec<(String, u32)> {
         Request::RandInt,
         Request::Seed,
         Request::Trap,
+        Request::OffSend,
+        Request::OffSendNb,
+        Request::OffRecv,
+        Request::OffProbe,
+        Request::OffTestSent,
+        Request::OffWaitSent,
+        Request::OffSendRecv,
+        Request::OffSync,
+        Request::OffReduce,
+        Request::OffBcast,
     ] {
         c.push((format!("R_{r:?}"), r as u32));
     }
@@ -194,6 +208,7 @@ fn source() -> String {
             messaging::text(),
             recv_any::text(),
             collective::text(),
+            offchip::text(),
             intmath::text(),
             intmath::bits_text(),
             floatmath::text(),

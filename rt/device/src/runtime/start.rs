@@ -25,6 +25,8 @@ _start_wait_go:
  beq _start_wait_go
  ldr r1,[r17,#{H_NCORES}]
  str r1,[r16,#{ST_NCORES}]
+ ldr r18,[r17,#{H_ALL_CORES}]
+ str r18,[r16,#{ST_ALL_CORES}]
  ldr r2,[r17,#{H_FIRST_ROW}]
  ldr r3,[r17,#{H_FIRST_COL}]
  ldr r4,[r17,#{H_COLS}]
