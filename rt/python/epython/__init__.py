@@ -1,7 +1,8 @@
 """epython: a CPython host program as one more core of an epyc run (the paper's section IV).
 
-Started by `epyc run -h 16 device.py --fullpython host.py`, this process is core 16 (one past
-the last epyc core) and talks to the cores with the calls ePython programs use::
+Started by `epyc run device.py --fullpython host.py` (16 simulated Epiphany cores; `-d N` or
+`-h N` host virtual cores instead), this process is core 16 (one past the last epyc core) and
+talks to the cores with the calls ePython programs use::
 
     from epython import send, recv
     send(len(data), 0)
@@ -36,7 +37,7 @@ def _default_link():
         if not path:
             raise EpythonError(
                 "this program was not started by epyc: run it as "
-                "`epyc run -h N DEVICE.py --fullpython %s`, or use @epython.offload"
+                "`epyc run DEVICE.py --fullpython %s` (optionally -d N or -h N), or use @epython.offload"
                 % os.path.basename(os.sys.argv[0] if os.sys.argv else "HOST.py")
             )
         sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
