@@ -7,7 +7,8 @@ use std::path::PathBuf;
 const EXAMPLES: &str = "\
 Examples:
   epyc run -h 16 examples/gauss_seidel.py   run on 16 host virtual cores
-  epyc run -h 16 device.py --fullpython host.py   CPython on host.py as core 16
+  epyc run -d 4 -h 4 prog.py                device cores 0-3 and host virtual cores 4-7
+  epyc run device.py --fullpython host.py   16 device cores, CPython on host.py as core 16
   epyc check examples/gauss_seidel.py       show each function's types, native or dynamic
   epyc sim prog.elf --stats                  run an Epiphany ELF on the simulator
   epyc disasm --hex 0x2013 0x0042           disassemble instruction words
