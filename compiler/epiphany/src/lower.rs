@@ -82,6 +82,9 @@ struct Lowerer<'a> {
     in_loop: std::collections::HashSet<Block>,
     /// The CLIF block being lowered.
     cur_clif: Option<Block>,
+    /// `base + (i << s)` already computed in a machine block, keyed by (block, base, i, s):
+    /// accesses to `base[i + c]` for several `c` share it (see `Lowerer::address`).
+    scaled_bases: HashMap<(usize, Value, Value, i64), Reg>,
 }
 
 fn is_supported_type(ty: Type) -> bool {
@@ -129,6 +132,7 @@ impl<'a> Lowerer<'a> {
             folded: Default::default(),
             in_loop: loop_blocks(func),
             cur_clif: None,
+            scaled_bases: HashMap::new(),
         })
     }
 

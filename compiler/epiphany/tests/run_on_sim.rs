@@ -819,3 +819,62 @@ fn loops_whose_back_edge_swaps_values() {
         );
     }
 }
+
+#[test]
+fn neighbouring_elements_share_one_address() {
+    // a[k] = k * k + 3 (words); then for i in 1..=14: sum += a[i-1] ^ (a[i] * 3) + a[i+1] and
+    // a[i] = sum, with the addresses written as the front end does (base + ((i - 1) << 2) +
+    // 8 etc.), so the backend computes base + (i << 2) once and puts the rest into
+    // displacements, for loads and the store alike.
+    let main = build("main", &[], &[I32], |b, _| {
+        let slot =
+            b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 72, 3));
+        let base = b.ins().stack_addr(I32, slot, 0);
+        let flags = MemFlagsData::trusted();
+        for k in 0..16i64 {
+            let v = b.ins().iconst(I32, k * k + 3);
+            b.ins().store(flags, v, base, 8 + 4 * k as i32);
+        }
+        let head = b.create_block();
+        let exit = b.create_block();
+        b.append_block_param(head, I32);
+        b.append_block_param(head, I32);
+        b.append_block_param(exit, I32);
+        let (one, zero) = (b.ins().iconst(I32, 1), b.ins().iconst(I32, 0));
+        b.ins().jump(head, &[one.into(), zero.into()]);
+        b.switch_to_block(head);
+        let (i, sum) = (b.block_params(head)[0], b.block_params(head)[1]);
+        let elem = |b: &mut cranelift_frontend::FunctionBuilder, idx| {
+            let two = b.ins().iconst(I32, 2);
+            let scaled = b.ins().ishl(idx, two);
+            let p = b.ins().iadd(base, scaled);
+            b.ins().iadd_imm_s(p, 8)
+        };
+        let one = b.ins().iconst(I32, 1);
+        let im1 = b.ins().isub(i, one);
+        let ip1 = b.ins().iadd(i, one);
+        let (pm, p0, pp) = (elem(b, im1), elem(b, i), elem(b, ip1));
+        let x = b.ins().load(I32, flags, pm, 0);
+        let y = b.ins().load(I32, flags, p0, 0);
+        let z = b.ins().load(I32, flags, pp, 0);
+        let y3 = b.ins().imul_imm_s(y, 3);
+        let t = b.ins().bxor(x, y3);
+        let t = b.ins().iadd(t, z);
+        let sum2 = b.ins().iadd(sum, t);
+        b.ins().store(flags, sum2, p0, 0);
+        let c = b.ins().icmp_imm_s(IntCC::SignedLessThan, ip1, 15);
+        b.ins()
+            .brif(c, head, &[ip1.into(), sum2.into()], exit, &[sum2.into()]);
+        b.switch_to_block(exit);
+        let r = b.block_params(exit)[0];
+        b.ins().return_(&[r]);
+    });
+    let mut a: Vec<i32> = (0..16).map(|k| k * k + 3).collect();
+    let mut sum = 0i32;
+    for i in 1..15 {
+        let t = (a[i - 1] ^ a[i].wrapping_mul(3)).wrapping_add(a[i + 1]);
+        sum = sum.wrapping_add(t);
+        a[i] = sum;
+    }
+    assert_eq!(run_main(vec![main]), sum);
+}
