@@ -14,7 +14,9 @@
 //!
 //! Value representation (both targets): int = i32, float = f32, bool = i32 0/1 at every
 //! runtime boundary and in list cells, none = no value, str and list = pointer, function
-//! value = i32 index of the function in the program's function table.
+//! value = i32 index of the function in the program's function table. Float arithmetic has
+//! no subnormal numbers on either target: the Epiphany FPU flushes subnormal operands and
+//! results to signed zero, and host cores run with the same flush (rt/host `fpu`).
 
 /// Type tags of runtime values (messages, list printing, type errors).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
