@@ -391,9 +391,9 @@ fn copies_before_loop_headers(
 }
 
 /// Register moves whose value nobody reads, as (block, index): in a block that ends with a
-/// jump, a move whose destination no later instruction of the block reads and that the jump's
-/// target writes before reading (the allocator leaves such moves on loop back edges, for a
-/// value it wants in that register at the loop's exit only).
+/// jump, a move whose destination the rest of the block, or else the jump's target, writes
+/// before reading (the allocator leaves such moves on loop back edges, for a value it wants
+/// in that register at the loop's exit only).
 fn dead_moves(
     blocks: &[Vec<AInst>],
     resolve: &dyn Fn(MBlock) -> MBlock,
@@ -411,10 +411,15 @@ fn dead_moves(
             if rd == rn {
                 continue;
             }
-            let read_later = body[k + 1..]
+            let overwritten = match body[k + 1..]
                 .iter()
-                .any(|later| first_access(later, *rd) == Some(Access::Use));
-            if !read_later && written_before_read(succ, *rd) {
+                .find_map(|later| first_access(later, *rd))
+            {
+                Some(Access::Def) => true,
+                Some(Access::Use) => false,
+                None => written_before_read(succ, *rd),
+            };
+            if overwritten {
                 dead.insert((MBlock(bi as u32), k));
             }
         }
