@@ -77,6 +77,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub strict: bool,
     #[command(flatten)]
+    pub placement: PlacementArgs,
+    #[command(flatten)]
     pub fullpython: crate::fullpython::FullPythonArgs,
     /// Arguments for the program
     #[arg(last = true)]
@@ -95,6 +97,40 @@ pub struct BuildArgs {
     /// List every function's specialisations, native or dynamic and why, before building
     #[arg(long)]
     pub explain: bool,
+    #[command(flatten)]
+    pub placement: PlacementArgs,
+}
+
+/// ePython's placement flags for device images (also spelt with one dash, as ePython does).
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct PlacementArgs {
+    /// Put the program's code in shared DRAM (automatic when it exceeds a core's memory)
+    #[arg(long = "codeshared")]
+    pub code_shared: bool,
+    /// Keep lists, arrays and strings (and string constants) in shared DRAM
+    #[arg(long = "datashared")]
+    pub data_shared: bool,
+}
+
+impl PlacementArgs {
+    pub fn placement(&self) -> epyc_image::Placement {
+        epyc_image::Placement {
+            code_shared: self.code_shared,
+            data_shared: self.data_shared,
+        }
+    }
+}
+
+/// ePython spells its long flags with one dash (`-codeshared`, `-datashared`): those become
+/// the `--` form clap knows (otherwise `-datashared` would read as `-d atashared`).
+pub fn epython_spellings(
+    args: impl Iterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    args.map(|a| match a.to_str() {
+        Some(flag @ ("-codeshared" | "-datashared")) => format!("-{flag}").into(),
+        _ => a,
+    })
+    .collect()
 }
 
 #[derive(Args, Debug)]

@@ -3,7 +3,7 @@
 
 use crate::exit;
 use crate::frontend::Compiled;
-use epyc_image::{BuildError, Built, Options};
+use epyc_image::{BuildError, Built, Options, Placement};
 use epyc_rt_device::{monitor, sim_device::SimDevice};
 use epyc_rt_host::external::ExternalCores;
 use epyc_rt_host::MonitorIo;
@@ -11,10 +11,20 @@ use epyc_rt_host::MonitorIo;
 /// Clock of the Epiphany-III on the Parallella, for `-t`.
 pub const CLOCK_HZ: f64 = 600e6;
 
-/// Builds the image of a checked program; on failure prints why and returns the exit status.
-pub fn build(compiled: &Compiled) -> Result<Built, u8> {
-    match epyc_image::build(&compiled.analysis.program, &Options::default()) {
-        Ok(built) => Ok(built),
+/// Builds the image of a checked program with code and data where `placement` asks; prints
+/// the build's warnings; on failure prints why and returns the exit status.
+pub fn build(compiled: &Compiled, placement: Placement) -> Result<Built, u8> {
+    let options = Options {
+        placement,
+        ..Options::default()
+    };
+    match epyc_image::build(&compiled.analysis.program, &options) {
+        Ok(built) => {
+            for warning in &built.warnings {
+                eprintln!("{warning}");
+            }
+            Ok(built)
+        }
         Err(BuildError::TooLarge(text)) => {
             eprintln!("error: {text}");
             Err(exit::COMPILE_ERROR)

@@ -109,7 +109,7 @@ pub fn main(args: &RunArgs) -> u8 {
             let Some(script) = &fp.fullpython else {
                 return exit::USAGE;
             };
-            let built = match device::build(&compiled) {
+            let built = match device::build(&compiled, args.placement.placement()) {
                 Ok(b) => b,
                 Err(status) => return status,
             };

@@ -11,7 +11,7 @@ use crate::{device, exit};
 use std::sync::Arc;
 
 pub fn run(args: &RunArgs, compiled: &Compiled, device_cores: u32, host_cores: u32) -> u8 {
-    let built = match device::build(compiled) {
+    let built = match device::build(compiled, args.placement.placement()) {
         Ok(b) => b,
         Err(status) => return status,
     };

@@ -23,7 +23,7 @@ pub mod exit {
 }
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = cli::Cli::parse_from(cli::epython_spellings(std::env::args_os()));
     let status = match cli.command {
         cli::Command::Run(args) => commands::run::main(&args),
         cli::Command::Build(args) => commands::build::main(&args),

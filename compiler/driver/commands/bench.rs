@@ -134,7 +134,7 @@ fn build(mode: Mode, file: &Path) -> Result<(Image, Vec<String>), String> {
         Mode::Compiled => {
             let compiled = frontend::compile(file)
                 .map_err(|_| "does not compile (errors above)".to_string())?;
-            let built = device::build(&compiled)
+            let built = device::build(&compiled, Default::default())
                 .map_err(|_| "no Epiphany image (errors above)".to_string())?;
             Ok((built.image, built.files))
         }

@@ -35,7 +35,7 @@ pub fn main(args: &BuildArgs) -> u8 {
         Ok(c) => c,
         Err(status) => return status,
     };
-    let built = match device::build(&compiled) {
+    let built = match device::build(&compiled, args.placement.placement()) {
         Ok(b) => b,
         Err(status) => return status,
     };

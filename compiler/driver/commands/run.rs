@@ -94,7 +94,7 @@ fn run_on_device(
     compiled: &frontend::Compiled,
     started: Instant,
 ) -> u8 {
-    let built = match device::build(compiled) {
+    let built = match device::build(compiled, args.placement.placement()) {
         Ok(b) => b,
         Err(status) => return status,
     };

@@ -310,8 +310,18 @@ pub fn emit(mf: &MFunction, alloc: &Allocated, flags: &crate::Flags) -> Result<C
         }
     }
     if check_stack {
-        // Out of line: report the overflow (the routine does not return; exit if it does).
+        // Out of line: report the overflow at the function's first source position (the
+        // routine does not return; exit if it does).
         e.push(Item::Label(overflow_stub));
+        let first_pos = order
+            .iter()
+            .flat_map(|b| &alloc.blocks[b.0 as usize])
+            .find_map(|ai| match ai {
+                AInst::Inst(_, loc) if !loc.is_default() => Some(loc.bits()),
+                _ => None,
+            })
+            .unwrap_or(0);
+        e.mov_imm(0, first_pos);
         let routine = crate::runtime::Routine::StackOverflow.symbol().to_string();
         e.push(Item::Call(RelocTarget::Symbol(routine)));
         e.fixed(Inst {

@@ -35,8 +35,9 @@ pub enum Routine {
     PopcountSi2,
     /// CLIF `trap`: reports the trap code (r0) and ends the program.
     Trap,
-    /// Called (no arguments) by a prologue that found the stack exhausted (`Flags::stack_check`);
-    /// reports the overflow and ends the program.
+    /// Called by a prologue that found the stack exhausted (`Flags::stack_check`), with the
+    /// function's first source position (`SourceLoc` bits) in r0; reports the overflow and
+    /// ends the program.
     StackOverflow,
 }
 
@@ -105,7 +106,6 @@ impl Routine {
             | Routine::SMulHi
             | Routine::UMulHi
             | Routine::DivSf3 => 2,
-            Routine::StackOverflow => 0,
             _ => 1,
         }
     }

@@ -34,7 +34,8 @@ pub struct DataInfo {
     pub what: String,
 }
 
-/// The program's code and data as sections: functions first (in `functions` order), then data.
+/// The program's code and data as sections: functions first (in `functions` order), then data
+/// (in `data` order).
 pub struct ProgramCode {
     pub sections: Vec<Section>,
     pub functions: Vec<FunctionInfo>,
@@ -50,6 +51,22 @@ impl ProgramCode {
     pub fn data_bytes(&self) -> u32 {
         self.data.iter().map(|d| d.size).sum()
     }
+
+    /// The linker's layout for `placement`: functions and/or constants in shared DRAM.
+    pub fn layout(&self, placement: crate::Placement) -> epyc_rt_device::link::Layout {
+        let (functions, data) = self.sections.split_at(self.functions.len());
+        let mut shared_sections = std::collections::HashSet::new();
+        if placement.code_shared {
+            shared_sections.extend(functions.iter().map(|s| s.name.clone()));
+        }
+        if placement.data_shared {
+            shared_sections.extend(data.iter().map(|s| s.name.clone()));
+        }
+        epyc_rt_device::link::Layout {
+            shared_sections,
+            no_local_heap: placement.data_shared,
+        }
+    }
 }
 
 /// The ELF symbol of a compiled function.
@@ -61,13 +78,24 @@ fn data_symbol(index: usize) -> String {
     format!("__epyc_data{index}")
 }
 
-/// The device target of the lowering: i32 pointers, GCC's (System V like) convention.
+/// The device target of the lowering: i32 pointers, GCC's (System V like) convention, and
+/// no call-depth counter: the prologues check the stack pointer itself (`Flags::stack_check`),
+/// which stops a runaway recursion at the stack's real end, whatever the frame sizes.
 pub fn device_target() -> Target {
-    Target::new(ir::types::I32, CallConv::SystemV)
+    Target {
+        max_call_depth: 0,
+        ..Target::new(ir::types::I32, CallConv::SystemV)
+    }
 }
 
 /// Lowers and compiles `prog`.
 pub fn compile_program(prog: &Program, flags: &Flags) -> Result<ProgramCode> {
+    // Every image checks its stack: the device runtime defines the limit and the report
+    // (a runaway recursion must stop with an error, not overwrite the runtime state).
+    let flags = &Flags {
+        stack_check: true,
+        ..flags.clone()
+    };
     let mut lowered = epyc_lower::lower_program(prog, &device_target())?;
     lowered.inline_small_functions()?;
     lowered.optimize(&epyc_lower::optimizer_flags())?;

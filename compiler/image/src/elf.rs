@@ -1,7 +1,8 @@
 //! The ELF writer: ELFCLASS32, little-endian, ET_EXEC, e_machine 0x1223 (Epiphany), entry at
 //! the runtime's start-up. One PT_LOAD per contiguous run of the image (the vectors at 0, the
 //! code and constants from `CODE_BASE`) plus one for the globals (zero-filled, no file bytes),
-//! all at local addresses so the same image loads on every core. Sections `.ivt`, `.text`,
+//! all at local addresses so the same image loads on every core; code and constants placed in
+//! shared DRAM are a PT_LOAD of their own there (`.text.shared`, `.rodata.shared`). Sections `.ivt`, `.text`,
 //! `.rodata`, `.bss`, the line table ([`crate::lines`]), a symbol table with every function,
 //! runtime routine and data object.
 
@@ -10,7 +11,7 @@ use crate::lines::{self, LineTable};
 use crate::usage::MemoryUsage;
 use anyhow::{anyhow, Result};
 use epyc_rt_device::link::Image;
-use epyc_rt_device::object::{GLOBALS_SYMBOL, HEAP_START_SYMBOL, START_SYMBOL};
+use epyc_rt_device::object::{GLOBALS_SYMBOL, HEAP_END_SYMBOL, HEAP_START_SYMBOL, START_SYMBOL};
 use object::elf;
 use object::write::elf::{FileHeader, ProgramHeader, SectionHeader, SectionIndex, Sym, Writer};
 use object::write::StringId;
@@ -49,14 +50,20 @@ fn runs(image: &Image) -> Vec<(u32, Vec<u8>)> {
 }
 
 fn allocs(image: &Image, code: &ProgramCode) -> Result<Vec<Alloc>> {
-    let data_start = code
+    // (start, end) of each constant.
+    let data_addrs: Vec<(u32, u32)> = code
         .data
         .iter()
-        .filter_map(|d| image.symbols.get(&d.symbol).copied())
-        .min();
+        .filter_map(|d| image.symbols.get(&d.symbol).map(|&a| (a, a + d.size)))
+        .collect();
     let mut out = Vec::new();
     for (addr, bytes) in runs(image) {
         let end = addr + bytes.len() as u32;
+        // The run's constants follow its code; the linker's veneers may follow them.
+        let in_run = || data_addrs.iter().filter(|d| d.0 >= addr && d.0 < end);
+        let data_start = in_run().map(|d| d.0).min();
+        let data_end = in_run().map(|d| d.1).max();
+        let shared = addr >= epyc_rt_device::memmap::DRAM_BASE;
         let exec = elf::SHF_ALLOC | elf::SHF_EXECINSTR;
         let rx = elf::PF_R | elf::PF_X;
         if addr == 0 {
@@ -71,26 +78,34 @@ fn allocs(image: &Image, code: &ProgramCode) -> Result<Vec<Alloc>> {
             });
             continue;
         }
-        let split = data_start.filter(|&d| d > addr && d < end).unwrap_or(end);
-        let (text, rodata) = bytes.split_at((split - addr) as usize);
-        out.push(Alloc {
-            name: ".text",
-            addr,
-            size: text.len() as u32,
-            bytes: text.to_vec(),
+        let split = data_start.unwrap_or(end);
+        let after = data_end.unwrap_or(end).next_multiple_of(4).min(end);
+        let (text, rest) = bytes.split_at((split - addr) as usize);
+        let (rodata, veneers) = rest.split_at((after - split) as usize);
+        let code = |name: &'static str, at: u32, bytes: &[u8]| Alloc {
+            name,
+            addr: at,
+            size: bytes.len() as u32,
+            bytes: bytes.to_vec(),
             flags: exec,
             pflags: rx,
             nobits: false,
-        });
-        if !rodata.is_empty() {
-            out.push(Alloc {
-                name: ".rodata",
-                addr: split,
-                size: rodata.len() as u32,
-                bytes: rodata.to_vec(),
-                flags: elf::SHF_ALLOC,
-                pflags: rx,
-                nobits: false,
+        };
+        let pieces = [(text, addr), (rodata, split), (veneers, after)];
+        for (k, (bytes, at)) in pieces.into_iter().enumerate() {
+            if bytes.is_empty() {
+                continue;
+            }
+            out.push(match (k, shared) {
+                (0, false) => code(".text", at, bytes),
+                (0, true) => code(".text.shared", at, bytes),
+                (2, false) => code(".text.veneers", at, bytes),
+                (2, true) => code(".text.shared.veneers", at, bytes),
+                (_, _) => Alloc {
+                    name: if shared { ".rodata.shared" } else { ".rodata" },
+                    flags: elf::SHF_ALLOC,
+                    ..code("", at, bytes)
+                },
             });
         }
     }
@@ -211,7 +226,7 @@ pub fn write(
     w.write_null_symbol();
     for (k, &(name, addr)) in symbols.iter().enumerate() {
         let in_section = section_of(&allocs, addr);
-        let kind = if name == HEAP_START_SYMBOL {
+        let kind = if name == HEAP_START_SYMBOL || name == HEAP_END_SYMBOL {
             elf::STT_NOTYPE
         } else if data_syms.contains(name) || name == GLOBALS_SYMBOL {
             elf::STT_OBJECT

@@ -6,7 +6,8 @@
 //!
 //! * [`compile`]: TIR -> relocatable sections (one per function and per string constant);
 //! * [`lines`]: the code-address -> source-line table stored in the ELF;
-//! * [`usage`]: memory used per region of the 32 KB, and the error for programs that do not fit;
+//! * [`usage`]: memory used per region of the 32 KB, where code and data go ([`Placement`]),
+//!   and the error for programs that do not fit;
 //! * [`elf`]: the ELF writer (ELFCLASS32, little-endian, e_machine 0x1223).
 
 pub mod compile;
@@ -24,6 +25,20 @@ pub use usage::MemoryUsage;
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     pub codegen: epyc_epiphany::Flags,
+    /// Where code and data go (what the command line asked for).
+    pub placement: Placement,
+}
+
+/// What moves to shared DRAM (ePython's placement flags). Code there is one copy that every
+/// core fetches from, each instruction at the cost of an external read; data there is read
+/// through the mesh to DRAM.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Placement {
+    /// `-codeshared`: the program's functions (the runtime stays in local memory).
+    pub code_shared: bool,
+    /// `-datashared`: lists and strings are allocated in shared DRAM, and the program's
+    /// constants (string literals) are placed there.
+    pub data_shared: bool,
 }
 
 /// A linked program, ready to load on every core.
@@ -38,6 +53,11 @@ pub struct Built {
     pub files: Vec<String>,
     /// Code address -> source position of the program's code.
     pub lines: lines::LineTable,
+    /// Where code and data went: as asked, or with the code moved to shared memory because
+    /// it exceeds what a core can hold (then `warnings` says so).
+    pub placement: Placement,
+    /// Warnings for the user (ePython's automatic code placement).
+    pub warnings: Vec<String>,
 }
 
 /// Why an image could not be built.
@@ -70,9 +90,10 @@ impl From<anyhow::Error> for BuildError {
 pub fn build(prog: &Program, options: &Options) -> Result<Built, BuildError> {
     let code = compile::compile_program(prog, &options.codegen)?;
     let runtime = epyc_rt_device::runtime_object();
-    usage::check_fits(&runtime, &code)?;
-    let image = link::link(&runtime, &code.sections, code.globals_size)?;
-    let usage = MemoryUsage::of(&image, &code);
+    let (placement, warnings) = usage::place(&runtime, &code, options.placement)?;
+    let layout = code.layout(placement);
+    let image = link::link_with(&runtime, &code.sections, code.globals_size, &layout)?;
+    let usage = MemoryUsage::of(&image, &code, placement);
     let lines = lines::LineTable::of(&image, &code);
     let elf = elf::write(&image, &code, &usage, &lines, &prog.files)?;
     Ok(Built {
@@ -81,5 +102,7 @@ pub fn build(prog: &Program, options: &Options) -> Result<Built, BuildError> {
         usage,
         files: prog.files.clone(),
         lines,
+        placement,
+        warnings,
     })
 }

@@ -118,7 +118,7 @@ pub fn lower_function(
         gbase,
         vars,
         loops: Vec::new(),
-        counts_depth: cx.recursive[id.index()],
+        counts_depth: cx.recursive[id.index()] && cx.target.max_call_depth > 0,
         func_refs: HashMap::new(),
         data_refs: HashMap::new(),
         error_blocks: HashMap::new(),

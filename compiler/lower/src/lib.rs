@@ -63,7 +63,8 @@ pub struct Target {
     pub call_conv: CallConv,
     /// Deepest nesting of calls of recursive functions before the core stops with
     /// `RtError::StackOverflow` (D35). The runtime must give each core a stack that holds
-    /// this many frames.
+    /// this many frames. 0: no depth counter, the target checks its stack pointer itself
+    /// (Epiphany images: `epyc_epiphany::Flags::stack_check`).
     pub max_call_depth: u32,
 }
 

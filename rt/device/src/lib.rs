@@ -20,6 +20,7 @@ pub mod protocol;
 mod remote_text;
 mod runtime;
 pub mod sim_device;
+pub mod stack;
 
 pub use object::{Reloc, RelocKind, RuntimeObject, Section, Symbol};
 pub use runtime::runtime_object;

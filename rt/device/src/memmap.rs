@@ -19,6 +19,7 @@
 //! | `0x8E000000 + i * 1 MB` | overflow heap of core index `i` (used when its local heap is full) |
 //! | `0x8F000000` | monitor mailbox: group header, then one slot per core (see `protocol`) |
 //! | `0x8F100000 + i * 64 KB` | reply buffer of core `i` (text the monitor produces for the core) |
+//! | `0x8F200000..0x8FA00000` | program code (`-codeshared`) and constants (`-datashared`) placed in shared memory, one copy for all cores |
 
 /// Bytes of local memory per core.
 pub const LOCAL_SIZE: u32 = 0x8000;
@@ -31,6 +32,12 @@ pub const CODE_BASE: u32 = 0x0100;
 pub const STACK_TOP: u32 = 0x7ff0;
 /// Lowest stack address: the stack may use `STACK_LIMIT..STACK_TOP` (6 KB).
 pub const STACK_LIMIT: u32 = 0x6800;
+/// Stack bytes kept free below every compiled frame for the runtime routines compiled code
+/// calls (their deepest chain of frames; `stack::runtime_stack_bytes` checks it fits).
+pub const RUNTIME_STACK_RESERVE: u32 = 256;
+/// The lowest sp a compiled function's prologue may leave (the word at
+/// `___epyc_stack_limit`): below it the stack check reports a stack overflow.
+pub const STACK_GUARD: u32 = STACK_LIMIT + RUNTIME_STACK_RESERVE;
 /// Runtime state block (1.25 KB), just below the stack.
 pub const STATE_BASE: u32 = 0x6300;
 pub const STATE_END: u32 = STACK_LIMIT;
@@ -124,6 +131,11 @@ pub const MAILBOX_BASE: u32 = 0x8F00_0000;
 pub const REPLY_BASE: u32 = 0x8F10_0000;
 pub const REPLY_STRIDE: u32 = 0x0001_0000;
 
+/// Program code and constants placed in shared DRAM (`-codeshared`, `-datashared`): one copy
+/// that every core fetches from or reads (8 MB after the reply buffers).
+pub const SHARED_IMAGE_BASE: u32 = REPLY_BASE + MAX_CORES * REPLY_STRIDE;
+pub const SHARED_IMAGE_SIZE: u32 = 0x0080_0000;
+
 /// Global address of `local` in the core at mesh (row, col).
 pub const fn global_address(row: u32, col: u32, local: u32) -> u32 {
     (row << 26) | (col << 20) | local
@@ -141,6 +153,8 @@ pub const fn reply_buffer(index: u32) -> u32 {
 const _: () = assert!(IVT_BASE + IVT_SIZE <= CODE_BASE);
 const _: () =
     assert!(STATE_END <= STACK_LIMIT && STACK_LIMIT < STACK_TOP && STACK_TOP <= LOCAL_SIZE);
+const _: () = assert!(STACK_GUARD < STACK_TOP);
+const _: () = assert!(SHARED_IMAGE_BASE + SHARED_IMAGE_SIZE <= DRAM_BASE + DRAM_SIZE);
 
 #[cfg(test)]
 mod tests {
@@ -154,7 +168,7 @@ mod tests {
         assert_eq!(state::seen(CHANNELS, 0), state::SENT);
         assert_eq!(state::sent(CHANNELS, 0), state::MY_INDEX);
         assert!(dram_heap(MAX_CORES) <= MAILBOX_BASE);
-        assert!(reply_buffer(MAX_CORES) <= DRAM_BASE + DRAM_SIZE);
+        assert!(reply_buffer(MAX_CORES) <= SHARED_IMAGE_BASE);
     }
 
     #[test]

@@ -50,7 +50,9 @@ impl Section {
 /// Symbols it needs from the program (resolved by the image linker):
 /// * [`ENTRY_SYMBOL`]: the module's code, called with the globals base in r0;
 /// * [`GLOBALS_SYMBOL`]: this core's globals block (zeroed by the loader);
-/// * [`HEAP_START_SYMBOL`]: the first free byte after the image (8-byte aligned).
+/// * [`HEAP_START_SYMBOL`]: the first free byte after the image (8-byte aligned);
+/// * [`HEAP_END_SYMBOL`]: the end of the local heap (`HEAP_LOCAL_END`, or the heap start when
+///   every object is to be allocated in shared DRAM).
 #[derive(Clone, Debug)]
 pub struct RuntimeObject {
     pub sections: Vec<Section>,
@@ -59,6 +61,7 @@ pub struct RuntimeObject {
 pub const ENTRY_SYMBOL: &str = "_epyc_main";
 pub const GLOBALS_SYMBOL: &str = "__epyc_globals";
 pub const HEAP_START_SYMBOL: &str = "__epyc_heap_start";
+pub const HEAP_END_SYMBOL: &str = "__epyc_heap_end";
 /// The start-up code (target of the reset vector).
 pub const START_SYMBOL: &str = "_epyc_start";
 

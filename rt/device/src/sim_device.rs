@@ -52,14 +52,19 @@ impl SimDevice {
         })
     }
 
-    /// Loads `image` into every core's local memory, with its symbols (so that a fault report
-    /// names the function the PC is in).
+    /// Loads `image` into every core's local memory (its segments in shared DRAM once), with
+    /// its symbols (so that a fault report names the function the PC is in).
     pub fn load(&mut self, image: &Image) -> Result<()> {
         let mut segments = Vec::new();
         for (addr, bytes) in &image.segments {
             let end = *addr as u64 + bytes.len() as u64;
-            if end > memmap::LOCAL_SIZE as u64 {
-                bail!("segment {addr:#x}..{end:#x} does not fit the 32 KB local memory");
+            let dram = memmap::DRAM_BASE as u64..(memmap::DRAM_BASE + memmap::DRAM_SIZE) as u64;
+            let in_dram = dram.contains(&(*addr as u64)) && end <= dram.end;
+            if end > memmap::LOCAL_SIZE as u64 && !in_dram {
+                bail!(
+                    "segment {addr:#x}..{end:#x} does not fit the 32 KB local memory or the \
+                     shared DRAM"
+                );
             }
             if !bytes.is_empty() {
                 segments.push(elf::Segment {

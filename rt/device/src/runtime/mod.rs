@@ -203,6 +203,7 @@ fn source() -> String {
     split_into_sections(
         &[
             start::text(),
+            start::stack_check_text(),
             mailbox::text(),
             heap::text(),
             messaging::text(),
@@ -260,6 +261,8 @@ mod tests {
         "___ctzsi2",
         "___popcountsi2",
         "___epyc_trap",
+        "___epyc_stack_overflow",
+        "___epyc_stack_limit",
     ];
 
     #[test]

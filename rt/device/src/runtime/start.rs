@@ -2,6 +2,9 @@
 //! group header the monitor wrote, fill the runtime state (core table, mailbox slot, heaps),
 //! call the program's entry with the globals base, then exit.
 //!
+//! Also the stack check's two symbols (`epyc_epiphany::Flags::stack_check`): the limit word
+//! and the routine a prologue calls when its frame would go below it.
+//!
 //! The globals are zeroed here. The runtime state is not: other cores may already be writing
 //! into this core's postboxes, so it relies on the loader clearing SRAM (e-hal zeroes every
 //! core's SRAM before loading; the simulator starts zeroed).
@@ -9,6 +12,31 @@
 /// The IVT: only the reset (SYNC) vector is used.
 pub fn ivt_text() -> String {
     "_epyc_reset_vector:\n b _epyc_start\n".to_string()
+}
+
+/// `___epyc_stack_limit`: the lowest sp a compiled prologue may leave, leaving
+/// `RUNTIME_STACK_RESERVE` bytes for the runtime routines compiled code calls.
+/// `___epyc_stack_overflow(pos r0)`: called by a prologue that went below it (before it stored
+/// anything there); reports the error at `pos` and ends the core. The program's frames are no
+/// longer needed, so the report runs on a fresh stack from the top.
+pub fn stack_check_text() -> String {
+    format!(
+        r#"
+.global ___epyc_stack_limit
+___epyc_stack_limit:
+ .word {guard}
+
+.global ___epyc_stack_overflow
+___epyc_stack_overflow:
+ li sp,{top}
+ mov r1,r0
+ mov r0,#{code}
+ b _epyc_error
+"#,
+        guard = crate::memmap::STACK_GUARD,
+        top = crate::memmap::STACK_TOP,
+        code = epyc_rt_abi::RtError::StackOverflow as u32,
+    )
 }
 
 pub fn text() -> String {
@@ -92,7 +120,7 @@ _start_table_done:
  li r18,0xfffffff8
  and r0,r0,r18
  str r0,[r16,#{ST_HEAP_PTR}]
- li r0,{HEAP_LOCAL_END}
+ la r0,__epyc_heap_end
  str r0,[r16,#{ST_HEAP_END}]
  ; zero this core's globals (a board may be restarted without reloading)
  la r0,__epyc_globals
