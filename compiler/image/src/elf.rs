@@ -122,6 +122,9 @@ fn allocs(image: &Image, code: &ProgramCode) -> Result<Vec<Alloc>> {
         pflags: elf::PF_R | elf::PF_W,
         nobits: true,
     });
+    // PT_LOAD entries in ascending address order (the ELF rule): the globals sit below the
+    // shared DRAM pieces.
+    out.sort_by_key(|a| a.addr);
     Ok(out)
 }
 
