@@ -524,34 +524,52 @@ const SEND_PUT: &str = r#"
 const SENDRECV_FAST: &str = r#"
  li r16,{STATE}
  ldr r17,[r16,#{ST_NCORES}]
+ ldr r21,[r16,#{ST_MY_INDEX}]
  sub r17,r2,r17
  bgteu _sendrecv_general
  lsl r17,r2,#2
  add r17,r17,r16
  ldr r18,[r17,#{ST_SENT}]
  ldr r19,[r17,#{ST_ACK}]
+ ldr r20,[r17,#{ST_CORE_BASE}]
+ lsl r22,r21,#4
  sub r19,r19,r18
  bne _sendrecv_general
  add r18,r18,#1
  str r18,[r17,#{ST_SENT}]
- ldr r20,[r17,#{ST_CORE_BASE}]
- ldr r21,[r16,#{ST_MY_INDEX}]
- lsl r22,r21,#4
  add r22,r22,r16
  add r22,r22,r20
  str r1,[r22,#1]
  str r0,[r22,#2]
  str r18,[r22]
+ ; r22 = the partner's postbox here, r21 = our ACK word in the partner (ready before the
+ ; wait, so that the partner's value is taken and acknowledged in a few cycles)
  lsl r22,r2,#4
- add r22,r22,r16
  ldr r19,[r17,#{ST_SEEN}]
+ lsl r21,r21,#2
+ add r22,r22,r16
+ add r21,r21,r16
+ add r21,r21,r20
  mov r23,#64
 _sendrecv_spin:
  ldr r18,[r22]
- sub r0,r18,r19
- bne _sendrecv_got
  sub r23,r23,#1
- bne _sendrecv_spin
+ beq _sendrecv_block
+ sub r0,r18,r19
+ beq _sendrecv_spin
+_sendrecv_got:
+ str r18,[r17,#{ST_SEEN}]
+ ldr r1,[r22,#1]
+ ldr r0,[r22,#2]
+ str r18,[r21,#{ST_ACK}]
+ sub r19,r1,r3
+ bne _sendrecv_convert
+ rts
+_sendrecv_convert:
+ mov r2,r3
+ ldr r3,[sp,#2]
+ b __epyc_convert
+_sendrecv_block:
  ; still nothing: record what we wait for (the monitor's deadlock detection reads it, as
  ; __epyc_wait_ne writes it), spin on, and clear it when the message is here
  ldr r23,[r16,#{ST_SLOT}]
@@ -570,19 +588,5 @@ _sendrecv_blocked:
  beq _sendrecv_blocked
  mov r24,#0
  str r24,[r23,#{S_BLOCK_OP}]
-_sendrecv_got:
- str r18,[r17,#{ST_SEEN}]
- ldr r0,[r22,#2]
- ldr r1,[r22,#1]
- lsl r21,r21,#2
- add r21,r21,r16
- add r21,r21,r20
- str r18,[r21,#{ST_ACK}]
- sub r19,r1,r3
- bne _sendrecv_convert
- rts
-_sendrecv_convert:
- mov r2,r3
- ldr r3,[sp,#2]
- b __epyc_convert
+ b _sendrecv_got
 "#;
