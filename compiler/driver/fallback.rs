@@ -5,9 +5,10 @@
 //! (prog.py:12)`), then every cause is shown with its source line; `--strict` makes them
 //! errors (exit 1). `epyc check` and `epyc build --explain` list them all ([`explain`]).
 //!
-//! Limit: the fallback is whole-program — a program with any dynamic function runs entirely
-//! as byte code, its native specialisations included (the last warning says so). Calls
-//! between native and byte-code functions inside one run are not built yet.
+//! On host cores (`-h N`) the program is mixed (see `mixed`): byte code calls native code for
+//! every specialisation that can cross the boundary, and a note names each. On the simulated
+//! chip the fallback is still whole-program: a program with any dynamic function runs
+//! entirely as byte code, its native specialisations included (the last warning says so).
 
 use crate::cli::RunArgs;
 use crate::{exit, frontend};
@@ -128,13 +129,15 @@ pub fn run(
         eprintln!("error: --strict: dynamic code does not fall back to byte code");
         return Some(exit::COMPILE_ERROR);
     }
-    eprintln!(
-        "warning: the whole program runs as byte code (calls between native and byte-code \
-         functions are not built yet)"
-    );
     Some(match args.host_cores {
-        Some(_) => crate::interp::main(args),
-        None => crate::device_interp::main(args, args.device_cores.unwrap_or(default_device_cores)),
+        Some(_) => crate::mixed::run(args, parsed, checked),
+        None => {
+            eprintln!(
+                "warning: the whole program runs as byte code (on device cores, calls between \
+                 native and byte-code functions are not built yet)"
+            );
+            crate::device_interp::main(args, args.device_cores.unwrap_or(default_device_cores))
+        }
     })
 }
 

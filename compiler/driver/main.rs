@@ -10,6 +10,7 @@ mod frontend;
 mod fullpython;
 mod hybrid;
 mod interp;
+mod mixed;
 
 use clap::Parser;
 use std::process::ExitCode;

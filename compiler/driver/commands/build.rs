@@ -18,6 +18,9 @@ pub fn main(args: &BuildArgs) -> u8 {
     if args.explain {
         print!("{}", checked.report);
         print!("{}", fallback::explain(&dynamic, &checked));
+        if !dynamic.is_empty() {
+            print!("{}", crate::mixed::explain(&parsed, &checked));
+        }
     } else {
         for f in &dynamic {
             eprintln!("error: {f}");

@@ -16,6 +16,7 @@ pub fn main(args: &CheckArgs) -> u8 {
         "{}",
         fallback::explain(&fallback::falling_back(&parsed, &checked), &checked)
     );
+    print!("{}", crate::mixed::explain(&parsed, &checked));
     frontend::print_diagnostics(&parsed.files, &checked.warnings);
     frontend::print_diagnostics(&parsed.files, &checked.errors);
     if checked.errors.is_empty() {

@@ -50,6 +50,47 @@ impl Drop for CompiledProgram {
 const ENTRY_SYMBOL: &str = "epyc$entry";
 
 pub fn compile(prog: &Program, symbols: &[(&str, *const u8)]) -> Result<CompiledProgram> {
+    let (mut module, lowered, target) = lower_and_link(prog, symbols)?;
+    let needed = lowered.reachable_from_main();
+    let defined = define_funcs(&mut module, &lowered, &target, &needed).and_then(|funcs| {
+        define_entry(
+            &mut module,
+            &mut Context::new(),
+            funcs[lowered.main.index()],
+            &target,
+        )
+    });
+    match defined {
+        Ok(entry_id) => {
+            module
+                .finalize_definitions()
+                .map_err(|e| anyhow!("JIT: {e}"))?;
+            let code = module.get_finalized_function(entry_id);
+            // SAFETY: the entry wrapper was defined with signature (pointer) -> () in the
+            // host's C calling convention.
+            let entry =
+                unsafe { std::mem::transmute::<*const u8, unsafe extern "C" fn(*mut u8)>(code) };
+            Ok(CompiledProgram {
+                module: Some(module),
+                entry,
+                globals_size: lowered.globals.size as usize,
+                files: prog.files.clone(),
+            })
+        }
+        Err(e) => {
+            // SAFETY: nothing was handed out.
+            unsafe { module.free_memory() };
+            Err(e)
+        }
+    }
+}
+
+/// Lowers `prog` for the host ISA (with the mid-end's inlining) and makes a JIT module that
+/// resolves the runtime functions it calls through `symbols`.
+pub(crate) fn lower_and_link(
+    prog: &Program,
+    symbols: &[(&str, *const u8)],
+) -> Result<(JITModule, LoweredProgram, Target)> {
     let mut flags = settings::builder();
     flags.set("opt_level", "speed")?;
     flags.set("is_pic", "false")?;
@@ -80,34 +121,17 @@ pub fn compile(prog: &Program, symbols: &[(&str, *const u8)]) -> Result<Compiled
             .ok_or_else(|| anyhow!("the runtime does not provide {}", f.symbol()))?;
         jb.symbol(f.symbol(), *addr);
     }
-    let mut module = JITModule::new(jb);
-    match define_all(&mut module, &lowered, &target) {
-        Ok(entry_id) => {
-            module
-                .finalize_definitions()
-                .map_err(|e| anyhow!("JIT: {e}"))?;
-            let code = module.get_finalized_function(entry_id);
-            // SAFETY: the entry wrapper was defined with signature (pointer) -> () in the
-            // host's C calling convention.
-            let entry =
-                unsafe { std::mem::transmute::<*const u8, unsafe extern "C" fn(*mut u8)>(code) };
-            Ok(CompiledProgram {
-                module: Some(module),
-                entry,
-                globals_size: lowered.globals.size as usize,
-                files: prog.files.clone(),
-            })
-        }
-        Err(e) => {
-            // SAFETY: nothing was handed out.
-            unsafe { module.free_memory() };
-            Err(e)
-        }
-    }
+    Ok((JITModule::new(jb), lowered, target))
 }
 
-/// Declares and defines every function and data object; returns the entry wrapper.
-fn define_all(module: &mut JITModule, lowered: &LoweredProgram, target: &Target) -> Result<FuncId> {
+/// Declares every function and data object and defines the `needed` functions; returns the
+/// module's id of each function (indexed like `lowered.funcs`).
+pub(crate) fn define_funcs(
+    module: &mut JITModule,
+    lowered: &LoweredProgram,
+    target: &Target,
+    needed: &[bool],
+) -> Result<Vec<FuncId>> {
     let mut funcs = Vec::with_capacity(lowered.funcs.len());
     for f in &lowered.funcs {
         let id = module
@@ -138,7 +162,6 @@ fn define_all(module: &mut JITModule, lowered: &LoweredProgram, target: &Target)
     }
 
     let mut ctx = Context::new();
-    let needed = lowered.reachable_from_main();
     for (k, f) in lowered.funcs.iter().enumerate() {
         if !needed[k] {
             // Inlined everywhere or never called: declared (names may still mention it)
@@ -153,7 +176,7 @@ fn define_all(module: &mut JITModule, lowered: &LoweredProgram, target: &Target)
             .map_err(|e| anyhow!("compiling {}: {e:?}", f.symbol))?;
         module.clear_context(&mut ctx);
     }
-    define_entry(module, &mut ctx, funcs[lowered.main.index()], target)
+    Ok(funcs)
 }
 
 /// Rewrites the lowering's external names into this module's function and data ids

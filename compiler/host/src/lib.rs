@@ -4,12 +4,15 @@
 //! The JIT module owns the code; [`CompiledProgram`] keeps it alive and frees it when
 //! dropped, so the [`HostProgram`] it hands out must not outlive it.
 
+mod boxed;
+pub mod exports;
 mod jit;
 
 use anyhow::Result;
 use epyc_rt_host::HostProgram;
 use epyc_tir::Program;
 
+pub use boxed::{compile_exports, tag_of, BoxedFn, Export, NativeExports};
 pub use jit::CompiledProgram;
 
 /// Compiles `prog` for the host, linked against the host runtime.

@@ -188,8 +188,14 @@ impl LoweredProgram {
     /// Which functions the entry can reach through calls (after inlining, many small
     /// functions are no longer called and need no code).
     pub fn reachable_from_main(&self) -> Vec<bool> {
+        self.reachable_from(&[self.main.index()])
+    }
+
+    /// Per function: whether one of `roots` (function indices) calls it, directly or not,
+    /// after inlining (the roots included).
+    pub fn reachable_from(&self, roots: &[usize]) -> Vec<bool> {
         let mut seen = vec![false; self.funcs.len()];
-        let mut stack = vec![self.main.index()];
+        let mut stack = roots.to_vec();
         while let Some(f) = stack.pop() {
             if f >= seen.len() || std::mem::replace(&mut seen[f], true) {
                 continue;

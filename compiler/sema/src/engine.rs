@@ -122,6 +122,8 @@ pub struct Outcome {
     pub slots: Vec<Slot>,
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
+    /// Whether typing reached its fixpoint (else `errors` says so).
+    pub converged: bool,
 }
 
 impl<'n> Engine<'n> {
@@ -191,6 +193,7 @@ impl<'n> Engine<'n> {
             slots: self.slots,
             errors: self.errors,
             warnings: self.warnings,
+            converged,
         }
     }
 

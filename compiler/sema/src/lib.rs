@@ -110,12 +110,14 @@ mod names;
 mod native_call;
 mod natives;
 mod ops;
+mod partial;
 mod report;
 mod stmt;
 mod ty;
 mod webs;
 
 pub use natives::{native, Native, NATIVE_PREFIX};
+pub use partial::{BoundaryArg, Partial};
 pub use report::{CheckReport, SpecReport};
 
 use epyc_syntax::{Diagnostic, ParsedProgram};
@@ -136,6 +138,9 @@ pub struct Checked {
     pub report: CheckReport,
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
+    /// When there were errors but typing reached its fixpoint: the TIR of every
+    /// specialisation, for mixed execution (native code called from byte code).
+    pub partial: Option<Partial>,
 }
 
 /// Types the program; errors (unknown names, dynamic code, unsupported constructs) fail it.
@@ -171,6 +176,7 @@ pub fn check(prog: &ParsedProgram) -> Checked {
                 report: CheckReport::default(),
                 errors: vec![d],
                 warnings: vec![],
+                partial: None,
             };
         }
     };
@@ -206,6 +212,7 @@ pub fn check(prog: &ParsedProgram) -> Checked {
                 report: CheckReport::default(),
                 errors: vec![d],
                 warnings: vec![],
+                partial: None,
             };
         }
     };
@@ -237,11 +244,24 @@ pub fn check(prog: &ParsedProgram) -> Checked {
             ));
         }
     }
+    let (program, partial) = if errors.is_empty() {
+        (Some(out.program), None)
+    } else if out.converged {
+        let boundary = out.slots.iter().map(partial::boundary).collect();
+        let partial = Partial {
+            program: out.program,
+            boundary,
+        };
+        (None, Some(partial))
+    } else {
+        (None, None)
+    };
     Checked {
-        program: errors.is_empty().then_some(out.program),
+        program,
         report,
         errors,
         warnings: out.warnings,
+        partial,
     }
 }
 

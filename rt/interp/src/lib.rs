@@ -3,10 +3,12 @@
 //! printing, runtime errors and message passing are those of native code.
 
 mod machine;
+mod native;
 mod rt;
 mod value;
 
 use epyc_bytecode::Module;
+pub use native::{native_calls, ArgKind, BoxedFn, NativeFn, Natives};
 use std::sync::{Arc, Mutex};
 
 /// The program the cores of the current run interpret (the runtime's entry takes only a
@@ -17,13 +19,13 @@ static PROGRAM: Mutex<Option<Arc<machine::Program>>> = Mutex::new(None);
 /// one for the process.
 static RUN: Mutex<()> = Mutex::new(());
 
-unsafe extern "C" fn entry(_globals: *mut u8) {
+unsafe extern "C" fn entry(globals: *mut u8) {
     let prog = PROGRAM
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone()
         .expect("a byte-code program is installed before the cores start");
-    machine::Machine::new(&prog).run_main();
+    machine::Machine::new(&prog, globals).run_main();
 }
 
 /// Runs `module` (function 0 is the entry) on `cfg.cores` host virtual cores; returns the
@@ -34,12 +36,26 @@ pub fn run(
     cfg: &epyc_rt_host::RunConfig,
     io: Arc<dyn epyc_rt_host::MonitorIo>,
 ) -> Result<i32, String> {
+    run_mixed(module, &Natives::default(), files, cfg, io)
+}
+
+/// As [`run`], with byte-code calls running `natives` where their arguments match (mixed
+/// programs, issue 6). [`native_calls`] then counts those calls.
+pub fn run_mixed(
+    module: Module,
+    natives: &Natives,
+    files: Vec<String>,
+    cfg: &epyc_rt_host::RunConfig,
+    io: Arc<dyn epyc_rt_host::MonitorIo>,
+) -> Result<i32, String> {
     let _turn = RUN.lock().unwrap_or_else(|e| e.into_inner());
-    let prog = machine::Program::new(module).map_err(|e| format!("bad byte code: {e}"))?;
+    let mut prog = machine::Program::new(module).map_err(|e| format!("bad byte code: {e}"))?;
+    prog.natives = native::by_function(natives, prog.funcs.len());
+    native::reset_native_calls();
     *PROGRAM.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(prog));
     let host = epyc_rt_host::HostProgram {
         entry,
-        globals_size: 16,
+        globals_size: natives.globals_size.max(16),
         files,
     };
     Ok(epyc_rt_host::run_with_io(&host, cfg, io))

@@ -21,6 +21,8 @@ pub struct Decoded {
 pub struct Program {
     pub module: Module,
     pub funcs: Vec<Decoded>,
+    /// Per function: native specialisations a call may run instead (mixed programs).
+    pub natives: Vec<Vec<crate::native::NativeFn>>,
 }
 
 impl Program {
@@ -33,7 +35,11 @@ impl Program {
                 ops: ops.into_iter().map(|(_, op)| op).collect(),
             });
         }
-        Ok(Program { module, funcs })
+        Ok(Program {
+            module,
+            natives: Vec::new(),
+            funcs,
+        })
     }
 
     /// The constant pool as values (each core has its own: values are not shared).
@@ -68,10 +74,12 @@ pub struct Machine<'p> {
     globals: Vec<Value>,
     stack: Vec<Value>,
     frames: Vec<Frame>,
+    /// This core's globals block (native code called from byte code uses it).
+    native_globals: *mut u8,
 }
 
 impl<'p> Machine<'p> {
-    pub fn new(p: &'p Program) -> Machine<'p> {
+    pub fn new(p: &'p Program, native_globals: *mut u8) -> Machine<'p> {
         Machine {
             p,
             rt: Rt::load(),
@@ -79,6 +87,7 @@ impl<'p> Machine<'p> {
             globals: vec![Value::Unset; p.module.global_names.len()],
             stack: Vec::new(),
             frames: Vec::new(),
+            native_globals,
         }
     }
 
@@ -108,6 +117,15 @@ impl<'p> Machine<'p> {
     fn push_frame(&mut self, func: usize, argc: usize) {
         if self.frames.len() >= MAX_DEPTH {
             self.fail(RtError::StackOverflow, "");
+        }
+        if let Some(natives) = self.p.natives.get(func).filter(|n| !n.is_empty()) {
+            let base = self.stack.len() - argc;
+            if let Some(r) = crate::native::call(natives, self.native_globals, &self.stack[base..])
+            {
+                self.stack.truncate(base);
+                self.stack.push(r);
+                return;
+            }
         }
         let f = &self.p.module.funcs[func];
         if argc != f.nparams as usize {

@@ -1,0 +1,179 @@
+//! Which specialisations of a program that falls back to byte code can still run natively,
+//! called from byte code (issue 6, mixed programs), and the program that holds only them.
+//!
+//! Conservative on purpose: the byte-code world owns the module's variables, the message
+//! queues' typing and the random generator when a program falls back, so an exported
+//! function and everything it calls must touch none of them. It must also call only native
+//! specialisations, use no function values and not stop the core with `exit()`. Its
+//! parameters and result are scalars (none, bool, int, float): those box and unbox without
+//! allocation.
+
+use epyc_tir::{
+    Block, Expr, ExprKind, FuncId, Intrinsic, LocalOrGlobal, Place, Program, Stmt, StmtKind, Ty,
+};
+
+/// Whether a value of `ty` crosses the byte-code boundary (see the module docs).
+pub fn is_boundary_type(ty: &Ty) -> bool {
+    matches!(ty, Ty::None | Ty::Bool | Ty::Int | Ty::Float)
+}
+
+/// The candidates (specialisations byte code may call) that can run natively: every
+/// function they reach is `native` and self-contained, and their signature is scalar.
+pub fn exportable(prog: &Program, native: &[bool], candidates: &[FuncId]) -> Vec<FuncId> {
+    candidates
+        .iter()
+        .copied()
+        .filter(|&f| {
+            let func = prog.func(f);
+            f != prog.main
+                && is_boundary_type(&func.ret)
+                && func
+                    .params
+                    .iter()
+                    .all(|p| is_boundary_type(&func.locals[p.index()].ty))
+                && closure(prog, native, f).is_some()
+        })
+        .collect()
+}
+
+/// Every function `root` reaches by direct calls, itself included, when all of them are
+/// native and self-contained; `None` otherwise.
+pub fn closure(prog: &Program, native: &[bool], root: FuncId) -> Option<Vec<FuncId>> {
+    let mut seen = vec![false; prog.funcs.len()];
+    let mut stack = vec![root];
+    let mut out = Vec::new();
+    while let Some(f) = stack.pop() {
+        if std::mem::replace(seen.get_mut(f.index())?, true) {
+            continue;
+        }
+        if f == prog.main || !native.get(f.index()).copied().unwrap_or(false) {
+            return None;
+        }
+        let mut calls = Vec::new();
+        if !block_ok(&prog.func(f).body, &mut calls) {
+            return None;
+        }
+        stack.extend(calls);
+        out.push(f);
+    }
+    Some(out)
+}
+
+/// `prog` cut down to the functions in `keep`: every other function (the module code
+/// included) becomes an empty `() -> none` that nothing kept calls, and there are no module
+/// variables (nothing kept uses them).
+pub fn sub_program(prog: &Program, keep: &[FuncId]) -> Program {
+    let mut out = prog.clone();
+    out.globals.clear();
+    for (k, f) in out.funcs.iter_mut().enumerate() {
+        if !keep.iter().any(|id| id.index() == k) {
+            f.params.clear();
+            f.locals.clear();
+            f.ret = Ty::None;
+            f.body.clear();
+        }
+    }
+    out
+}
+
+fn block_ok(b: &Block, calls: &mut Vec<FuncId>) -> bool {
+    b.iter().all(|s| stmt_ok(s, calls))
+}
+
+fn var_ok(v: &LocalOrGlobal) -> bool {
+    matches!(v, LocalOrGlobal::Local(_))
+}
+
+fn stmt_ok(s: &Stmt, calls: &mut Vec<FuncId>) -> bool {
+    match &s.kind {
+        StmtKind::Assign(place, e) => {
+            let place_ok = match place {
+                Place::Var(v) => var_ok(v),
+                Place::Index { list, indices } => {
+                    expr_ok(list, calls) && indices.iter().all(|i| expr_ok(i, calls))
+                }
+            };
+            place_ok && expr_ok(e, calls)
+        }
+        StmtKind::Expr(e) | StmtKind::Print(e) => expr_ok(e, calls),
+        StmtKind::If {
+            cond,
+            then_body,
+            else_body,
+        } => expr_ok(cond, calls) && block_ok(then_body, calls) && block_ok(else_body, calls),
+        StmtKind::While { cond, body } => expr_ok(cond, calls) && block_ok(body, calls),
+        StmtKind::ForRange {
+            var,
+            start,
+            stop,
+            step,
+            body,
+        } => {
+            var_ok(var)
+                && expr_ok(start, calls)
+                && expr_ok(stop, calls)
+                && expr_ok(step, calls)
+                && block_ok(body, calls)
+        }
+        StmtKind::ForList { var, list, body } => {
+            var_ok(var) && expr_ok(list, calls) && block_ok(body, calls)
+        }
+        StmtKind::Return(e) => e.as_ref().is_none_or(|e| expr_ok(e, calls)),
+        StmtKind::Break | StmtKind::Continue | StmtKind::Raise(..) => true,
+        // The byte-code world ends its core itself.
+        StmtKind::Exit => false,
+    }
+}
+
+/// Intrinsics that read no state the byte-code world owns (messages: their typing is the
+/// whole program's; the random generator: its sequence is the interpreter's).
+fn intrinsic_ok(op: Intrinsic) -> bool {
+    use Intrinsic::*;
+    matches!(
+        op,
+        CoreId
+            | NumCores
+            | IsHost
+            | IsDevice
+            | Math(_)
+            | PowF
+            | Len
+            | StrLen
+            | Dim
+            | NDim
+            | ArrayNew
+            | Min
+            | Max
+            | Abs
+    )
+}
+
+fn expr_ok(e: &Expr, calls: &mut Vec<FuncId>) -> bool {
+    if matches!(e.ty, Ty::Func(_) | Ty::AnyFunc) {
+        return false;
+    }
+    let all = |es: &[Expr], calls: &mut Vec<FuncId>| es.iter().all(|x| expr_ok(x, calls));
+    match &e.kind {
+        ExprKind::Const(_) => true,
+        ExprKind::Var(v) => var_ok(v),
+        ExprKind::Unary(_, a) | ExprKind::Convert(a) => expr_ok(a, calls),
+        ExprKind::Binary(_, a, b)
+        | ExprKind::Compare(_, a, b)
+        | ExprKind::And(a, b)
+        | ExprKind::Or(a, b) => expr_ok(a, calls) && expr_ok(b, calls),
+        ExprKind::Select {
+            cond,
+            then_value,
+            else_value,
+        } => expr_ok(cond, calls) && expr_ok(then_value, calls) && expr_ok(else_value, calls),
+        ExprKind::Call { func, args } => {
+            calls.push(*func);
+            all(args, calls)
+        }
+        ExprKind::Intrinsic { op, args } => intrinsic_ok(*op) && all(args, calls),
+        ExprKind::Index { list, indices } => expr_ok(list, calls) && all(indices, calls),
+        ExprKind::ListLit(items) => all(items, calls),
+        ExprKind::ListRepeat { items, count } => all(items, calls) && expr_ok(count, calls),
+        ExprKind::FuncRef(_) | ExprKind::CallIndirect { .. } => false,
+    }
+}
