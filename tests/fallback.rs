@@ -156,3 +156,136 @@ fn a_hybrid_run_names_what_is_dynamic_and_stops() {
     );
     assert!(out.stderr.contains("hybrid run"), "{}", out.stderr);
 }
+
+/// Mixed programs on host cores: byte code calls native code for the specialisations that
+/// take and return scalars. The notes name each; the interpreter's counter (shown with
+/// `EPYC_MIXED_STATS=1`) proves the calls ran natively; the output is the byte code's.
+#[test]
+fn on_host_cores_byte_code_calls_native_code_for_typed_scalar_functions() {
+    let path = test_program("mixed_native.py");
+    let out = run_epyc_with_env(
+        &["run", "-h", "1", &path],
+        &[("EPYC_MIXED_STATS", "1")],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    for native in [
+        "checksum(int, int) -> int",
+        "fib(int) -> int",
+        "mean(float, int) -> float",
+        "mean(int, int) -> float",
+        "pick(bool, none) -> int",
+    ] {
+        let note = format!("note: {native} stays native (byte code calls it)");
+        assert!(out.stderr.contains(&note), "{note}: {}", out.stderr);
+    }
+    assert!(
+        out.stderr
+            .contains("warning: function 'describe' falls back to byte code"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("note: describe"), "{}", out.stderr);
+    // Two checksum calls, one fib (its recursion stays inside native code), two means, one
+    // pick: the calls made from byte code.
+    assert!(
+        out.stderr.contains("mixed: 6 calls ran native code"),
+        "{}",
+        out.stderr
+    );
+    let interp = run_epyc(
+        &["run", "--interp", "-h", "1", &path],
+        Duration::from_secs(60),
+    );
+    assert_eq!(interp.status, Some(0), "{}", interp.stderr);
+    assert_eq!(out.stdout, interp.stdout);
+}
+
+#[test]
+fn check_lists_the_specialisations_that_stay_native() {
+    let path = test_program("mixed_native.py");
+    let check = run_epyc(&["check", &path], Duration::from_secs(60));
+    assert_eq!(check.status, Some(1), "{}", check.stderr);
+    assert!(
+        check
+            .stdout
+            .contains("5 specialisations stay native on host cores (byte code calls them):\n  checksum(int, int) -> int\n  fib(int) -> int\n"),
+        "{}",
+        check.stdout
+    );
+    // A function that uses a module variable stays byte code: nothing of mixed_calls'
+    // module code is exported, but square and scale are.
+    let calls = run_epyc(
+        &["check", &test_program("mixed_calls.py")],
+        Duration::from_secs(60),
+    );
+    assert!(
+        calls.stdout.contains("  square(int) -> int\n"),
+        "{}",
+        calls.stdout
+    );
+    assert!(!calls.stdout.contains("  <module>"), "{}", calls.stdout);
+}
+
+#[test]
+fn a_runtime_error_in_native_code_called_from_byte_code_names_core_and_line() {
+    let path = repo_dir()
+        .join("tests/programs/errors/division_in_native_called_from_byte_code.py")
+        .display()
+        .to_string();
+    let out = run_epyc_with_env(
+        &["run", "-h", "1", &path],
+        &[("EPYC_MIXED_STATS", "1")],
+        Duration::from_secs(60),
+    );
+    assert_ne!(out.status, Some(0), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("note: ratio(int, int) -> int stays native"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "Error from core 0: Division by zero\n  at {path}:9"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("mixed: 2 calls ran native code"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Differential: every dynamic golden program and this repository's mixed programs print
+/// the same in the default mixed mode and as byte code only, on two host cores.
+#[test]
+fn mixed_and_byte_code_only_runs_print_the_same() {
+    let mut programs: Vec<String> = ["mixed_calls.py", "mixed_native.py", "dynamic_messages.py"]
+        .iter()
+        .map(|p| test_program(p))
+        .collect();
+    let dynamic = shared_dir().join("golden/dynamic");
+    let mut shared: Vec<String> = std::fs::read_dir(&dynamic)
+        .unwrap_or_else(|e| panic!("{}: {e}", dynamic.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .map(|p| p.display().to_string())
+        .collect();
+    shared.sort();
+    assert!(!shared.is_empty(), "no dynamic golden programs");
+    programs.extend(shared);
+    for path in &programs {
+        let mixed = run_epyc(&["run", "-h", "2", path], Duration::from_secs(60));
+        let interp = run_epyc(
+            &["run", "--interp", "-h", "2", path],
+            Duration::from_secs(60),
+        );
+        assert_eq!(mixed.status, interp.status, "{path}: {}", mixed.stderr);
+        if let Err(e) = compare_cores(&split_output(&interp.stdout), &split_output(&mixed.stdout)) {
+            panic!("{path}: mixed and byte-code runs differ: {e}");
+        }
+    }
+}

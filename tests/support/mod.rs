@@ -34,8 +34,14 @@ pub struct Outcome {
 
 /// Runs `epyc ARGS` with stdin closed, killing it after `limit`.
 pub fn run_epyc(args: &[&str], limit: Duration) -> Outcome {
+    run_epyc_with_env(args, &[], limit)
+}
+
+/// [`run_epyc`] with extra environment variables.
+pub fn run_epyc_with_env(args: &[&str], env: &[(&str, &str)], limit: Duration) -> Outcome {
     let mut child = Command::new(env!("CARGO_BIN_EXE_epyc"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
