@@ -10,7 +10,7 @@
 //! blocks, except [`ExternalCores::wait_for_change`].
 
 pub use crate::world::{CollKind, CollResult, Payload, Scalar, Wait, WaitOp};
-use crate::world::{Contribution, Status, World};
+use crate::world::{Contribution, State, Status, World};
 use epyc_rt_abi::Tag;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -62,14 +62,15 @@ impl ExternalCores {
         seq
     }
 
-    /// True once message `seq` from `me` to `to` has been received.
+    /// True once message `seq` from `me` to `to` has been received (`me` goes on: its
+    /// recorded wait, if any, is cleared with the same lock, see [`resume`]).
     pub fn taken(&self, me: usize, to: usize, seq: u64) -> bool {
-        self.world
-            .lock()
-            .chans
-            .get(&(me, to))
-            .map_or(0, |c| c.taken)
-            >= seq
+        let mut st = self.world.lock();
+        let taken = st.chans.get(&(me, to)).map_or(0, |c| c.taken) >= seq;
+        if taken {
+            resume(&mut st, me);
+        }
+        taken
     }
 
     /// Number of the last non-blocking message from `me` to `to` (0: none).
@@ -81,12 +82,14 @@ impl ExternalCores {
             .map_or(0, |c| c.last_nonblocking)
     }
 
-    /// Takes the next message from `from` to external core `me`, if one is there.
+    /// Takes the next message from `from` to external core `me`, if one is there (`me` goes
+    /// on: its recorded wait is cleared with the same lock, see [`resume`]).
     pub fn try_recv(&self, from: usize, me: usize) -> Option<Payload> {
         let mut st = self.world.lock();
         let chan = st.chans.get_mut(&(from, me))?;
         let payload = chan.queue.pop_front()?;
         chan.taken += 1;
+        resume(&mut st, me);
         self.world.wake(from);
         Some(payload)
     }
@@ -110,10 +113,13 @@ impl ExternalCores {
         self.world.wake(partner);
     }
 
-    /// The second half: the partner's value for `me`, once it is there.
+    /// The second half: the partner's value for `me`, once it is there (`me` goes on, see
+    /// [`resume`]).
     pub fn exchange_take(&self, partner: usize, me: usize) -> Option<Scalar> {
         let mut st = self.world.lock();
-        st.exchange.get_mut(&(partner, me))?.pop_front()
+        let value = st.exchange.get_mut(&(partner, me))?.pop_front()?;
+        resume(&mut st, me);
+        Some(value)
     }
 
     /// External core `me` joins the next collective (`sync`: value None; `reduce` with op
@@ -144,10 +150,15 @@ impl ExternalCores {
         gen
     }
 
-    /// `me`'s result of collective number `gen`, once every core has joined it.
+    /// `me`'s result of collective number `gen`, once every core has joined it (`me` goes
+    /// on, see [`resume`]).
     pub fn collective_result(&self, me: usize, gen: u64) -> Option<CollResult> {
-        let st = self.world.lock();
-        (st.coll.gen > gen).then(|| st.coll.results[me].clone())
+        let mut st = self.world.lock();
+        if st.coll.gen <= gen {
+            return None;
+        }
+        resume(&mut st, me);
+        Some(st.coll.results[me].clone())
     }
 
     /// Whether `wait` of external core `me` could proceed now.
@@ -213,6 +224,18 @@ impl ExternalCores {
             return;
         }
         let _ = self.world.external_changed.wait_timeout(st, timeout);
+    }
+}
+
+/// External core `me` has completed what it waited for: a wait recorded for it by
+/// [`ExternalCores::set_waits`] no longer holds. Cleared in the same critical section as the
+/// completion itself, because a message taken is gone from the queue: were the wait cleared
+/// later (by its server, once it has answered the core), the partner woken by the taking could
+/// block first and the run's deadlock detection would see this core still "waiting" for a
+/// message it already has, and report a deadlock that is not one.
+fn resume(st: &mut State, me: usize) {
+    if matches!(st.status[me], Status::Blocked(_)) {
+        st.status[me] = Status::Running;
     }
 }
 

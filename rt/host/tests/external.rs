@@ -10,9 +10,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 fn run_with(serve: Box<dyn FnOnce(ExternalCores) -> i32 + Send>) -> (i32, Arc<CapturedIo>) {
+    run_entry(host_core, serve)
+}
+
+/// Core 0 served by `serve`, core 1 a host core running `entry`.
+fn run_entry(
+    entry: unsafe extern "C" fn(*mut u8),
+    serve: Box<dyn FnOnce(ExternalCores) -> i32 + Send>,
+) -> (i32, Arc<CapturedIo>) {
     let io = Arc::new(CapturedIo::default());
     let prog = HostProgram {
-        entry: host_core,
+        entry,
         globals_size: 64,
         files: vec!["test.py".to_string()],
     };
@@ -100,4 +108,69 @@ fn an_external_core_and_a_host_core_waiting_on_each_other_are_a_deadlock() {
     let err = io.stderr();
     assert!(err.contains("core 0: send to core 1 at test.py:9"), "{err}");
     assert!(err.contains("core 1: send to core 0 at test.py:3"), "{err}");
+}
+
+const PING_PONG_ROUNDS: i32 = 40;
+
+/// Core 1: each round sends its number to core 0, receives it back doubled, then exchanges
+/// it with core 0 (`sendrecv`).
+unsafe extern "C" fn ping_pong_core(_g: *mut u8) {
+    for i in 0..PING_PONG_ROUNDS {
+        epyc_send(i, INT, 0, at(3));
+        assert_eq!(epyc_recv(0, INT, at(4)), 2 * i);
+        assert_eq!(epyc_sendrecv(i, INT, 0, INT, at(5)), -i);
+    }
+    print("done");
+}
+
+/// Core 0 records its wait as the device monitor does once its side is idle, takes what it
+/// waited for, and only some time later (as the monitor, after answering the device core)
+/// clears the recorded wait.
+fn serve_ping_pong(ext: ExternalCores) -> i32 {
+    let idle_wait = |op| ext.set_waits(&[(0, Some(Wait { op, pos: at(9) }))]);
+    let going_on = || {
+        // The window in which the partner, woken by the taking, blocks again.
+        std::thread::sleep(Duration::from_millis(2));
+        ext.set_waits(&[(0, None)]);
+        !ext.halted()
+    };
+    for i in 0..PING_PONG_ROUNDS {
+        idle_wait(WaitOp::Recv { src: 1 });
+        let got = match until(&ext, || ext.try_recv(1, 0)) {
+            Payload::Scalar(s) => s.bits as i32,
+            Payload::Str(_) => panic!("a str"),
+        };
+        assert_eq!(got, i);
+        if !going_on() {
+            return 3;
+        }
+        let doubled = Payload::Scalar(Scalar {
+            bits: (2 * i) as u32,
+            tag: Tag::Int,
+        });
+        let seq = ext.send(0, 1, doubled, false);
+        until(&ext, || ext.taken(0, 1, seq).then_some(()));
+        let negated = Scalar {
+            bits: (-i) as u32,
+            tag: Tag::Int,
+        };
+        ext.exchange_put(0, 1, negated);
+        idle_wait(WaitOp::SendRecv { partner: 1 });
+        assert_eq!(until(&ext, || ext.exchange_take(1, 0)).bits as i32, i);
+        if !going_on() {
+            return 3;
+        }
+    }
+    ext.end(0, false);
+    0
+}
+
+/// The race behind a false deadlock between a device core and the CPython core: an external
+/// core's recorded wait must end when it takes its message, not when its server gets round to
+/// clearing it, or the partner's next blocking call finds "every core blocked".
+#[test]
+fn an_external_core_that_took_its_message_is_never_part_of_a_deadlock() {
+    let (status, io) = run_entry(ping_pong_core, Box::new(serve_ping_pong));
+    assert_eq!(status, 0, "{}", io.stderr());
+    assert_eq!(io.stdout(), "[host 1] done\n");
 }
