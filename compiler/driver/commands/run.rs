@@ -14,8 +14,17 @@ pub fn main(args: &RunArgs) -> u8 {
     }
     if args.interp {
         // `-d N` alone: byte code on simulated device cores (the device interpreter).
-        if let (Some(cores), None) = (args.device_cores, args.host_cores) {
-            return crate::device_interp::main(args, cores);
+        match (args.device_cores, args.host_cores) {
+            (Some(cores), None) => return crate::device_interp::main(args, cores),
+            // Never drop the device cores silently (this ran the host interpreter alone).
+            (Some(_), Some(_)) => {
+                eprintln!(
+                    "error: --interp runs on device cores (-d N) or host cores (-h N): a \
+                     hybrid run (-d N -h M) has no byte-code mode yet"
+                );
+                return exit::USAGE;
+            }
+            _ => {}
         }
         return crate::interp::main(args);
     }

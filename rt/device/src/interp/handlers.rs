@@ -9,7 +9,8 @@ use epyc_rt_abi::{RtError, Tag};
 
 /// Opcodes the device interpreter runs (the layout check refuses the others).
 pub const OPCODES: &[u8] = &[
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, // constants, variables, Pop, Dup
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14,
+    15, // constants, variables, Pop, Dup, Rot3, Swap
     20, 21, 22, 23, 24, 25, 26, 27, 28, 29, // arithmetic, `**`, unary
     40, 41, 42, 43, 44, 45, 46, 47, // compare
     50, 51, 52, 53, 54, // jumps
@@ -453,6 +454,16 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             g.call(CALL_SYMBOL, &[m, gl, f, callee_frame], None);
             let nsp = g.b.ins().iadd_imm_s(callee_frame, 8);
             r.set_sp(g, nsp);
+        }
+        14 | 15 => {
+            // Rot3 [a b c -> c a b], Swap [a b -> b a]; the words read top down
+            // (pc tc pb tb pa ta) are stored back rotated by one value.
+            let n: usize = if code == 14 { 6 } else { 4 };
+            let sp = r.sp(g);
+            let w: Vec<Value> = (1..=n).map(|i| g.ld(sp, -4 * i as i32)).collect();
+            for i in 0..n {
+                g.st(w[(i + 2) % n], sp, -4 * (i as i32 + 1));
+            }
         }
         63 | 64 => {
             let (t, p) = if code == 63 {

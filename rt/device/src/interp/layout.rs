@@ -220,7 +220,8 @@ pub fn encode(m: &Module) -> Result<Vec<u8>> {
     put(&mut out, H_NAMES as usize, names_at as u32);
     let text = push_str(&mut out, TYPE_TEXT);
     put(&mut out, H_TYPE_TEXT as usize, text);
-    let none = push_str(&mut out, "None");
+    // ePython spells none `NONE` in strings too (`"x" + None`), as rt/host/src/format.rs.
+    let none = push_str(&mut out, "NONE");
     put(&mut out, H_NONE_TEXT as usize, none);
     for (at, text) in [(H_OPEN, "["), (H_CLOSE, "]"), (H_SEP, ", "), (H_QUOTE, "'")] {
         let o = push_str(&mut out, text);
