@@ -169,6 +169,7 @@ struct Exclusion {
 }
 
 const REFUSED: &str = "the device byte-code interpreter cannot run this program";
+const TOO_BIG: &str = "past the local heap limit";
 const NO_HYBRID: &str = "a hybrid run (-d N -h M) has no byte-code mode yet";
 const STR_REPEAT: &str = "Type error: unsupported operand type";
 
@@ -237,6 +238,27 @@ const DEVICE_INTERP_EXCLUDED: &[Exclusion] = &[
         program: "tests/programs/lists",
         reason: "range() as a value (service Range)",
         says: REFUSED,
+    },
+    Exclusion {
+        program: "tests/programs/big_list_shared",
+        reason: "str * int (string repetition)",
+        says: STR_REPEAT,
+    },
+    Exclusion {
+        program: "tests/programs/hybrid_messages",
+        reason: "a hybrid run (-d 2 -h 2)",
+        says: NO_HYBRID,
+    },
+    Exclusion {
+        program: "tests/programs/hybrid_strings",
+        reason: "a hybrid run (-d 2 -h 1)",
+        says: NO_HYBRID,
+    },
+    Exclusion {
+        program: "tests/programs/many_functions_shared",
+        reason: "its byte code does not fit beside the interpreter in a core's local memory \
+                 (the device interpreter places the module in local memory only)",
+        says: TOO_BIG,
     },
     Exclusion {
         program: "tests/programs/strings",
