@@ -158,7 +158,7 @@ fn a_hybrid_run_names_what_is_dynamic_and_stops() {
 }
 
 /// Mixed programs on host cores: byte code calls native code for the specialisations that
-/// take and return scalars. The notes name each; the interpreter's counter (shown with
+/// take and return scalars or strings. The notes name each; the interpreter's counter (shown with
 /// `EPYC_MIXED_STATS=1`) proves the calls ran natively; the output is the byte code's.
 #[test]
 fn on_host_cores_byte_code_calls_native_code_for_typed_scalar_functions() {
@@ -175,6 +175,7 @@ fn on_host_cores_byte_code_calls_native_code_for_typed_scalar_functions() {
         "mean(float, int) -> float",
         "mean(int, int) -> float",
         "pick(bool, none) -> int",
+        "shout(str, int) -> str",
     ] {
         let note = format!("note: {native} stays native (byte code calls it)");
         assert!(out.stderr.contains(&note), "{note}: {}", out.stderr);
@@ -187,9 +188,9 @@ fn on_host_cores_byte_code_calls_native_code_for_typed_scalar_functions() {
     );
     assert!(!out.stderr.contains("note: describe"), "{}", out.stderr);
     // Two checksum calls, one fib (its recursion stays inside native code), two means, one
-    // pick: the calls made from byte code.
+    // pick, two shouts: the calls made from byte code.
     assert!(
-        out.stderr.contains("mixed: 6 calls ran native code"),
+        out.stderr.contains("mixed: 8 calls ran native code"),
         "{}",
         out.stderr
     );
@@ -209,7 +210,7 @@ fn check_lists_the_specialisations_that_stay_native() {
     assert!(
         check
             .stdout
-            .contains("5 specialisations stay native on host cores (byte code calls them):\n  checksum(int, int) -> int\n  fib(int) -> int\n"),
+            .contains("6 specialisations stay native on host cores (byte code calls them):\n  checksum(int, int) -> int\n  fib(int) -> int\n"),
         "{}",
         check.stdout
     );

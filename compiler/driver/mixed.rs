@@ -5,8 +5,8 @@
 //! interprets every other call. `EPYC_MIXED_STATS=1` prints how many calls ran natively.
 //!
 //! Limits: host cores only (the device interpreter runs the whole program as byte code);
-//! only byte code calls native code, not the other way round; strings, lists and function
-//! values do not cross the boundary; a function that reads or writes module variables, uses
+//! only byte code calls native code, not the other way round; lists and function values do
+//! not cross the boundary (scalars and strings do); a function that reads or writes module variables, uses
 //! messages or the random generator, or calls a dynamic function stays byte code.
 
 use crate::cli::RunArgs;
@@ -140,6 +140,7 @@ fn arg_kind(a: BoundaryArg) -> epyc_interp::ArgKind {
         BoundaryArg::Int => ArgKind::Int,
         BoundaryArg::IntNonNeg => ArgKind::IntNonNeg,
         BoundaryArg::Float => ArgKind::Float,
+        BoundaryArg::Str => ArgKind::Str,
     }
 }
 

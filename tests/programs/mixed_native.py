@@ -1,7 +1,7 @@
 # A program that falls back to byte code (describe returns an int or a str) whose other
 # functions take and return scalars and touch no module variable: on host cores byte code
 # calls them natively (epyc check lists them; EPYC_MIXED_STATS=1 counts the calls), also a
-# recursive one and one called with a bool and a none. Every mode prints the same.
+# recursive one, one called with a bool and a none, and one taking and returning a string. Every mode prints the same.
 def describe(x):
     if x > 2:
         return "many"
@@ -21,6 +21,9 @@ def fib(n):
 def mean(a, b):
     return (a + b) / 2.0
 
+def shout(word, times):
+    return word + "!" + str(times)
+
 def pick(flag, other):
     if flag and other is none:
         return 1
@@ -35,3 +38,5 @@ print mean(1.5, 2)
 print mean(3, 4)
 print pick(True, none)
 print -2 ** 3
+print shout("hey", 2)
+print shout(describe(5), 1)

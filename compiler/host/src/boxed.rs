@@ -50,11 +50,12 @@ pub fn tag_of(ty: &Ty) -> Option<Tag> {
         Ty::Bool => Tag::Bool,
         Ty::Int => Tag::Int,
         Ty::Float => Tag::Float,
+        Ty::Str => Tag::Str,
         _ => return None,
     })
 }
 
-/// Compiles `exports` (scalar signatures, see [`crate::exports`]) and everything they call
+/// Compiles `exports` (scalar and str signatures, see [`crate::exports`]) and everything they call
 /// out of `prog` (see [`crate::exports::sub_program`]), with a boxed wrapper for each.
 pub fn compile_exports(
     prog: &Program,
@@ -148,8 +149,12 @@ fn define_wrapper(
             if *ty == Ty::None {
                 continue;
             }
-            // The payload is zero-extended to a pointer-sized word.
+            // The payload is zero-extended to a pointer-sized word (a str's is its pointer).
             let word = b.ins().load(ptr, flags, args, at);
+            if *ty == Ty::Str {
+                call_args.push(word);
+                continue;
+            }
             let bits = if ptr == types::I32 {
                 word
             } else {
@@ -169,11 +174,12 @@ fn define_wrapper(
         b.ins().store(flags, tag, result, layout::VALUE_TAG as i32);
         if let Some(v) = value {
             let bits = match func.ret {
+                Ty::Str => v,
                 Ty::Float => b.ins().bitcast(types::I32, MemFlagsData::new(), v),
                 Ty::Bool => b.ins().uextend(types::I32, v),
                 _ => v,
             };
-            let word = if ptr == types::I32 {
+            let word = if ptr == types::I32 || func.ret == Ty::Str {
                 bits
             } else {
                 b.ins().uextend(ptr, bits)

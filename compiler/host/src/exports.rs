@@ -5,8 +5,8 @@
 //! queues' typing and the random generator when a program falls back, so an exported
 //! function and everything it calls must touch none of them. It must also call only native
 //! specialisations, use no function values and not stop the core with `exit()`. Its
-//! parameters and result are scalars (none, bool, int, float): those box and unbox without
-//! allocation.
+//! parameters and result are scalars (none, bool, int, float) or strings (immutable: a string
+//! passed in can only leave again as the result, which byte code copies).
 
 use epyc_tir::{
     Block, Expr, ExprKind, FuncId, Intrinsic, LocalOrGlobal, Place, Program, Stmt, StmtKind, Ty,
@@ -14,7 +14,7 @@ use epyc_tir::{
 
 /// Whether a value of `ty` crosses the byte-code boundary (see the module docs).
 pub fn is_boundary_type(ty: &Ty) -> bool {
-    matches!(ty, Ty::None | Ty::Bool | Ty::Int | Ty::Float)
+    matches!(ty, Ty::None | Ty::Bool | Ty::Int | Ty::Float | Ty::Str)
 }
 
 /// The candidates (specialisations byte code may call) that can run natively: every

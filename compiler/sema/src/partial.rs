@@ -6,7 +6,7 @@
 //! arguments are the ones the specialisation was made for; [`BoundaryArg`] says which
 //! tagged values those are. Specialisations made for a constant argument (`pow(x, 2)`), for
 //! a call site (list factories, library functions, whose positions are the user's call)
-//! or taking non-scalar arguments have no boundary signature: byte code never calls them.
+//! or taking lists or functions have no boundary signature: byte code never calls them.
 
 use crate::engine::Slot;
 use crate::ty::T;
@@ -21,6 +21,7 @@ pub enum BoundaryArg {
     /// it: `x ** n` with such an `n` is an int).
     IntNonNeg,
     Float,
+    Str,
 }
 
 /// The TIR of a program with dynamic specialisations, for mixed execution.
@@ -48,6 +49,7 @@ pub(crate) fn boundary(slot: &Slot) -> Option<Vec<BoundaryArg>> {
             T::Int => Some(BoundaryArg::Int),
             T::IntNN => Some(BoundaryArg::IntNonNeg),
             T::Float => Some(BoundaryArg::Float),
+            T::Str => Some(BoundaryArg::Str),
             _ => None,
         })
         .collect()

@@ -20,6 +20,7 @@ pub enum ArgKind {
     /// An int >= 0.
     IntNonNeg,
     Float,
+    Str,
 }
 
 impl ArgKind {
@@ -30,6 +31,7 @@ impl ArgKind {
             (ArgKind::Int, Value::Int(_)) => true,
             (ArgKind::IntNonNeg, Value::Int(i)) => *i >= 0,
             (ArgKind::Float, Value::Float(_)) => true,
+            (ArgKind::Str, Value::Str(_)) => true,
             _ => false,
         }
     }
@@ -88,7 +90,26 @@ pub(crate) fn call(candidates: &[NativeFn], globals: *mut u8, args: &[Value]) ->
     let f = candidates.iter().find(|f| {
         f.args.len() == args.len() && f.args.iter().zip(args).all(|(k, v)| k.accepts(v))
     })?;
-    let boxed: Vec<Tagged> = args.iter().map(box_scalar).collect();
+    // String objects for the str arguments, alive for the call (u32 words: the length is
+    // read aligned).
+    let strings: Vec<Vec<u32>> = args
+        .iter()
+        .filter_map(|v| match v {
+            Value::Str(s) => Some(string_object(s)),
+            _ => None,
+        })
+        .collect();
+    let mut next_string = strings.iter();
+    let boxed: Vec<Tagged> = args
+        .iter()
+        .map(|v| match v {
+            Value::Str(_) => Tagged {
+                tag: Tag::Str as usize,
+                payload: next_string.next().map_or(0, |o| o.as_ptr() as usize),
+            },
+            v => box_scalar(v),
+        })
+        .collect();
     let mut result = Tagged::default();
     NATIVE_CALLS.fetch_add(1, Ordering::Relaxed);
     // SAFETY: the wrapper reads `args.len()` tagged values (the arity it was made for, checked
@@ -101,7 +122,28 @@ pub(crate) fn call(candidates: &[NativeFn], globals: *mut u8, args: &[Value]) ->
             &mut result as *mut Tagged as *mut u8,
         )
     };
-    Some(unbox(result))
+    drop(boxed);
+    let value = if result.tag as u32 & 0xff == Tag::Str as u32 {
+        // SAFETY: a str result is a string object (rt/abi layout::STR_*): native code made
+        // it, or it is one of `strings`, still alive here.
+        Value::Str(unsafe { crate::rt::str_text(result.payload as *const u8) }.into())
+    } else {
+        unbox(result)
+    };
+    drop(strings);
+    Some(value)
+}
+
+/// A runtime string object (rt/abi `layout::STR_LEN`, `STR_BYTES`) holding `s`.
+fn string_object(s: &str) -> Vec<u32> {
+    let bytes = crate::rt::rt_str(s);
+    let mut words = vec![0u32; bytes.len().div_ceil(4)];
+    for (k, chunk) in bytes.chunks(4).enumerate() {
+        let mut w = [0u8; 4];
+        w[..chunk.len()].copy_from_slice(chunk);
+        words[k] = u32::from_ne_bytes(w);
+    }
+    words
 }
 
 fn box_scalar(v: &Value) -> Tagged {
