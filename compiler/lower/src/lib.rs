@@ -37,6 +37,7 @@ mod optimize;
 mod promote;
 mod ranges;
 mod recursion;
+mod run_constants;
 mod runtime;
 mod statics;
 mod stmts;
@@ -181,8 +182,14 @@ impl LoweredProgram {
 
     /// Inlines small non-recursive functions into their callers (before `optimize`);
     /// returns how many functions changed.
+    /// Then hoists the run-constant runtime queries (`coreid()`, `numcores()`, ...) that
+    /// inlining brought in: one call per function, at the top of its entry block.
     pub fn inline_small_functions(&mut self) -> Result<usize> {
-        inline::inline_small_functions(self)
+        let changed = inline::inline_small_functions(self)?;
+        for f in &mut self.funcs {
+            run_constants::hoist_run_constants(&mut f.func);
+        }
+        Ok(changed)
     }
 
     /// Which functions the entry can reach through calls (after inlining, many small

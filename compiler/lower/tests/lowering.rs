@@ -515,3 +515,49 @@ fn error_exits_inside_branches_do_not_stop_licm() {
         assert!(!in_loop(f, fmul), "k * k is hoisted:\n{}", f.display());
     }
 }
+
+#[test]
+fn run_constant_queries_are_called_once_outside_loops() {
+    // def me(): return coreid()
+    // i = 0; while i < numcores(): print me() - 1; print coreid(); i = i + 1
+    let mut p = Prog::new();
+    let mut f = Func::new("me", Ty::Int);
+    f.push(ret(intr(Intrinsic::CoreId, vec![], Ty::Int)));
+    let me = p.add(f);
+    let mut m = Func::new("main", Ty::None);
+    let i = m.local("i", Ty::Int);
+    m.push(i.set(int(0)));
+    m.push(while_(
+        cmp(
+            CmpOp::Lt,
+            i.get(),
+            intr(Intrinsic::NumCores, vec![], Ty::Int),
+        ),
+        vec![
+            print(sub(p.call(me, vec![]), int(1))),
+            print(intr(Intrinsic::CoreId, vec![], Ty::Int)),
+            i.set(add(i.get(), int(1))),
+        ],
+    ));
+    let main = p.add(m);
+    p.p.main = main;
+    let flags = optimizer_flags();
+    for target in targets() {
+        let mut lowered = lower_program(&p.p, &target).unwrap();
+        lowered.inline_small_functions().unwrap();
+        lowered.verify(&flags).unwrap();
+        lowered.optimize(&flags).unwrap();
+        lowered.verify(&flags).unwrap();
+        let m = &lowered.funcs[main.index()].func;
+        let calls: Vec<bool> = m
+            .layout
+            .blocks()
+            .flat_map(|b| m.layout.block_insts(b).map(move |i| (b, i)))
+            .filter(|&(_, i)| m.dfg.insts[i].opcode() == Opcode::Call)
+            .map(|(b, _)| in_loop(m, b))
+            .collect();
+        // coreid and numcores once each before the loop, the two prints in it
+        assert_eq!(calls.iter().filter(|&&l| !l).count(), 2, "{}", m.display());
+        assert_eq!(calls.iter().filter(|&&l| l).count(), 2, "{}", m.display());
+    }
+}
