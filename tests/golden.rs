@@ -171,31 +171,15 @@ struct Exclusion {
 const REFUSED: &str = "the device byte-code interpreter cannot run this program";
 const TOO_BIG: &str = "past the local heap limit";
 const NO_HYBRID: &str = "a hybrid run (-d N -h M) has no byte-code mode yet";
-const STR_REPEAT: &str = "Type error: unsupported operand type";
 
 /// Programs `device-interp` does not run yet (issue 6). Each operation below costs the
 /// generated interpreter 100-500 bytes, and the interpreter with its own runtime must stay
-/// within 12 KB of a core (`rt/device/src/interp/footprint.rs`: 12,204 of 12,288 bytes used):
+/// within 12 KB of a core (`rt/device/src/interp/footprint.rs`: 11,970 of 12,288 bytes used):
 /// they wait for the interpreter's code to shrink or for the monitor to serve them.
 const DEVICE_INTERP_EXCLUDED: &[Exclusion] = &[
     Exclusion {
         program: "basics/arrays2d",
         reason: "indexing with more than one index",
-        says: REFUSED,
-    },
-    Exclusion {
-        program: "basics/dev_for_range",
-        reason: "range() as a value (service Range)",
-        says: REFUSED,
-    },
-    Exclusion {
-        program: "basics/dev_string_ops",
-        reason: "str * int (string repetition)",
-        says: STR_REPEAT,
-    },
-    Exclusion {
-        program: "basics/functions",
-        reason: "calls of function values (CallValue)",
         says: REFUSED,
     },
     Exclusion {
@@ -215,34 +199,9 @@ const DEVICE_INTERP_EXCLUDED: &[Exclusion] = &[
         says: REFUSED,
     },
     Exclusion {
-        program: "numeric/math_funcs",
-        reason: "calls of function values (CallValue: `pi()`)",
-        says: REFUSED,
-    },
-    Exclusion {
         program: "errors/index_exceeds_array",
         reason: "array() (service ArrayNew)",
         says: REFUSED,
-    },
-    Exclusion {
-        program: "tests/programs/control_flow",
-        reason: "range() as a value (service Range)",
-        says: REFUSED,
-    },
-    Exclusion {
-        program: "tests/programs/functions",
-        reason: "calls of function values (CallValue)",
-        says: REFUSED,
-    },
-    Exclusion {
-        program: "tests/programs/lists",
-        reason: "range() as a value (service Range)",
-        says: REFUSED,
-    },
-    Exclusion {
-        program: "tests/programs/big_list_shared",
-        reason: "str * int (string repetition)",
-        says: STR_REPEAT,
     },
     Exclusion {
         program: "tests/programs/hybrid_messages",
@@ -259,11 +218,6 @@ const DEVICE_INTERP_EXCLUDED: &[Exclusion] = &[
         reason: "its byte code does not fit beside the interpreter in a core's local memory \
                  (the device interpreter places the module in local memory only)",
         says: TOO_BIG,
-    },
-    Exclusion {
-        program: "tests/programs/strings",
-        reason: "str * int (string repetition)",
-        says: STR_REPEAT,
     },
 ];
 

@@ -56,7 +56,7 @@ fn bad_modules_are_refused_with_a_reason() {
     assert!(e.contains("not an instruction"), "{e}");
     let e = refused(&module(&[Op::Load { slot: 3 }, Op::Return], 1));
     assert!(e.contains("slot 3"), "{e}");
-    let e = refused(&module(&[Op::CallValue { argc: 0 }, Op::Return], 0));
+    let e = refused(&module(&[Op::ListRepeat, Op::Return], 0));
     assert!(e.contains("not on the device yet"), "{e}");
     let e = refused(&module(&[Op::Int8 { v: 1 }], 0));
     assert!(e.contains("does not end in a return"), "{e}");

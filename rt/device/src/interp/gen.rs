@@ -16,6 +16,7 @@ use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use epyc_bytecode::format::{Op, Svc, DYN_ELEM};
 use epyc_rt_abi::{RtError, Tag};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 pub const EXEC_SYMBOL: &str = "__epyc_bc_exec";
@@ -184,7 +185,6 @@ pub fn table_hot_first(
 /// Registers of the interpreter loop.
 struct Regs {
     m: Value,
-    gl: Value,
     fent: Value,
     frame: Value,
     code: Value,
@@ -205,6 +205,12 @@ struct Regs {
     unset_global: ir::Block,
     /// (is store) -> `IndexRef` / `StoreIndexRef` (one copy for both).
     index_ref: ir::Block,
+    /// A type error at the current instruction: one copy every failing check branches to
+    /// (a copy per check cost about 26 bytes each).
+    type_error: ir::Block,
+    /// The block reporting each error code, made on first use and shared by every check
+    /// failing with that code.
+    fails: RefCell<HashMap<u32, ir::Block>>,
 }
 
 impl Regs {
@@ -254,23 +260,20 @@ impl Regs {
     }
     fn fail_if(&self, g: &mut Gen, cond: Value, e: RtError) {
         let ok = g.b.create_block();
-        let bad = g.b.create_block();
-        g.cold.push(bad);
+        let known = self.fails.borrow().get(&(e as u32)).copied();
+        let bad = known.unwrap_or_else(|| g.b.create_block());
         g.b.ins().brif(cond, bad, &[], ok, &[]);
-        g.b.switch_to_block(bad);
-        self.fail(g, e);
+        if known.is_none() {
+            self.fails.borrow_mut().insert(e as u32, bad);
+            g.cold.push(bad);
+            g.b.switch_to_block(bad);
+            self.fail(g, e);
+        }
         g.b.switch_to_block(ok);
     }
     fn type_error_if(&self, g: &mut Gen, cond: Value) {
         let ok = g.b.create_block();
-        let bad = g.b.create_block();
-        g.cold.push(bad);
-        g.b.ins().brif(cond, bad, &[], ok, &[]);
-        g.b.switch_to_block(bad);
-        let off = g.ld(self.m, H_TYPE_TEXT);
-        let s = g.b.ins().iadd(self.m, off);
-        let c = g.k(RtError::TypeError as i64);
-        g.b.ins().jump(self.error_detail, &[c.into(), s.into()]);
+        g.b.ins().brif(cond, self.type_error, &[], ok, &[]);
         g.b.switch_to_block(ok);
     }
     /// The encoded source position of the current instruction: every handler reads its
@@ -363,6 +366,7 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
     g.b.switch_to_block(entry);
     let p = g.b.block_params(entry).to_vec();
     let (m, gl, fidx, frame) = (p[0], p[1], p[2], p[3]);
+    g.st(gl, m, H_GLOBALS);
     let lim = g.ld(m, H_LIMIT);
     let funcs = g.ld(m, H_FUNCS);
     let fo = g.b.ins().imul_imm_s(fidx, FUNC_BYTES as i64);
@@ -388,7 +392,6 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
     g.b.append_block_param(push_next, I32);
     let r = Regs {
         m,
-        gl,
         fent,
         frame,
         code,
@@ -402,7 +405,10 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
         store_index_body: g.b.create_block(),
         unset_global: g.b.create_block(),
         index_ref: g.b.create_block(),
+        type_error: g.b.create_block(),
+        fails: RefCell::new(HashMap::new()),
     };
+    g.cold.push(r.type_error);
     g.b.append_block_param(r.unset_global, I32);
     g.b.append_block_param(r.index_ref, I32);
     g.cold.push(r.unset_global);
@@ -444,6 +450,11 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
     let pos = r.pos(&mut g);
     g.call("epyc_error_detail", &[code_v, detail, pos], None);
     g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
+    g.b.switch_to_block(r.type_error);
+    let off = g.ld(m, H_TYPE_TEXT);
+    let text = g.b.ins().iadd(m, off);
+    let c = g.k(RtError::TypeError as i64);
+    g.b.ins().jump(error_detail, &[c.into(), text.into()]);
 
     g.b.switch_to_block(push_next);
     let (t, v) = (
@@ -498,9 +509,7 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
 }
 
 fn r_type_error(g: &mut Gen, r: &Regs) {
-    let t = g.k(1);
-    r.type_error_if(g, t);
-    g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
+    g.b.ins().jump(r.type_error, &[]);
 }
 
 /// The interpreter registers as the handlers see them.
@@ -516,8 +525,8 @@ impl View<'_> {
     pub fn m(&self) -> Value {
         self.regs.m
     }
-    pub fn globals(&self) -> Value {
-        self.regs.gl
+    pub fn globals(&self, g: &mut Gen) -> Value {
+        g.ld(self.regs.m, H_GLOBALS)
     }
     pub fn frame(&self) -> Value {
         self.regs.frame
@@ -583,6 +592,9 @@ impl View<'_> {
     }
     pub fn next(&self, g: &mut Gen) {
         self.regs.next(g)
+    }
+    pub fn dispatch(&self) -> ir::Block {
+        self.regs.dispatch
     }
     pub fn index_body(&self) -> ir::Block {
         self.regs.index_body

@@ -14,7 +14,7 @@ pub const OPCODES: &[u8] = &[
     20, 21, 22, 23, 24, 25, 26, 27, 28, 29, // arithmetic, `**`, unary
     40, 41, 42, 43, 44, 45, 46, 47, // compare
     50, 51, 52, 53, 54, // jumps
-    60, 63, 64, // Call, Return, ReturnNone
+    60, 61, 63, 64, // Call, CallValue, Return, ReturnNone
     70, 72, 73, 74, 80, 81, 82, // List, Index, StoreIndex, Len, Svc, Raise, RangeNext
     92, 93, // superinstructions (IndexRef, StoreIndexRef)
 ];
@@ -40,6 +40,7 @@ pub const SERVICES: &[Svc] = &[
     Svc::Seed,
     Svc::Probe,
     Svc::Exit,
+    Svc::Range,
 ];
 
 const BIN_OPS: [Op; 12] = [
@@ -214,6 +215,18 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
     let lt = g.k((Tag::List as u32 | DYN << 8) as i64);
     r.push_next(g, lt, l);
     g.b.switch_to_block(rest);
+    // str * int, by the runtime's repetition.
+    let str_rep = g.b.ins().band(is_mul, sa);
+    let str_rep = g.b.ins().band(str_rep, ib);
+    let srep_b = g.b.create_block();
+    let rest = g.b.create_block();
+    g.b.ins().brif(str_rep, srep_b, &[], rest, &[]);
+    g.b.switch_to_block(srep_b);
+    let s = g
+        .call("epyc_str_repeat", &[pa, pb], Some(I32))
+        .expect("str");
+    r.push_k_next(g, Tag::Str, s);
+    g.b.switch_to_block(rest);
     let both_str = g.b.ins().band(sa, sb);
     let is_cmp =
         g.b.ins()
@@ -247,6 +260,42 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
     let v = g.b.ins().uextend(I32, v);
     r.push_k_next(g, Tag::Bool, v);
     blk
+}
+
+/// `CallValue argc` [f args -> r]: the arguments stay where they are as the callee's frame
+/// (no moving them down over `f`); the result is then moved into `f`'s slot. A number called
+/// with no arguments is its own value (D33: `pi()` of a module constant).
+fn call_value(g: &mut Gen, r: &View) {
+    let argc = r.u8(g);
+    let sp = r.sp(g);
+    let ab = g.b.ins().ishl_imm_s(argc, 3);
+    let args = g.b.ins().isub(sp, ab);
+    let ft = g.ld(args, -8);
+    let fi = g.ld(args, -4);
+    let t = tag_of(g, ft);
+    let num = number(g, t);
+    let no_args = g.b.ins().icmp_imm_s(IntCC::Equal, argc, 0);
+    let constant = g.b.ins().band(num, no_args);
+    let call = g.b.create_block();
+    g.b.ins().brif(constant, r.dispatch(), &[], call, &[]);
+    g.b.switch_to_block(call);
+    let not_func = g.b.ins().icmp_imm_s(IntCC::NotEqual, ft, Tag::Func as i64);
+    r.type_error_if(g, not_func);
+    let funcs = g.ld(r.m(), super::layout::H_FUNCS);
+    let fo = g.b.ins().ishl_imm_s(fi, 4);
+    let fent = g.b.ins().iadd(funcs, fo);
+    let fent = g.b.ins().iadd(r.m(), fent);
+    let shape = g.ld(fent, super::layout::F_SHAPE);
+    let nparams = g.b.ins().band_imm_s(shape, 0xff);
+    let wrong = g.b.ins().icmp(IntCC::NotEqual, nparams, argc);
+    r.type_error_if(g, wrong);
+    let (m, gl) = (r.m(), r.globals(g));
+    g.call(CALL_SYMBOL, &[m, gl, fi, args], None);
+    let rt = g.ld(args, 0);
+    let rp = g.ld(args, 4);
+    let fslot = g.b.ins().iadd_imm_s(args, -8);
+    r.set_sp(g, fslot);
+    r.push_next(g, rt, rp);
 }
 
 fn slot_addr(g: &mut Gen, base: Value, index: Value) -> Value {
@@ -314,7 +363,8 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
         }
         8 | 9 => {
             let i = r.u16(g);
-            let a = slot_addr(g, r.globals(), i);
+            let gl = r.globals(g);
+            let a = slot_addr(g, gl, i);
             if code == 8 {
                 let t = g.ld(a, 0);
                 let p = g.ld(a, 4);
@@ -450,10 +500,14 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             let sp = r.sp(g);
             let ab = g.b.ins().ishl_imm_s(argc, 3);
             let callee_frame = g.b.ins().isub(sp, ab);
-            let (m, gl) = (r.m(), r.globals());
+            let (m, gl) = (r.m(), r.globals(g));
             g.call(CALL_SYMBOL, &[m, gl, f, callee_frame], None);
             let nsp = g.b.ins().iadd_imm_s(callee_frame, 8);
             r.set_sp(g, nsp);
+        }
+        61 => {
+            call_value(g, r);
+            return;
         }
         14 | 15 => {
             // Rot3 [a b c -> c a b], Swap [a b -> b a]; the words read top down

@@ -35,7 +35,11 @@ pub const H_OPEN: i32 = 32;
 pub const H_CLOSE: i32 = 36;
 pub const H_SEP: i32 = 40;
 pub const H_QUOTE: i32 = 44;
-const HEADER_BYTES: usize = 48;
+/// Written by every call of the interpreter: the module variables' block (read from here by
+/// the handlers that need it rather than kept live through the loop, where the register
+/// allocator reloaded and stored it back around most handlers).
+pub const H_GLOBALS: i32 = 48;
+const HEADER_BYTES: usize = 52;
 
 pub const F_CODE: i32 = 0;
 pub const F_LINES: i32 = 4;

@@ -17,9 +17,9 @@
 //! tables) to `epyc_error*`, so byte-code cores report core and line like native ones.
 //!
 //! Not yet on the device ([`layout::check`] refuses them in the functions function 0 reaches,
-//! naming the instruction): `CallValue`, `CallNative`, `ListRepeat`, indexing with more than
-//! one index, and the services outside [`SERVICES`] (`min`/`max`, the non-blocking sends and
-//! their tests, `ArrayNew`, `Int`, `Float`, `Range`, `Input`, `NDim`/`Dim`, `RecvFunc`). Each
+//! naming the instruction): `CallNative`, `ListRepeat`, indexing with more than one index,
+//! and the services outside [`SERVICES`] (`min`/`max`, the non-blocking sends and their
+//! tests, `ArrayNew`, `Int`, `Float`, `Input`, `NDim`/`Dim`, `RecvFunc`). Each
 //! service costs 100-400 bytes of interpreter code against the 12 KB of [`footprint`]; those
 //! left out did not fit beside the ones listing 5 of the paper needs (`SendRecv`, `Math`,
 //! `**`). The module is placed in local memory only.
@@ -32,6 +32,7 @@ mod helpers;
 pub mod layout;
 mod lists;
 mod power;
+mod range;
 mod scalar_services;
 mod services;
 mod superops;
@@ -122,6 +123,7 @@ pub fn interpreter_object() -> Result<RuntimeObject> {
         helpers::to_str_function(),
         helpers::list_str_function(),
         helpers::repeat_function(),
+        range::range_function(),
     ] {
         sections.push(compiled_section(f, names)?);
     }

@@ -154,6 +154,7 @@ fn service(g: &mut Gen, r: &View, s: Svc) {
         Svc::Abs => super::scalar_services::abs(g, r),
         Svc::Random | Svc::RandInt | Svc::Seed => super::scalar_services::random(g, r, s),
         Svc::Probe => super::scalar_services::probe(g, r),
+        Svc::Range => super::range::service(g, r),
         Svc::Sync => {
             let pos = r.pos(g);
             g.call("epyc_sync", &[pos], None);

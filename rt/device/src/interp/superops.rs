@@ -14,7 +14,7 @@ fn read_ref(g: &mut Gen, r: &View, rf: Value) -> (Value, Value) {
     let is_g = g.b.ins().ushr_imm_s(rf, 7);
     let idx = g.b.ins().band_imm_s(rf, (GLOBAL_REF - 1) as i64);
     let off = g.b.ins().ishl_imm_s(idx, 3);
-    let (gl, fr) = (r.globals(), r.frame());
+    let (gl, fr) = (r.globals(g), r.frame());
     let global = g.b.ins().icmp_imm_s(IntCC::NotEqual, is_g, 0);
     let base = g.b.ins().select(global, gl, fr);
     let a = g.b.ins().iadd(base, off);
