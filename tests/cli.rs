@@ -174,3 +174,23 @@ fn disasm_of_an_image_shows_source_lines_above_instructions() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn placement_flags_the_device_interpreter_cannot_honour_are_refused() {
+    let path = repo_dir().join("examples/gauss_seidel.py");
+    let path = path.to_str().unwrap();
+    for flag in ["-codeshared", "-datashared"] {
+        let out = run_epyc(
+            &["run", "--interp", "-d", "2", flag, path],
+            Duration::from_secs(30),
+        );
+        assert_eq!(out.status, Some(2), "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("not supported by the device byte-code interpreter"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+    }
+}

@@ -62,6 +62,14 @@ pub fn main(args: &RunArgs, cores: u32) -> u8 {
         eprintln!("error: -d takes a number of device cores from 1 to {max}");
         return exit::USAGE;
     }
+    // Never ignore a flag silently: the interpreter's image has no shared-memory placement yet.
+    if args.placement.code_shared || args.placement.data_shared {
+        eprintln!(
+            "error: -codeshared/-datashared are not supported by the device byte-code \
+             interpreter yet (they apply to compiled programs)"
+        );
+        return exit::USAGE;
+    }
     let built = match build(&args.file) {
         Ok(b) => b,
         Err(BuildFailure::Rejected(status)) => return status,
