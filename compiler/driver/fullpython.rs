@@ -19,7 +19,7 @@ pub struct FullPythonArgs {
     #[arg(long, value_name = "PATH", requires = "fullpython")]
     pub python: Option<PathBuf>,
     /// Connect to a CPython process listening on this socket as the last core (used by
-    /// `@epython.offload`)
+    /// `@epython.offload`); the program runs on device cores (16, or -d N) or -h N host cores
     #[arg(
         long,
         value_name = "SOCKET",
@@ -61,14 +61,6 @@ pub fn main(args: &RunArgs) -> u8 {
             );
             return exit::USAGE;
         }
-        (None, None) if fp.attach.is_some() => {
-            eprintln!("error: --attach needs the host virtual cores to run on: -h N");
-            return exit::USAGE;
-        }
-        (Some(_), None) if fp.attach.is_some() => {
-            eprintln!("error: --attach runs on host virtual cores only: use -h N");
-            return exit::USAGE;
-        }
         (device, None) => match device.unwrap_or(DEFAULT_DEVICE_CORES) {
             d if (1..=max).contains(&d) => Cores::Device(d),
             _ => {
@@ -100,15 +92,12 @@ pub fn main(args: &RunArgs) -> u8 {
                     epyc_rt_bridge::run_with_python(&host, program, run)
                 }
                 (None, Some(socket)) => {
-                    epyc_rt_bridge::run_attached(&host, program, socket, cores, args.timing)
+                    epyc_rt_bridge::run_attached(&host, program, socket, cores, args.timing, None)
                 }
                 (None, None) => return exit::USAGE,
             }
         }
         Cores::Device(cores) => {
-            let Some(script) = &fp.fullpython else {
-                return exit::USAGE;
-            };
             let built = match device::build(&compiled, args.placement.placement()) {
                 Ok(b) => b,
                 Err(status) => return status,
@@ -126,13 +115,17 @@ pub fn main(args: &RunArgs) -> u8 {
                     device::run_hybrid(&built, cores, timing, &ext, io.as_ref()) as i32
                 },
             );
-            let run = python_run(
-                args,
-                script,
-                cores,
-                Some(epyc_rt_bridge::DeviceCores { serve }),
-            );
-            epyc_rt_bridge::run_with_python(&host, program, run)
+            let device = Some(epyc_rt_bridge::DeviceCores { serve });
+            match (&fp.fullpython, &fp.attach) {
+                (Some(script), _) => {
+                    let run = python_run(args, script, cores, device);
+                    epyc_rt_bridge::run_with_python(&host, program, run)
+                }
+                (None, Some(socket)) => {
+                    epyc_rt_bridge::run_attached(&host, program, socket, cores, timing, device)
+                }
+                (None, None) => return exit::USAGE,
+            }
         }
     };
     status.clamp(0, 255) as u8

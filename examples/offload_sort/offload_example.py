@@ -1,5 +1,6 @@
 # @epython.offload from a plain `python3` (see README.md for the set-up): the decorated
-# function's body is ePython, compiled by epyc on the first call and run on 16 cores.
+# function's body is ePython, compiled by epyc on the first call and run on 16 simulated
+# Epiphany cores (target="host" would run it on host virtual cores).
 import random
 
 import epython

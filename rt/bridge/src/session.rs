@@ -289,14 +289,16 @@ fn join_relay(relay: Option<std::thread::JoinHandle<()>>) {
     }
 }
 
-/// Runs `prog` on `cores` host cores with the CPython process listening at `socket` as core
-/// `cores` (it started this epyc); ends when every core has ended.
+/// Runs `prog` on `cores` host cores (or `device`'s device cores) with the CPython process
+/// listening at `socket` as core `cores` (it started this epyc); ends when every core has
+/// ended.
 pub fn run_attached(
     prog: &HostProgram,
     tir: &epyc_tir::Program,
     socket: &Path,
     cores: u32,
     timing: bool,
+    device: Option<DeviceCores>,
 ) -> i32 {
     let stream = match UnixStream::connect(socket) {
         Ok(s) => s,
@@ -319,7 +321,7 @@ pub fn run_attached(
         return STATUS_RUNTIME_ERROR;
     }
     let (tx, events) = mpsc::channel();
-    start_run(prog, cores, timing, None, tx);
+    start_run(prog, cores, timing, device, tx);
     match events.recv() {
         Ok(Event::Run(r)) => r,
         _ => STATUS_RUNTIME_ERROR,

@@ -17,6 +17,11 @@ Used as numba's `@jit` is::
 
     partial_sums(list_of_ints, len(list_of_ints))   # compiled by epyc on this first call
 
+* Runs on `cores` simulated Epiphany device cores (`epyc run -d cores`, the default
+  `target="device"`), or with `target="host"` on `cores` host virtual cores (`epyc run -h
+  cores`: native code, faster to start and run, but not the Epiphany). The simulated chip
+  has as many cores as rt/device's memory map allows (16); epyc refuses more, and the call
+  raises `EpythonError` after epyc's message.
 * Compiled lazily, on the first call, for the types of the arguments (a *signature*; lists
   count with their length, since the cores receive them element by element); later calls
   with the same signature reuse the running cores, like numba's dispatcher. `f.signatures`
@@ -50,6 +55,8 @@ from ._link import EpythonError, Link
 
 COLLECTIVES = re.compile(r"\b(sync|reduce|bcast)\s*\(")
 START_TIMEOUT = 120.0
+# `epyc run` flag choosing where the cores are.
+TARGET_FLAGS = {"device": "-d", "host": "-h"}
 
 
 def find_epyc():
@@ -113,7 +120,7 @@ def _message_kind(sig, dtype):
 class Kernel:
     """One compiled signature: the epyc process running the cores, and the link to them."""
 
-    def __init__(self, epyc, source_path, cores, line_map):
+    def __init__(self, epyc, source_path, cores, target, line_map):
         self.cores = cores
         self.line_map = line_map
         self.dir = os.path.dirname(source_path)
@@ -123,7 +130,7 @@ class Kernel:
         listener.listen(1)
         listener.settimeout(0.05)
         self.proc = subprocess.Popen(
-            [epyc, "run", "-h", str(cores), source_path, "--attach", sock_path]
+            [epyc, "run", TARGET_FLAGS[target], str(cores), source_path, "--attach", sock_path]
         )
         deadline = time.monotonic() + START_TIMEOUT
         conn = None
@@ -190,11 +197,12 @@ class Kernel:
 class Offloaded:
     """A function compiled for the cores on first call, per signature."""
 
-    def __init__(self, fn, cores, dtype):
+    def __init__(self, fn, cores, dtype, target):
         if not isinstance(cores, int) or not 1 <= cores <= 1023:
             raise ValueError("offload: cores is a number from 1 to 1023")
         self.fn = fn
         self.cores = cores
+        self.target = target
         self.dtype = dtype
         self.kernels = {}
         lines, self.first_line = inspect.getsourcelines(fn)
@@ -278,7 +286,7 @@ class Offloaded:
             f.write(text)
         check = subprocess.run([epyc, "check", path], capture_output=True, text=True)
         if check.returncode == 0:
-            return Kernel(epyc, path, self.cores, line_map)
+            return Kernel(epyc, path, self.cores, self.target, line_map)
         shutil.rmtree(workdir, ignore_errors=True)
         raise EpythonError(
             "offload: epyc cannot compile %s for %r:\n%s"
@@ -310,10 +318,14 @@ class Offloaded:
         self.kernels.clear()
 
 
-def offload(fn=None, *, cores=16, dtype=None):
-    """Decorator: run the function on `cores` epyc cores (see the module's documentation)."""
+def offload(fn=None, *, cores=16, dtype=None, target="device"):
+    """Decorator: run the function on `cores` epyc cores (see the module's documentation);
+    `target` is "device" (simulated Epiphany cores, the default) or "host" (host virtual
+    cores)."""
     if dtype not in (None, int, float):
         raise ValueError("offload: dtype is int or float")
+    if target not in TARGET_FLAGS:
+        raise ValueError('offload: target is "device" or "host"')
     if fn is not None:
-        return Offloaded(fn, cores, dtype)
-    return lambda f: Offloaded(f, cores, dtype)
+        return Offloaded(fn, cores, dtype, target)
+    return lambda f: Offloaded(f, cores, dtype, target)

@@ -1,13 +1,18 @@
 """@epython.offload: compiled by epyc on first call, run on the cores, arguments and result
-carried over (needs the epyc binary: $EPYC, PATH or target/release)."""
+carried over (needs the epyc binary: $EPYC, PATH or target/release). Every test runs on the
+simulated device cores (the default) and on host virtual cores (target="host")."""
 
+import inspect
+import os
+import tempfile
 import unittest
 
 import epython
 from epython import EpythonError, offload
 
+# The kernels are plain functions here, offloaded per target by the test classes below.
 
-@offload(cores=4)
+
 def block_sum(data, n):
     # Every core sums its stride; core 0 gathers the partial sums and returns the total.
     me = coreid()
@@ -26,7 +31,6 @@ def block_sum(data, n):
     return s
 
 
-@offload(cores=2)
 def scale(values, factor):
     # In place, like a numba function writing into the array it was given.
     if coreid() == 0:
@@ -36,7 +40,6 @@ def scale(values, factor):
             i += 1
 
 
-@offload(cores=4)
 def divide(a, b):
     if coreid() == 2:
         send(a // b, 0)
@@ -45,35 +48,81 @@ def divide(a, b):
     return 0
 
 
-class OffloadTest(unittest.TestCase):
+def where_am_i(x):
+    # 1 on an Epiphany core, 0 on a host virtual core; every core prints its id.
+    print(coreid())
+    if isdevice():
+        return 1
+    return 0
+
+
+class OffloadOnDeviceTest(unittest.TestCase):
+    target = "device"
+
+    def offloaded(self, fn, cores):
+        return offload(fn, cores=cores, target=self.target)
+
     def test_result_comes_back(self):
+        f = self.offloaded(block_sum, 4)
         data = list(range(1000))
-        self.assertEqual(block_sum(data, len(data)), sum(data))
+        self.assertEqual(f(data, len(data)), sum(data))
         # Same signature: the running kernel is reused.
-        self.assertEqual(block_sum(list(range(1000, 2000)), 1000), sum(range(1000, 2000)))
-        self.assertEqual(len(block_sum.signatures), 1)
+        self.assertEqual(f(list(range(1000, 2000)), 1000), sum(range(1000, 2000)))
+        self.assertEqual(len(f.signatures), 1)
+        f.close()
 
     def test_floats_and_lists_in_place(self):
+        f = self.offloaded(scale, 2)
         values = [1.5, 2.0, -3.25]
-        self.assertIsNone(scale(values, 2.0))
+        self.assertIsNone(f(values, 2.0))
         self.assertEqual(values, [3.0, 4.0, -6.5])
+        f.close()
 
     def test_core_error_names_core_and_user_line(self):
+        f = self.offloaded(divide, 4)
         with self.assertRaises(EpythonError) as cm:
-            divide(1, 0)
+            f(1, 0)
         e = cm.exception
         self.assertEqual(e.core, 2)
         self.assertTrue(e.file.endswith("test_offload.py"), e.file)
-        import inspect
-        lines, first = inspect.getsourcelines(divide.fn)
-        self.assertEqual(e.line, first + 3)  # the `send(a // b, 0)` line
+        lines, first = inspect.getsourcelines(divide)
+        self.assertEqual(e.line, first + 2)  # the `send(a // b, 0)` line
         self.assertIn("Division by zero", str(e))
         # After the failure the next call starts afresh.
-        self.assertEqual(divide(7, 2), 3)
+        self.assertEqual(f(7, 2), 3)
+        f.close()
 
+    def test_runs_on_the_chosen_cores(self):
+        # The cores' output goes to the inherited stdout: catch it in a file while epyc starts.
+        f = self.offloaded(where_am_i, 3)
+        with tempfile.TemporaryFile() as out:
+            saved = os.dup(1)
+            os.dup2(out.fileno(), 1)
+            try:
+                on_device = f(0)
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+            f.close()  # epyc ends, its output is complete
+            out.seek(0)
+            lines = sorted(out.read().decode().splitlines())
+        self.assertEqual(on_device, 1 if self.target == "device" else 0)
+        self.assertEqual(lines, ["[%s %d] %d" % (self.target, c, c) for c in range(3)])
+
+
+class OffloadOnHostTest(OffloadOnDeviceTest):
+    target = "host"
+
+
+class OffloadOptionsTest(unittest.TestCase):
     def test_bad_arguments(self):
+        f = offload(block_sum, cores=2)
         with self.assertRaises(TypeError):
-            block_sum({"a": 1}, 1)
+            f({"a": 1}, 1)
+
+    def test_bad_target(self):
+        with self.assertRaises(ValueError):
+            offload(block_sum, target="gpu")
 
     def test_collectives_are_refused(self):
         with self.assertRaises(EpythonError):
