@@ -41,6 +41,9 @@ pub const SERVICES: &[Svc] = &[
     Svc::Probe,
     Svc::Exit,
     Svc::Range,
+    Svc::SendNonBlocking,
+    Svc::TestSent,
+    Svc::WaitSent,
 ];
 
 const BIN_OPS: [Op; 12] = [

@@ -1,8 +1,8 @@
 //! Services on scalars that need no runtime state beyond a call: `abs`, the core's random
-//! numbers and `probe`.
+//! numbers, and the flags of another core: `probe`, `test_sent`, `wait_sent`.
 
 use super::gen::*;
-use cranelift_codegen::ir::{condcodes::IntCC, types::*, InstBuilder};
+use cranelift_codegen::ir::{self, condcodes::IntCC, types::*, InstBuilder};
 use epyc_bytecode::format::Svc;
 use epyc_rt_abi::Tag;
 
@@ -45,11 +45,13 @@ pub fn random(g: &mut Gen, r: &View, s: Svc) {
     }
 }
 
-/// `probe(src)` -> bool: a message from `src` is waiting.
-pub fn probe(g: &mut Gen, r: &View) {
+/// `probe(src)`, `test_sent(dest)`, `wait_sent(dest)` -> bool, by the runtime routine `sym`
+/// taking (core, pos) at `routine`.
+pub fn core_flag(g: &mut Gen, r: &View, sig: ir::SigRef, routine: ir::Value) {
     let (_, core) = r.pop(g);
     let pos = r.pos(g);
-    let v = g.call("epyc_probe", &[core, pos], Some(I32)).expect("flag");
+    let call = g.b.ins().call_indirect(sig, routine, &[core, pos]);
+    let v = g.b.inst_results(call)[0];
     let b = g.b.ins().icmp_imm_s(IntCC::NotEqual, v, 0);
     let b = g.b.ins().uextend(I32, b);
     r.push_k(g, Tag::Bool, b);

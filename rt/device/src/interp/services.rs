@@ -11,8 +11,22 @@ use epyc_rt_abi::Tag;
 pub fn dispatch(g: &mut Gen, r: &View, svc: ir::Value) {
     let bad = g.b.create_block();
     let mut table_blocks = vec![bad; SVC_COUNT];
-    let blocks: Vec<(Svc, ir::Block)> = SERVICES.iter().map(|&s| (s, g.b.create_block())).collect();
-    for &(s, b) in &blocks {
+    // Services differing only in the runtime routine they call share one block (see
+    // [`routine_of`]).
+    let mut blocks: Vec<(Svc, ir::Block)> = Vec::new();
+    for &s in SERVICES {
+        let leader = SHARED_BLOCKS
+            .iter()
+            .find(|grp| grp.contains(&s))
+            .map_or(s, |grp| grp[0]);
+        let b = match blocks.iter().find(|(l, _)| *l == leader) {
+            Some(&(_, b)) => b,
+            None => {
+                let b = g.b.create_block();
+                blocks.push((leader, b));
+                b
+            }
+        };
         table_blocks[s as usize] = b;
     }
     table(g, svc, &table_blocks, bad);
@@ -22,7 +36,7 @@ pub fn dispatch(g: &mut Gen, r: &View, svc: ir::Value) {
     g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
     for (s, b) in blocks {
         g.b.switch_to_block(b);
-        service(g, r, s);
+        service(g, r, s, svc);
         r.next(g);
     }
 }
@@ -32,7 +46,41 @@ fn push_none(g: &mut Gen, r: &View) {
     r.push_k(g, Tag::None, z);
 }
 
-fn service(g: &mut Gen, r: &View, s: Svc) {
+/// Groups of services sharing one block, the first naming it.
+const SHARED_BLOCKS: &[&[Svc]] = &[
+    &[Svc::Send, Svc::SendNonBlocking],
+    &[Svc::Probe, Svc::TestSent, Svc::WaitSent],
+];
+
+/// The address of the routine of service `svc` among `routines` (the last when none of the
+/// others), and the signature to call it with: a few selects instead of a copy of the
+/// service per routine (each copy cost 50-100 bytes).
+fn routine_of(
+    g: &mut Gen,
+    svc: ir::Value,
+    routines: &[(Svc, &'static str)],
+    params: usize,
+    ret: bool,
+) -> (ir::SigRef, ir::Value) {
+    let sig = signature_of(params, ret);
+    let rets: &[ir::Type] = if ret { &[I32] } else { &[] };
+    let mut addr = None;
+    for &(s, sym) in routines.iter().rev() {
+        let f = g.func(sym, &vec![I32; params], rets);
+        let a = g.b.ins().func_addr(I32, f);
+        addr = Some(match addr {
+            None => a,
+            Some(other) => {
+                let is = g.b.ins().icmp_imm_s(IntCC::Equal, svc, s as i64);
+                g.b.ins().select(is, a, other)
+            }
+        });
+    }
+    let sigref = g.b.import_signature(sig);
+    (sigref, addr.expect("routines"))
+}
+
+fn service(g: &mut Gen, r: &View, s: Svc, svc: ir::Value) {
     match s {
         Svc::Print => {
             // Every value but none prints as its `str()` (the runtime's own formats), so
@@ -76,7 +124,8 @@ fn service(g: &mut Gen, r: &View, s: Svc) {
             let v = g.k((s == Svc::IsDevice) as i64);
             r.push_k(g, Tag::Bool, v);
         }
-        Svc::Send => {
+        Svc::Send | Svc::SendNonBlocking => {
+            // A str goes blocking either way, as on the host.
             let (_, dest) = r.pop(g);
             let (t, p) = r.pop(g);
             let bt = tag_of(g, t);
@@ -90,7 +139,17 @@ fn service(g: &mut Gen, r: &View, s: Svc) {
             g.call("epyc_send_str", &[p, dest, pos], None);
             g.b.ins().jump(done, &[]);
             g.b.switch_to_block(nb);
-            g.call("epyc_send", &[p, bt, dest, pos], None);
+            let (sig, send) = routine_of(
+                g,
+                svc,
+                &[
+                    (Svc::Send, "epyc_send"),
+                    (Svc::SendNonBlocking, "epyc_send_nb"),
+                ],
+                4,
+                false,
+            );
+            g.b.ins().call_indirect(sig, send, &[p, bt, dest, pos]);
             g.b.ins().jump(done, &[]);
             g.b.switch_to_block(done);
             push_none(g, r);
@@ -153,7 +212,20 @@ fn service(g: &mut Gen, r: &View, s: Svc) {
         }
         Svc::Abs => super::scalar_services::abs(g, r),
         Svc::Random | Svc::RandInt | Svc::Seed => super::scalar_services::random(g, r, s),
-        Svc::Probe => super::scalar_services::probe(g, r),
+        Svc::Probe => {
+            let (sig, flag) = routine_of(
+                g,
+                svc,
+                &[
+                    (Svc::Probe, "epyc_probe"),
+                    (Svc::TestSent, "epyc_test_sent"),
+                    (Svc::WaitSent, "epyc_wait_sent"),
+                ],
+                2,
+                true,
+            );
+            super::scalar_services::core_flag(g, r, sig, flag)
+        }
         Svc::Range => super::range::service(g, r),
         Svc::Sync => {
             let pos = r.pos(g);
