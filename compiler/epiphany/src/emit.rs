@@ -5,6 +5,7 @@
 //! relocations for calls and symbol addresses, and the source-location table.
 
 use crate::abi::{Frame, LR, SCRATCH0, SCRATCH1, SP};
+use crate::early_compare;
 use crate::hwloop::{self, HwLoop, Limit};
 use crate::inst::*;
 use crate::regalloc::{AInst, Allocated};
@@ -100,6 +101,9 @@ struct Emitter {
     srcloc: SourceLoc,
     /// Jump tables emitted so far (their labels are numbered by it).
     tables: u32,
+    /// The block's compare was emitted before its trailing stores (`early_compare`): the
+    /// conditional branch that ends the block emits none.
+    compare_emitted: bool,
 }
 
 impl Emitter {
@@ -208,6 +212,7 @@ pub fn emit(mf: &MFunction, alloc: &Allocated, flags: &crate::Flags) -> Result<C
         items: Vec::new(),
         srcloc: SourceLoc::default(),
         tables: 0,
+        compare_emitted: false,
     };
     // Prologue: allocate the frame, then save lr and the callee-saved registers we use.
     let overflow_stub = MBlock(0x1000_0000);
@@ -259,7 +264,15 @@ pub fn emit(mf: &MFunction, alloc: &Allocated, flags: &crate::Flags) -> Result<C
         }
         e.push(Item::Label(b));
         let insts = &alloc.blocks[b.0 as usize];
+        let early = match hw {
+            None => early_compare::hoist_point(insts),
+            Some(_) => None,
+        };
         for (k, ai) in insts.iter().enumerate() {
+            if let Some((_, cmp)) = early.filter(|&(at, _)| at == k) {
+                e.compare(&cmp);
+                e.compare_emitted = true;
+            }
             if dead.contains(&(b, k)) {
                 continue;
             }
@@ -771,7 +784,9 @@ fn emit_inst(
             taken,
             not_taken,
         } => {
-            e.compare(cmp);
+            if !std::mem::take(&mut e.compare_emitted) {
+                e.compare(cmp);
+            }
             let (t, f) = (resolve(*taken), resolve(*not_taken));
             // A taken target that follows anyway: branch on the opposite condition to the
             // other one (a not-taken branch costs 1 cycle, a taken one 3).

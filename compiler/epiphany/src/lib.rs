@@ -9,11 +9,13 @@
 //! [`link::apply_reloc`] resolves relocations for image builders; [`disassemble`] prints code.
 
 pub mod abi;
+mod early_compare;
 pub mod emit;
 pub mod hwloop;
 pub mod inst;
 pub mod link;
 pub mod lower;
+mod merge_blocks;
 pub mod regalloc;
 pub mod runtime;
 pub mod sched;
@@ -45,7 +47,9 @@ pub struct Flags {
 
 /// Compile one function.
 pub fn compile_function(func: &Function, flags: &Flags) -> Result<CompiledFunction> {
-    let mut mf = lower::lower(func, flags)?;
+    let mut merged = func.clone();
+    merge_blocks::merge_straight_line_blocks(&mut merged);
+    let mut mf = lower::lower(&merged, flags)?;
     if !flags.no_schedule {
         sched::schedule(&mut mf);
     }

@@ -67,6 +67,7 @@ pub fn hoist_run_constants(func: &mut ir::Function) -> usize {
         });
         let old = func.dfg.first_result(inst);
         func.layout.remove_inst(inst);
+        func.dfg.detach_inst_results(inst);
         func.dfg.change_to_alias(old, value);
         removed += 1;
     }
