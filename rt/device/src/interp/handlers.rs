@@ -44,6 +44,7 @@ pub const SERVICES: &[Svc] = &[
     Svc::SendNonBlocking,
     Svc::TestSent,
     Svc::WaitSent,
+    Svc::ArrayNew,
 ];
 
 const BIN_OPS: [Op; 12] = [

@@ -1,4 +1,5 @@
-//! `range(start, stop, step)` as a value (service `Range`): a list of values, built off the
+//! `range(start, stop, step)` as a value (service `Range`) and `array(n)` (`ArrayNew`): a
+//! list of values, built off the
 //! interpreter loop by `__epyc_bc_range` (a small function of its own, so the loop's registers
 //! are not spent on it). `for i in range(...)` does not come here (`RangeNext` counts in the
 //! frame).
@@ -29,26 +30,60 @@ pub fn service(g: &mut Gen, r: &View) {
         g.b.ins()
             .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, all, 2);
     r.type_error_if(g, bad);
+    fill(g, r, start, stop, step, step);
+}
+
+/// Pushes the list of `start, start + inc ...` with as many values as `range(start, stop,
+/// step)`.
+fn fill(g: &mut Gen, r: &View, start: ir::Value, stop: ir::Value, step: ir::Value, inc: ir::Value) {
     let pos = r.pos(g);
     let l = g
-        .call(RANGE_SYMBOL, &[start, stop, step, pos], Some(I32))
+        .call(RANGE_SYMBOL, &[start, stop, step, inc, pos], Some(I32))
         .expect("list");
     let lt = g.k((Tag::List as u32 | DYN << 8) as i64);
     r.push(g, lt, l);
 }
 
-/// `__epyc_bc_range(start, stop, step, pos) -> list of values`; step 0 is the runtime error
-/// `range() arg 3 must not be zero` at `pos`.
+/// `array(n)` (service `ArrayNew`, 7 dimensions, none for those not given): a list of `n`
+/// int zeros, as the host's one-dimensional array. Arrays of more dimensions are a type
+/// error on the device (indexing them needs several indices, which it does not run yet).
+pub fn array_service(g: &mut Gen, r: &View) {
+    let sp = r.sp(g);
+    let base = g.b.ins().iadd_imm_s(sp, -56);
+    r.set_sp(g, base);
+    let t0 = g.ld(base, 0);
+    let n = g.ld(base, 4);
+    // Tags of the dimensions past the first: all none (tag 0).
+    let mut more = g.ld(base, 8);
+    for i in 2..7 {
+        let t = g.ld(base, 8 * i);
+        more = g.b.ins().bor(more, t);
+    }
+    let d = g.b.ins().iadd_imm_s(t0, -(Tag::Bool as i64));
+    let bad =
+        g.b.ins()
+            .icmp_imm_s(IntCC::UnsignedGreaterThanOrEqual, d, 2);
+    let some = g.b.ins().icmp_imm_s(IntCC::NotEqual, more, 0);
+    let bad = g.b.ins().bor(bad, some);
+    r.type_error_if(g, bad);
+    let zero = g.k(0);
+    let one = g.k(1);
+    fill(g, r, zero, n, one, zero);
+}
+
+/// `__epyc_bc_range(start, stop, step, inc, pos) -> list of values`: as many ints as
+/// `range(start, stop, step)`, from `start` by `inc` (`step` for a range, 0 for an array's
+/// zeros); step 0 is the runtime error `range() arg 3 must not be zero` at `pos`.
 pub fn range_function() -> (Function, Vec<&'static str>) {
     let mut func =
-        Function::with_name_signature(UserFuncName::testcase(RANGE_SYMBOL), signature_of(4, true));
+        Function::with_name_signature(UserFuncName::testcase(RANGE_SYMBOL), signature_of(5, true));
     let mut ctx = FunctionBuilderContext::new();
     let mut g = Gen::new(&mut func, &mut ctx);
     let entry = g.b.create_block();
     g.b.append_block_params_for_function_params(entry);
     g.b.switch_to_block(entry);
     let p = g.b.block_params(entry).to_vec();
-    let (start, stop, step, pos) = (p[0], p[1], p[2], p[3]);
+    let (start, stop, step, inc, pos) = (p[0], p[1], p[2], p[3], p[4]);
     let zero_step = g.b.create_block();
     let counted = g.b.create_block();
     let is_zero = g.b.ins().icmp_imm_s(IntCC::Equal, step, 0);
@@ -94,7 +129,7 @@ pub fn range_function() -> (Function, Vec<&'static str>) {
     g.st(int_tag, at, 0);
     g.st(c, at, 4);
     let at8 = g.b.ins().iadd_imm_s(at, 8);
-    let c2 = g.b.ins().iadd(c, step);
+    let c2 = g.b.ins().iadd(c, inc);
     g.b.ins().jump(head, &[at8.into(), c2.into()]);
     g.b.switch_to_block(done);
     g.b.ins().return_(&[out]);

@@ -227,6 +227,7 @@ fn service(g: &mut Gen, r: &View, s: Svc, svc: ir::Value) {
             super::scalar_services::core_flag(g, r, sig, flag)
         }
         Svc::Range => super::range::service(g, r),
+        Svc::ArrayNew => super::range::array_service(g, r),
         Svc::Sync => {
             let pos = r.pos(g);
             g.call("epyc_sync", &[pos], None);
