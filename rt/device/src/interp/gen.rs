@@ -147,6 +147,32 @@ pub fn move_cold_last(func: &mut Function, cold: &[ir::Block]) {
     }
 }
 
+/// Builds one generated function: `body` writes its code from the entry block, which holds
+/// the parameters; the cold blocks it lists go last. Returns the function and the symbols
+/// its calls name.
+pub fn build_function(
+    symbol: &str,
+    params: usize,
+    ret: bool,
+    body: impl FnOnce(&mut Gen, &[Value]),
+) -> (Function, Vec<&'static str>) {
+    let mut func =
+        Function::with_name_signature(UserFuncName::testcase(symbol), signature_of(params, ret));
+    let mut ctx = FunctionBuilderContext::new();
+    let mut g = Gen::new(&mut func, &mut ctx);
+    let entry = g.b.create_block();
+    g.b.append_block_params_for_function_params(entry);
+    g.b.switch_to_block(entry);
+    let p = g.b.block_params(entry).to_vec();
+    body(&mut g, &p);
+    g.b.seal_all_blocks();
+    let symbols = g.symbols.clone();
+    let cold = std::mem::take(&mut g.cold);
+    g.b.finalize(config());
+    move_cold_last(&mut func, &cold);
+    (func, symbols)
+}
+
 pub fn signature_of(params: usize, ret: bool) -> Signature {
     sig(&vec![I32; params], if ret { &[I32] } else { &[] })
 }
@@ -357,155 +383,143 @@ pub fn truth_of(g: &mut Gen, tag: Value, pay: Value) -> Value {
 
 /// Builds `__epyc_bc_exec`; returns the function and the symbols its calls name.
 pub fn exec_function() -> (Function, Vec<&'static str>) {
-    let mut func =
-        Function::with_name_signature(UserFuncName::testcase(EXEC_SYMBOL), signature_of(4, false));
-    let mut ctx = FunctionBuilderContext::new();
-    let mut g = Gen::new(&mut func, &mut ctx);
-    let entry = g.b.create_block();
-    g.b.append_block_params_for_function_params(entry);
-    g.b.switch_to_block(entry);
-    let p = g.b.block_params(entry).to_vec();
-    let (m, gl, fidx, frame) = (p[0], p[1], p[2], p[3]);
-    g.st(gl, m, H_GLOBALS);
-    let lim = g.ld(m, H_LIMIT);
-    let funcs = g.ld(m, H_FUNCS);
-    let fo = g.b.ins().imul_imm_s(fidx, FUNC_BYTES as i64);
-    let fent = g.b.ins().iadd(funcs, fo);
-    let fent = g.b.ins().iadd(m, fent);
-    let code_off = g.ld(fent, F_CODE);
-    let code = g.b.ins().iadd(m, code_off);
-    let shape = g.ld(fent, F_SHAPE);
-    let nparams = g.b.ins().band_imm_s(shape, 0xff);
-    let nlocals = g.b.ins().ushr_imm_s(shape, 8);
-    let nlocals = g.b.ins().band_imm_s(nlocals, 0xff);
-    let pc = g.b.declare_var(I32);
-    let sp = g.b.declare_var(I32);
-    g.b.def_var(pc, code);
-    let dispatch = g.b.create_block();
-    let error = g.b.create_block();
-    g.b.append_block_param(error, I32);
-    let error_detail = g.b.create_block();
-    g.b.append_block_param(error_detail, I32);
-    g.b.append_block_param(error_detail, I32);
-    let push_next = g.b.create_block();
-    g.b.append_block_param(push_next, I32);
-    g.b.append_block_param(push_next, I32);
-    let r = Regs {
-        m,
-        fent,
-        frame,
-        code,
-        pc,
-        sp,
-        dispatch,
-        push_next,
-        error,
-        error_detail,
-        index_body: g.b.create_block(),
-        store_index_body: g.b.create_block(),
-        unset_global: g.b.create_block(),
-        index_ref: g.b.create_block(),
-        type_error: g.b.create_block(),
-        fails: RefCell::new(HashMap::new()),
-    };
-    g.cold.push(r.type_error);
-    g.b.append_block_param(r.unset_global, I32);
-    g.b.append_block_param(r.index_ref, I32);
-    g.cold.push(r.unset_global);
+    build_function(EXEC_SYMBOL, 4, false, |g, p| {
+        let (m, gl, fidx, frame) = (p[0], p[1], p[2], p[3]);
+        g.st(gl, m, H_GLOBALS);
+        let lim = g.ld(m, H_LIMIT);
+        let funcs = g.ld(m, H_FUNCS);
+        let fo = g.b.ins().imul_imm_s(fidx, FUNC_BYTES as i64);
+        let fent = g.b.ins().iadd(funcs, fo);
+        let fent = g.b.ins().iadd(m, fent);
+        let code_off = g.ld(fent, F_CODE);
+        let code = g.b.ins().iadd(m, code_off);
+        let shape = g.ld(fent, F_SHAPE);
+        let nparams = g.b.ins().band_imm_s(shape, 0xff);
+        let nlocals = g.b.ins().ushr_imm_s(shape, 8);
+        let nlocals = g.b.ins().band_imm_s(nlocals, 0xff);
+        let pc = g.b.declare_var(I32);
+        let sp = g.b.declare_var(I32);
+        g.b.def_var(pc, code);
+        let dispatch = g.b.create_block();
+        let error = g.b.create_block();
+        g.b.append_block_param(error, I32);
+        let error_detail = g.b.create_block();
+        g.b.append_block_param(error_detail, I32);
+        g.b.append_block_param(error_detail, I32);
+        let push_next = g.b.create_block();
+        g.b.append_block_param(push_next, I32);
+        g.b.append_block_param(push_next, I32);
+        let r = Regs {
+            m,
+            fent,
+            frame,
+            code,
+            pc,
+            sp,
+            dispatch,
+            push_next,
+            error,
+            error_detail,
+            index_body: g.b.create_block(),
+            store_index_body: g.b.create_block(),
+            unset_global: g.b.create_block(),
+            index_ref: g.b.create_block(),
+            type_error: g.b.create_block(),
+            fails: RefCell::new(HashMap::new()),
+        };
+        g.cold.push(r.type_error);
+        g.b.append_block_param(r.unset_global, I32);
+        g.b.append_block_param(r.index_ref, I32);
+        g.cold.push(r.unset_global);
 
-    // Stack check, then locals past the parameters are unset.
-    let lb = g.b.ins().ishl_imm_s(nlocals, 3);
-    let top = g.b.ins().iadd(frame, lb);
-    g.b.def_var(sp, top);
-    let need = g.b.ins().iadd_imm_s(top, STACK_HEADROOM * 8);
-    let over = g.b.ins().icmp(IntCC::UnsignedGreaterThan, need, lim);
-    r.fail_if(&mut g, over, RtError::StackOverflow);
-    let pb = g.b.ins().ishl_imm_s(nparams, 3);
-    let first = g.b.ins().iadd(frame, pb);
-    let init = g.b.create_block();
-    g.b.append_block_param(init, I32);
-    let init_body = g.b.create_block();
-    g.b.ins().jump(init, &[first.into()]);
-    g.b.switch_to_block(init);
-    let at = g.b.block_params(init)[0];
-    let more = g.b.ins().icmp(IntCC::UnsignedLessThan, at, top);
-    g.b.ins().brif(more, init_body, &[], dispatch, &[]);
-    g.b.switch_to_block(init_body);
-    let unset = g.k(UNSET as i64);
-    g.st(unset, at, 0);
-    let at2 = g.b.ins().iadd_imm_s(at, 8);
-    g.b.ins().jump(init, &[at2.into()]);
+        // Stack check, then locals past the parameters are unset.
+        let lb = g.b.ins().ishl_imm_s(nlocals, 3);
+        let top = g.b.ins().iadd(frame, lb);
+        g.b.def_var(sp, top);
+        let need = g.b.ins().iadd_imm_s(top, STACK_HEADROOM * 8);
+        let over = g.b.ins().icmp(IntCC::UnsignedGreaterThan, need, lim);
+        r.fail_if(g, over, RtError::StackOverflow);
+        let pb = g.b.ins().ishl_imm_s(nparams, 3);
+        let first = g.b.ins().iadd(frame, pb);
+        let init = g.b.create_block();
+        g.b.append_block_param(init, I32);
+        let init_body = g.b.create_block();
+        g.b.ins().jump(init, &[first.into()]);
+        g.b.switch_to_block(init);
+        let at = g.b.block_params(init)[0];
+        let more = g.b.ins().icmp(IntCC::UnsignedLessThan, at, top);
+        g.b.ins().brif(more, init_body, &[], dispatch, &[]);
+        g.b.switch_to_block(init_body);
+        let unset = g.k(UNSET as i64);
+        g.st(unset, at, 0);
+        let at2 = g.b.ins().iadd_imm_s(at, 8);
+        g.b.ins().jump(init, &[at2.into()]);
 
-    // Errors.
-    g.b.switch_to_block(error);
-    let code_v = g.b.block_params(error)[0];
-    let pos = r.pos(&mut g);
-    g.call("epyc_error", &[code_v, pos], None);
-    g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
-    g.b.switch_to_block(error_detail);
-    let (code_v, detail) = (
-        g.b.block_params(error_detail)[0],
-        g.b.block_params(error_detail)[1],
-    );
-    let pos = r.pos(&mut g);
-    g.call("epyc_error_detail", &[code_v, detail, pos], None);
-    g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
-    g.b.switch_to_block(r.type_error);
-    let off = g.ld(m, H_TYPE_TEXT);
-    let text = g.b.ins().iadd(m, off);
-    let c = g.k(RtError::TypeError as i64);
-    g.b.ins().jump(error_detail, &[c.into(), text.into()]);
+        // Errors.
+        g.b.switch_to_block(error);
+        let code_v = g.b.block_params(error)[0];
+        let pos = r.pos(g);
+        g.call("epyc_error", &[code_v, pos], None);
+        g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
+        g.b.switch_to_block(error_detail);
+        let (code_v, detail) = (
+            g.b.block_params(error_detail)[0],
+            g.b.block_params(error_detail)[1],
+        );
+        let pos = r.pos(g);
+        g.call("epyc_error_detail", &[code_v, detail, pos], None);
+        g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
+        g.b.switch_to_block(r.type_error);
+        let off = g.ld(m, H_TYPE_TEXT);
+        let text = g.b.ins().iadd(m, off);
+        let c = g.k(RtError::TypeError as i64);
+        g.b.ins().jump(error_detail, &[c.into(), text.into()]);
 
-    g.b.switch_to_block(push_next);
-    let (t, v) = (
-        g.b.block_params(push_next)[0],
-        g.b.block_params(push_next)[1],
-    );
-    r.push(&mut g, t, v);
-    g.b.ins().jump(dispatch, &[]);
+        g.b.switch_to_block(push_next);
+        let (t, v) = (
+            g.b.block_params(push_next)[0],
+            g.b.block_params(push_next)[1],
+        );
+        r.push(g, t, v);
+        g.b.ins().jump(dispatch, &[]);
 
-    // Dispatch.
-    g.b.switch_to_block(dispatch);
-    let pcv = g.b.use_var(pc);
-    let op = g.b.ins().uload8(I32, flags(), pcv, 0);
-    let pc1 = g.b.ins().iadd_imm_s(pcv, 1);
-    g.b.def_var(pc, pc1);
-    let bad = g.b.create_block();
-    let ntargets = *super::handlers::OPCODES.iter().max().expect("opcodes") as usize + 1;
-    let mut targets = vec![bad; ntargets];
-    let handlers: Vec<(u8, ir::Block)> = super::handlers::OPCODES
-        .iter()
-        .map(|&c| (c, g.b.create_block()))
-        .collect();
-    for &(c, b) in &handlers {
-        targets[c as usize] = b;
-    }
-    table_hot_first(&mut g, op, &targets, bad, HOT_OPCODES);
-    g.b.switch_to_block(bad);
-    r_type_error(&mut g, &r);
-    let binop = super::handlers::binop_block(&mut g, &r_view(&r));
-    g.b.switch_to_block(r.index_body);
-    super::lists::load(&mut g, &r_view(&r));
-    r.next(&mut g);
-    g.b.switch_to_block(r.unset_global);
-    let gi = g.b.block_params(r.unset_global)[0];
-    super::superops::unset_global(&mut g, &r_view(&r), gi);
-    g.b.switch_to_block(r.index_ref);
-    let is_store = g.b.block_params(r.index_ref)[0];
-    super::superops::index_ref(&mut g, &r_view(&r), is_store);
-    g.b.switch_to_block(r.store_index_body);
-    super::lists::store(&mut g, &r_view(&r));
-    r.next(&mut g);
-    for (c, b) in handlers {
-        g.b.switch_to_block(b);
-        super::handlers::handler(&mut g, &r_view(&r), c, binop);
-    }
-    g.b.seal_all_blocks();
-    let symbols = g.symbols.clone();
-    let cold = std::mem::take(&mut g.cold);
-    g.b.finalize(config());
-    move_cold_last(&mut func, &cold);
-    (func, symbols)
+        // Dispatch.
+        g.b.switch_to_block(dispatch);
+        let pcv = g.b.use_var(pc);
+        let op = g.b.ins().uload8(I32, flags(), pcv, 0);
+        let pc1 = g.b.ins().iadd_imm_s(pcv, 1);
+        g.b.def_var(pc, pc1);
+        let bad = g.b.create_block();
+        let ntargets = *super::handlers::OPCODES.iter().max().expect("opcodes") as usize + 1;
+        let mut targets = vec![bad; ntargets];
+        let handlers: Vec<(u8, ir::Block)> = super::handlers::OPCODES
+            .iter()
+            .map(|&c| (c, g.b.create_block()))
+            .collect();
+        for &(c, b) in &handlers {
+            targets[c as usize] = b;
+        }
+        table_hot_first(g, op, &targets, bad, HOT_OPCODES);
+        g.b.switch_to_block(bad);
+        r_type_error(g, &r);
+        let binop = super::handlers::binop_block(g, &r_view(&r));
+        g.b.switch_to_block(r.index_body);
+        super::lists::load(g, &r_view(&r));
+        r.next(g);
+        g.b.switch_to_block(r.unset_global);
+        let gi = g.b.block_params(r.unset_global)[0];
+        super::superops::unset_global(g, &r_view(&r), gi);
+        g.b.switch_to_block(r.index_ref);
+        let is_store = g.b.block_params(r.index_ref)[0];
+        super::superops::index_ref(g, &r_view(&r), is_store);
+        g.b.switch_to_block(r.store_index_body);
+        super::lists::store(g, &r_view(&r));
+        r.next(g);
+        for (c, b) in handlers {
+            g.b.switch_to_block(b);
+            super::handlers::handler(g, &r_view(&r), c, binop);
+        }
+    })
 }
 
 fn r_type_error(g: &mut Gen, r: &Regs) {

@@ -5,9 +5,7 @@
 //! frame).
 
 use super::gen::*;
-use cranelift_codegen::ir::UserFuncName;
 use cranelift_codegen::ir::{self, condcodes::IntCC, types::*, Function, InstBuilder};
-use cranelift_frontend::FunctionBuilderContext;
 use epyc_rt_abi::{RtError, Tag};
 
 pub const RANGE_SYMBOL: &str = "__epyc_bc_range";
@@ -75,66 +73,56 @@ pub fn array_service(g: &mut Gen, r: &View) {
 /// `range(start, stop, step)`, from `start` by `inc` (`step` for a range, 0 for an array's
 /// zeros); step 0 is the runtime error `range() arg 3 must not be zero` at `pos`.
 pub fn range_function() -> (Function, Vec<&'static str>) {
-    let mut func =
-        Function::with_name_signature(UserFuncName::testcase(RANGE_SYMBOL), signature_of(5, true));
-    let mut ctx = FunctionBuilderContext::new();
-    let mut g = Gen::new(&mut func, &mut ctx);
-    let entry = g.b.create_block();
-    g.b.append_block_params_for_function_params(entry);
-    g.b.switch_to_block(entry);
-    let p = g.b.block_params(entry).to_vec();
-    let (start, stop, step, inc, pos) = (p[0], p[1], p[2], p[3], p[4]);
-    let zero_step = g.b.create_block();
-    let counted = g.b.create_block();
-    let is_zero = g.b.ins().icmp_imm_s(IntCC::Equal, step, 0);
-    g.b.ins().brif(is_zero, zero_step, &[], counted, &[]);
-    g.b.switch_to_block(zero_step);
-    let code = g.k(RtError::RangeStepZero as i64);
-    g.call("epyc_error", &[code, pos], None);
-    g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
-    g.b.switch_to_block(counted);
-    // n = ceil(span / |step|) when the span (in the step's direction) is positive, else 0.
-    let up = g.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, step, 0);
-    let fwd = g.b.ins().isub(stop, start);
-    let back = g.b.ins().isub(start, stop);
-    let span = g.b.ins().select(up, fwd, back);
-    let neg_step = g.b.ins().ineg(step);
-    let mag = g.b.ins().select(up, step, neg_step);
-    let zero = g.k(0);
-    let positive = g.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, span, 0);
-    let span = g.b.ins().select(positive, span, zero);
-    let round = g.b.ins().iadd(span, mag);
-    let round = g.b.ins().iadd_imm_s(round, -1);
-    let n = g.b.ins().udiv(round, mag);
-    let eight = g.k(8);
-    let out = g
-        .call("epyc_list_new", &[n, eight, pos], Some(I32))
-        .expect("list");
-    let data = epyc_rt_abi::layout::list_data(1, 8) as i64;
-    let dst = g.b.ins().iadd_imm_s(out, data);
-    let bytes = g.b.ins().ishl_imm_s(n, 3);
-    let end = g.b.ins().iadd(dst, bytes);
-    let head = g.b.create_block();
-    g.b.append_block_param(head, I32);
-    g.b.append_block_param(head, I32);
-    let body = g.b.create_block();
-    let done = g.b.create_block();
-    g.b.ins().jump(head, &[dst.into(), start.into()]);
-    g.b.switch_to_block(head);
-    let (at, c) = (g.b.block_params(head)[0], g.b.block_params(head)[1]);
-    let more = g.b.ins().icmp(IntCC::UnsignedLessThan, at, end);
-    g.b.ins().brif(more, body, &[], done, &[]);
-    g.b.switch_to_block(body);
-    let int_tag = g.k(Tag::Int as i64);
-    g.st(int_tag, at, 0);
-    g.st(c, at, 4);
-    let at8 = g.b.ins().iadd_imm_s(at, 8);
-    let c2 = g.b.ins().iadd(c, inc);
-    g.b.ins().jump(head, &[at8.into(), c2.into()]);
-    g.b.switch_to_block(done);
-    g.b.ins().return_(&[out]);
-    g.b.seal_all_blocks();
-    let syms = g.symbols.clone();
-    g.b.finalize(config());
-    (func, syms)
+    build_function(RANGE_SYMBOL, 5, true, |g, p| {
+        let (start, stop, step, inc, pos) = (p[0], p[1], p[2], p[3], p[4]);
+        let zero_step = g.b.create_block();
+        let counted = g.b.create_block();
+        let is_zero = g.b.ins().icmp_imm_s(IntCC::Equal, step, 0);
+        g.b.ins().brif(is_zero, zero_step, &[], counted, &[]);
+        g.b.switch_to_block(zero_step);
+        let code = g.k(RtError::RangeStepZero as i64);
+        g.call("epyc_error", &[code, pos], None);
+        g.b.ins().trap(ir::TrapCode::user(1).expect("trap code"));
+        g.b.switch_to_block(counted);
+        // n = ceil(span / |step|) when the span (in the step's direction) is positive, else 0.
+        let up = g.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, step, 0);
+        let fwd = g.b.ins().isub(stop, start);
+        let back = g.b.ins().isub(start, stop);
+        let span = g.b.ins().select(up, fwd, back);
+        let neg_step = g.b.ins().ineg(step);
+        let mag = g.b.ins().select(up, step, neg_step);
+        let zero = g.k(0);
+        let positive = g.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, span, 0);
+        let span = g.b.ins().select(positive, span, zero);
+        let round = g.b.ins().iadd(span, mag);
+        let round = g.b.ins().iadd_imm_s(round, -1);
+        let n = g.b.ins().udiv(round, mag);
+        let eight = g.k(8);
+        let out = g
+            .call("epyc_list_new", &[n, eight, pos], Some(I32))
+            .expect("list");
+        let data = epyc_rt_abi::layout::list_data(1, 8) as i64;
+        let dst = g.b.ins().iadd_imm_s(out, data);
+        let bytes = g.b.ins().ishl_imm_s(n, 3);
+        let end = g.b.ins().iadd(dst, bytes);
+        let head = g.b.create_block();
+        g.b.append_block_param(head, I32);
+        g.b.append_block_param(head, I32);
+        let body = g.b.create_block();
+        let done = g.b.create_block();
+        g.b.ins().jump(head, &[dst.into(), start.into()]);
+        g.b.switch_to_block(head);
+        let (at, c) = (g.b.block_params(head)[0], g.b.block_params(head)[1]);
+        let more = g.b.ins().icmp(IntCC::UnsignedLessThan, at, end);
+        g.b.ins().brif(more, body, &[], done, &[]);
+        g.b.switch_to_block(body);
+        let int_tag = g.k(Tag::Int as i64);
+        g.st(int_tag, at, 0);
+        g.st(c, at, 4);
+        let at8 = g.b.ins().iadd_imm_s(at, 8);
+        let c2 = g.b.ins().iadd(c, inc);
+        g.b.ins().jump(head, &[at8.into(), c2.into()]);
+        g.b.switch_to_block(done);
+        g.b.ins().return_(&[out]);
+    })
 }
