@@ -40,7 +40,9 @@ impl SimDevice {
             // reports it; a lower one in the simulator would end long runs early as a fault.
             max_cycles: Some(u64::MAX),
             echo_stdout: false,
-            trace: false,
+            // EPYC_TRACE=1 prints every instruction every core executes (for studying
+            // generated code such as the byte-code interpreter's; very verbose).
+            trace: std::env::var_os("EPYC_TRACE").is_some(),
         })?;
         let halted = vec![false; sim.ncores()];
         let parked = vec![None; sim.ncores()];
