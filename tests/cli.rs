@@ -194,3 +194,56 @@ fn placement_flags_the_device_interpreter_cannot_honour_are_refused() {
         assert!(out.stdout.is_empty(), "{}", out.stdout);
     }
 }
+
+/// Byte code on both sides of a hybrid run (`--interp -d N -h M`): a device core and a host
+/// core waiting for each other are a deadlock, reported with both waits, never a hang.
+#[test]
+fn a_deadlock_across_a_hybrid_byte_code_run_is_reported() {
+    let path = program("hybrid_deadlock.py");
+    let started = Instant::now();
+    let out = run_epyc(
+        &["run", "--interp", "-d", "2", "-h", "2", &path],
+        Duration::from_secs(60),
+    );
+    assert!(!out.timed_out, "the run hung");
+    assert_eq!(out.status, Some(3), "{}", out.stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "detected after {:?}",
+        started.elapsed()
+    );
+    for line in [
+        "Deadlock: every running core is blocked in message passing",
+        "  core 0: recv from core 2 at ",
+        "  core 2: recv from core 0 at ",
+    ] {
+        assert!(out.stderr.contains(line), "{line}:\n{}", out.stderr);
+    }
+}
+
+/// A runtime error in byte code on a host core of a hybrid run names core and line; the
+/// device core waiting for it is reported, not left hanging.
+#[test]
+fn a_runtime_error_in_a_hybrid_byte_code_run_names_core_and_line() {
+    let path = program("hybrid_errors.py");
+    let out = run_epyc(
+        &["run", "--interp", "-d", "2", "-h", "2", &path],
+        Duration::from_secs(60),
+    );
+    assert!(!out.timed_out, "the run hung");
+    assert_eq!(out.status, Some(3), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "Error from core 3: Array index in expression exceeds array size in that dimension"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("hybrid_errors.py:6"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("core 1: recv from core 3 (stopped by an error)"),
+        "{}",
+        out.stderr
+    );
+}

@@ -122,6 +122,47 @@ fn collectives_and_sendrecv_include_the_cpython_core_with_device_cores() {
     collectives_and_sendrecv_include_the_cpython_core(&["-d", "4"], "device");
 }
 
+/// `--interp`: the same run with the program as byte code, the host interpreter on the host
+/// cores or the device interpreter on the simulated chip.
+#[test]
+fn collectives_and_sendrecv_include_the_cpython_core_with_byte_code() {
+    collectives_and_sendrecv_include_the_cpython_core(&["--interp", "-h", "4"], "host");
+    collectives_and_sendrecv_include_the_cpython_core(&["--interp", "-d", "4"], "device");
+}
+
+/// The device interpreter really runs under `--interp --fullpython`: core 0 takes more
+/// simulated cycles than the same program compiled to native code.
+#[test]
+fn byte_code_beside_cpython_runs_on_the_device_interpreter() {
+    let (device, host) = (
+        path("tests/fullpython/collectives_device.py"),
+        path("tests/fullpython/collectives_host.py"),
+    );
+    let core0_cycles = |interp: bool| -> u64 {
+        let mut args = vec!["run", "-t", "-d", "4"];
+        if interp {
+            args.push("--interp");
+        }
+        args.extend([device.as_str(), "--fullpython", host.as_str()]);
+        let out = run_epyc(&args, Duration::from_secs(60));
+        assert_eq!(out.status, Some(0), "stderr:\n{}", out.stderr);
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("Core 0 completed"))
+            .unwrap_or_else(|| panic!("no -t line for core 0:\n{}", out.stdout));
+        let cycles = line.split('(').nth(1).and_then(|r| r.split(' ').next());
+        cycles
+            .and_then(|c| c.parse().ok())
+            .unwrap_or_else(|| panic!("cycles in {line:?}"))
+    };
+    let (compiled, interpreted) = (core0_cycles(false), core0_cycles(true));
+    assert!(
+        interpreted > compiled,
+        "interpreted {interpreted} cycles, compiled {compiled}"
+    );
+}
+
 fn a_core_error_raises_in_python_with_core_and_line(cores: &[&str]) {
     let started = Instant::now();
     let mut args = vec!["run"];

@@ -15,7 +15,8 @@ use support::*;
 enum Target {
     /// Host virtual cores (`-h N`, N = all the program's cores).
     Host,
-    /// Simulated Epiphany cores (`-d N`; a hybrid program `-d N -h M`).
+    /// Simulated Epiphany cores (`-d N`; a hybrid program `-d N -h M`, in both modes: under
+    /// `--interp` the device and host byte-code interpreters share the run).
     Device,
 }
 
@@ -170,7 +171,6 @@ struct Exclusion {
 
 const REFUSED: &str = "the device byte-code interpreter cannot run this program";
 const TOO_BIG: &str = "past the local heap limit";
-const NO_HYBRID: &str = "a hybrid run (-d N -h M) has no byte-code mode yet";
 
 /// Programs `device-interp` does not run yet (issue 6). Each operation below costs the
 /// generated interpreter 100-500 bytes, and the interpreter with its own runtime must stay
@@ -183,25 +183,9 @@ const DEVICE_INTERP_EXCLUDED: &[Exclusion] = &[
         says: REFUSED,
     },
     Exclusion {
-        program: "parallel/hybrid_listing4",
-        reason: "a hybrid run (-d 2 -h 2): byte code on device and host cores in one run is \
-                 not built",
-        says: NO_HYBRID,
-    },
-    Exclusion {
         program: "parallel/taskfarm",
         reason: "receiving a function (service RecvFunc)",
         says: REFUSED,
-    },
-    Exclusion {
-        program: "tests/programs/hybrid_messages",
-        reason: "a hybrid run (-d 2 -h 2)",
-        says: NO_HYBRID,
-    },
-    Exclusion {
-        program: "tests/programs/hybrid_strings",
-        reason: "a hybrid run (-d 2 -h 1)",
-        says: NO_HYBRID,
     },
     Exclusion {
         program: "tests/programs/many_functions_shared",

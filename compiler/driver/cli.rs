@@ -70,7 +70,8 @@ pub struct RunArgs {
     /// Print each core's run time
     #[arg(short = 't')]
     pub timing: bool,
-    /// Interpret byte code instead of compiling
+    /// Interpret byte code instead of compiling (-d N: the device interpreter; -h N: the host
+    /// interpreter; both: each on its own cores, in one run)
     #[arg(long)]
     pub interp: bool,
     /// Stop with an error instead of falling back to byte code for dynamic code

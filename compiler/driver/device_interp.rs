@@ -4,8 +4,10 @@
 
 use crate::cli::RunArgs;
 use crate::{device, exit, frontend};
+use epyc_bytecode::Module;
 use epyc_rt_device::{link::Image, monitor, sim_device::SimDevice};
-use epyc_syntax::Diagnostic;
+use epyc_rt_host::external::ExternalCores;
+use epyc_syntax::{Diagnostic, ParsedProgram};
 use std::path::Path;
 
 /// A byte-code program linked with the device interpreter, ready to load on every core.
@@ -23,15 +25,38 @@ pub enum BuildFailure {
     Refused(String),
 }
 
+impl BuildFailure {
+    /// The exit status, after saying why the device interpreter cannot take the program.
+    pub fn report(self) -> u8 {
+        match self {
+            BuildFailure::Rejected(status) => status,
+            BuildFailure::Refused(why) => {
+                eprintln!("error: the device byte-code interpreter cannot run this program: {why}");
+                exit::COMPILE_ERROR
+            }
+        }
+    }
+}
+
 /// Parses and compiles `path` to byte code, then links it with the device interpreter.
 pub fn build(path: &Path) -> Result<InterpImage, BuildFailure> {
     let parsed = frontend::parse(path).map_err(BuildFailure::Rejected)?;
-    let module = epyc_bytecode::compile_program(&parsed).map_err(|e| {
+    let module = compile(&parsed)?;
+    link(&parsed, &module)
+}
+
+/// The whole of `parsed` as byte code (diagnostics printed when the compiler rejects it).
+pub fn compile(parsed: &ParsedProgram) -> Result<Module, BuildFailure> {
+    epyc_bytecode::compile_program(parsed).map_err(|e| {
         let d = Diagnostic::error(e.file, e.offset, e.offset, e.message);
         frontend::print_diagnostics(&parsed.files, &[d]);
         BuildFailure::Rejected(exit::COMPILE_ERROR)
-    })?;
-    let image = epyc_rt_device::interp::build_image(&module)
+    })
+}
+
+/// `module` (the byte code of `parsed`) linked with the device interpreter.
+pub fn link(parsed: &ParsedProgram, module: &Module) -> Result<InterpImage, BuildFailure> {
+    let image = epyc_rt_device::interp::build_image(module)
         .map_err(|e| BuildFailure::Refused(format!("{e:#}")))?;
     let files = parsed.files.iter().map(|f| f.path.clone()).collect();
     Ok(InterpImage { image, files })
@@ -45,15 +70,72 @@ pub fn run_image(
     cores: u32,
     io: &dyn epyc_rt_host::MonitorIo,
 ) -> anyhow::Result<monitor::RunReport> {
+    let mut dev = loaded(image, cores)?;
+    monitor::run_report(&mut dev, io, &monitor_config(files))
+}
+
+/// Runs `built` on `cores` simulated device cores as cores `0..cores` of a hybrid run whose
+/// host runtime serves them through `ext` (see `hybrid`); prints the `-t` lines of the device
+/// cores and returns the device side's exit status.
+pub fn run_hybrid(
+    built: &InterpImage,
+    cores: u32,
+    timing: bool,
+    ext: &ExternalCores,
+    io: &dyn epyc_rt_host::MonitorIo,
+) -> u8 {
+    let mut dev = match loaded(&built.image, cores) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            // The host cores would wait for device cores that never start.
+            ext.abort();
+            return exit::RUNTIME_ERROR;
+        }
+    };
+    finish(
+        monitor::run_hybrid(&mut dev, io, &monitor_config(&built.files), ext),
+        timing,
+    )
+}
+
+/// The simulated chip with `image` on `cores` cores.
+fn loaded(image: &Image, cores: u32) -> anyhow::Result<SimDevice> {
     let (rows, cols) = device::workgroup_shape(cores);
     let mut dev = SimDevice::new(rows, cols)?;
     dev.load(image)
         .map_err(|e| anyhow::anyhow!("loading the image: {e:#}"))?;
-    let cfg = monitor::MonitorConfig {
+    Ok(dev)
+}
+
+fn monitor_config(files: &[String]) -> monitor::MonitorConfig {
+    monitor::MonitorConfig {
         files: files.to_vec(),
         ..Default::default()
+    }
+}
+
+/// The exit status of a device run, after the `-t` lines.
+fn finish(report: anyhow::Result<monitor::RunReport>, timing: bool) -> u8 {
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: the device monitor failed: {e:#}");
+            return exit::RUNTIME_ERROR;
+        }
     };
-    monitor::run_report(&mut dev, io, &cfg)
+    if timing {
+        for (core, cycles) in report.core_cycles.iter().enumerate() {
+            match cycles {
+                Some(c) => println!(
+                    "Core {core} completed in {:.6} seconds ({c} cycles at 600 MHz)",
+                    *c as f64 / device::CLOCK_HZ
+                ),
+                None => println!("Core {core} did not complete"),
+            }
+        }
+    }
+    report.status.clamp(0, 255) as u8
 }
 
 pub fn main(args: &RunArgs, cores: u32) -> u8 {
@@ -72,29 +154,13 @@ pub fn main(args: &RunArgs, cores: u32) -> u8 {
     }
     let built = match build(&args.file) {
         Ok(b) => b,
-        Err(BuildFailure::Rejected(status)) => return status,
-        Err(BuildFailure::Refused(why)) => {
-            eprintln!("error: the device byte-code interpreter cannot run this program: {why}");
-            return exit::COMPILE_ERROR;
-        }
+        Err(failure) => return failure.report(),
     };
-    let report = match run_image(&built.image, &built.files, cores, &epyc_rt_host::StdIo) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: the device monitor failed: {e:#}");
-            return exit::RUNTIME_ERROR;
-        }
-    };
-    if args.timing {
-        for (core, cycles) in report.core_cycles.iter().enumerate() {
-            match cycles {
-                Some(c) => println!(
-                    "Core {core} completed in {:.6} seconds ({c} cycles at 600 MHz)",
-                    *c as f64 / device::CLOCK_HZ
-                ),
-                None => println!("Core {core} did not complete"),
-            }
-        }
-    }
-    report.status.clamp(0, 255) as u8
+    let files = &built.files;
+    finish(
+        loaded(&built.image, cores).and_then(|mut dev| {
+            monitor::run_report(&mut dev, &epyc_rt_host::StdIo, &monitor_config(files))
+        }),
+        args.timing,
+    )
 }

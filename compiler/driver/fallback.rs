@@ -103,8 +103,8 @@ pub fn explain(functions: &[DynamicFunction], checked: &Checked) -> String {
 /// reports it and runs the program as byte code on the cores asked for (host cores with
 /// `-h N`, else simulated device cores), returning the exit status. `None` when the program
 /// is all native, or when byte code cannot take it either (the native path then reports
-/// the errors). Hybrid runs (`-d N -h M`) have no byte-code mode: their dynamic code is an
-/// error naming each function. `parsed` and `checked` are the program as the native path
+/// the errors). A hybrid run (`-d N -h M`) runs the whole program as byte code on both
+/// kinds of core (`hybrid::run_interp`). `parsed` and `checked` are the program as the native path
 /// parsed and typed it (typed once).
 pub fn run(
     args: &RunArgs,
@@ -116,22 +116,21 @@ pub fn run(
     if functions.is_empty() {
         return None;
     }
-    let hybrid = args.device_cores.is_some() && args.host_cores.is_some();
-    report(parsed, checked, &functions, args.strict || hybrid);
-    if hybrid {
-        eprintln!(
-            "error: a hybrid run (-d N -h M) has no byte-code fallback yet: run the program on \
-             device cores (-d N) or host cores (-h N), or make its dynamic code native"
-        );
-        return Some(exit::COMPILE_ERROR);
-    }
+    report(parsed, checked, &functions, args.strict);
     if args.strict {
         eprintln!("error: --strict: dynamic code does not fall back to byte code");
         return Some(exit::COMPILE_ERROR);
     }
-    Some(match args.host_cores {
-        Some(_) => crate::mixed::run(args, parsed, checked),
-        None => {
+    Some(match (args.device_cores, args.host_cores) {
+        (Some(d), Some(h)) => {
+            eprintln!(
+                "warning: the whole program runs as byte code (in a hybrid run, calls between \
+                 native and byte-code functions are not built yet)"
+            );
+            crate::hybrid::run_interp(args, parsed, d, h)
+        }
+        (_, Some(_)) => crate::mixed::run(args, parsed, checked),
+        (_, None) => {
             eprintln!(
                 "warning: the whole program runs as byte code (on device cores, calls between \
                  native and byte-code functions are not built yet)"

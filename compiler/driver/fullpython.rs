@@ -1,12 +1,19 @@
 //! `epyc run DEVICE.py --fullpython HOST.py`: the epyc program on the cores and CPython on the
 //! host program as one more core (ePython's `-fullpython`, the paper's section IV), and
 //! `--attach SOCKET`, used by `@epython.offload` when CPython starts epyc itself. The work is
-//! in the `epyc-rt-bridge` crate; this file only reads the flags and compiles.
+//! in the `epyc-rt-bridge` crate; this file only reads the flags and compiles. With `--interp`
+//! the program runs as byte code (the device or the host interpreter); it must still type,
+//! since the CPython core receives values of the program's one message type.
 
 use crate::cli::RunArgs;
+use crate::device_interp::{self, BuildFailure};
+use crate::frontend::Compiled;
 use crate::{device, exit, frontend};
 use clap::Args;
+use epyc_bytecode::Module;
+use epyc_syntax::ParsedProgram;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Args, Debug, Default)]
 pub struct FullPythonArgs {
@@ -69,52 +76,68 @@ pub fn main(args: &RunArgs) -> u8 {
             }
         },
     };
-    let compiled = match frontend::compile(&args.file) {
+    // Typed even under --interp: the CPython core receives values of the program's one
+    // message type (`epyc_rt_bridge::message_tag`).
+    let parsed = match frontend::parse(&args.file) {
+        Ok(p) => p,
+        Err(status) => return status,
+    };
+    let compiled = match frontend::finish(&parsed, epyc_sema::check(&parsed)) {
         Ok(c) => c,
         Err(status) => return status,
+    };
+    // --interp: the whole program as byte code, on the cores asked for.
+    let module = match args.interp.then(|| device_interp::compile(&parsed)) {
+        None => None,
+        Some(Ok(m)) => Some(m),
+        Some(Err(failure)) => return failure.report(),
     };
     let program = &compiled.analysis.program;
     let status = match cores {
         Cores::Host(cores) => {
-            let native = match epyc_host::compile(program) {
-                Ok(native) => native,
-                Err(e) => {
-                    eprintln!(
-                        "error: internal compiler error (a bug in epyc) while generating host code: {e:#}"
-                    );
-                    return exit::COMPILE_ERROR;
-                }
-            };
-            let host = native.host_program();
-            match (&fp.fullpython, &fp.attach) {
+            let run = |host: &epyc_rt_host::HostProgram| match (&fp.fullpython, &fp.attach) {
                 (Some(script), _) => {
                     let run = python_run(args, script, cores, None);
-                    epyc_rt_bridge::run_with_python(&host, program, run)
+                    epyc_rt_bridge::run_with_python(host, program, run)
                 }
                 (None, Some(socket)) => {
-                    epyc_rt_bridge::run_attached(&host, program, socket, cores, args.timing, None)
+                    epyc_rt_bridge::run_attached(host, program, socket, cores, args.timing, None)
                 }
-                (None, None) => return exit::USAGE,
+                (None, None) => exit::USAGE as i32,
+            };
+            match module {
+                Some(module) => {
+                    let files = parsed.files.iter().map(|f| f.path.clone()).collect();
+                    match epyc_interp::with_host_program(module, files, run) {
+                        Ok(status) => status,
+                        Err(e) => {
+                            eprintln!("error: internal compiler error (a bug in epyc): {e}");
+                            return exit::COMPILE_ERROR;
+                        }
+                    }
+                }
+                None => match epyc_host::compile(program) {
+                    Ok(native) => run(&native.host_program()),
+                    Err(e) => {
+                        eprintln!(
+                            "error: internal compiler error (a bug in epyc) while generating host code: {e:#}"
+                        );
+                        return exit::COMPILE_ERROR;
+                    }
+                },
             }
         }
         Cores::Device(cores) => {
-            let built = match device::build(&compiled, args.placement.placement()) {
-                Ok(b) => b,
+            let (serve, files) = match device_serve(args, &parsed, &compiled, module, cores) {
+                Ok(s) => s,
                 Err(status) => return status,
             };
             // CPython's proxy is the run's only host core: no compiled code runs on the host.
             let host = epyc_rt_host::HostProgram {
                 entry: no_host_program,
                 globals_size: 0,
-                files: built.files.clone(),
+                files,
             };
-            let timing = args.timing;
-            let serve = Box::new(
-                move |ext: epyc_rt_host::external::ExternalCores,
-                      io: std::sync::Arc<dyn epyc_rt_host::MonitorIo>| {
-                    device::run_hybrid(&built, cores, timing, &ext, io.as_ref()) as i32
-                },
-            );
             let device = Some(epyc_rt_bridge::DeviceCores { serve });
             match (&fp.fullpython, &fp.attach) {
                 (Some(script), _) => {
@@ -122,13 +145,49 @@ pub fn main(args: &RunArgs) -> u8 {
                     epyc_rt_bridge::run_with_python(&host, program, run)
                 }
                 (None, Some(socket)) => {
-                    epyc_rt_bridge::run_attached(&host, program, socket, cores, timing, device)
+                    epyc_rt_bridge::run_attached(&host, program, socket, cores, args.timing, device)
                 }
                 (None, None) => return exit::USAGE,
             }
         }
     };
     status.clamp(0, 255) as u8
+}
+
+type Serve = Box<
+    dyn FnOnce(epyc_rt_host::external::ExternalCores, Arc<dyn epyc_rt_host::MonitorIo>) -> i32
+        + Send,
+>;
+
+/// What serves the device cores of the run (the native image, or with `module` the device
+/// interpreter's image), and the program's source paths; or the exit status after saying why
+/// there is none.
+fn device_serve(
+    args: &RunArgs,
+    parsed: &ParsedProgram,
+    compiled: &Compiled,
+    module: Option<Module>,
+    cores: u32,
+) -> Result<(Serve, Vec<String>), u8> {
+    let timing = args.timing;
+    match module {
+        Some(module) => {
+            let built = device_interp::link(parsed, &module).map_err(BuildFailure::report)?;
+            let files = built.files.clone();
+            let serve: Serve = Box::new(move |ext, io| {
+                device_interp::run_hybrid(&built, cores, timing, &ext, io.as_ref()) as i32
+            });
+            Ok((serve, files))
+        }
+        None => {
+            let built = device::build(compiled, args.placement.placement())?;
+            let files = built.files.clone();
+            let serve: Serve = Box::new(move |ext, io| {
+                device::run_hybrid(&built, cores, timing, &ext, io.as_ref()) as i32
+            });
+            Ok((serve, files))
+        }
+    }
 }
 
 fn python_run(

@@ -16,14 +16,8 @@ pub fn main(args: &RunArgs) -> u8 {
         // `-d N` alone: byte code on simulated device cores (the device interpreter).
         match (args.device_cores, args.host_cores) {
             (Some(cores), None) => return crate::device_interp::main(args, cores),
-            // Never drop the device cores silently (this ran the host interpreter alone).
-            (Some(_), Some(_)) => {
-                eprintln!(
-                    "error: --interp runs on device cores (-d N) or host cores (-h N): a \
-                     hybrid run (-d N -h M) has no byte-code mode yet"
-                );
-                return exit::USAGE;
-            }
+            // Both interpreters in one run.
+            (Some(d), Some(h)) => return run_hybrid_interp(args, d, h),
             _ => {}
         }
         return crate::interp::main(args);
@@ -118,11 +112,30 @@ fn run_on_device(
     device::run(&built, cores, args.timing)
 }
 
-/// `epyc run -d N -h M`: device cores on the simulator and host virtual cores together.
-fn run_hybrid(args: &RunArgs, device_cores: u32, host_cores: u32) -> u8 {
+/// Whether `-d N -h M` are in range; says why not.
+fn hybrid_cores_ok(device_cores: u32, host_cores: u32) -> bool {
     let max = epyc_rt_device::memmap::MAX_CORES;
     if device_cores == 0 || device_cores > max || host_cores == 0 || host_cores > 1024 {
         eprintln!("error: -d takes 1 to {max} device cores and -h 1 to 1024 host virtual cores");
+        return false;
+    }
+    true
+}
+
+/// `epyc run --interp -d N -h M`: byte code on device and host cores in one run.
+fn run_hybrid_interp(args: &RunArgs, device_cores: u32, host_cores: u32) -> u8 {
+    if !hybrid_cores_ok(device_cores, host_cores) {
+        return exit::USAGE;
+    }
+    match frontend::parse(&args.file) {
+        Ok(parsed) => crate::hybrid::run_interp(args, &parsed, device_cores, host_cores),
+        Err(status) => status,
+    }
+}
+
+/// `epyc run -d N -h M`: device cores on the simulator and host virtual cores together.
+fn run_hybrid(args: &RunArgs, device_cores: u32, host_cores: u32) -> u8 {
+    if !hybrid_cores_ok(device_cores, host_cores) {
         return exit::USAGE;
     }
     let parsed = match frontend::parse(&args.file) {
@@ -130,7 +143,7 @@ fn run_hybrid(args: &RunArgs, device_cores: u32, host_cores: u32) -> u8 {
         Err(status) => return status,
     };
     let checked = epyc_sema::check(&parsed);
-    // Dynamic code: named function by function, then an error (no hybrid byte-code mode).
+    // Dynamic code: named function by function, then the whole program runs as byte code.
     if let Some(status) = crate::fallback::run(args, DEFAULT_DEVICE_CORES, &parsed, &checked) {
         return status;
     }

@@ -338,7 +338,8 @@ impl Run<'_> {
             | Request::OffSendRecv
             | Request::OffSync
             | Request::OffReduce
-            | Request::OffBcast => {
+            | Request::OffBcast
+            | Request::OffRecvAny => {
                 let Some(ext) = self.ext else {
                     // The runtime asks only when the header counts cores off the chip.
                     self.fail(
@@ -368,6 +369,10 @@ impl Run<'_> {
             Outcome::Text(bytes) => {
                 let len = self.reply_text(core, &bytes)?;
                 self.acknowledge(core, seq, len)?;
+            }
+            Outcome::Tagged(tag, bytes) => {
+                self.reply_text(core, &bytes)?;
+                self.acknowledge(core, seq, tag as u32)?;
             }
             Outcome::Fail(message, p) => self.fail(core, &message, p),
         }

@@ -20,6 +20,8 @@ pub enum Outcome {
     Done(u32),
     /// Done with text for the reply buffer (a received str): RESULT is its length.
     Text(Vec<u8>),
+    /// A message of any type received: RESULT is its tag, the reply buffer its payload.
+    Tagged(Tag, Vec<u8>),
     /// Not yet: the core keeps waiting.
     Waiting(Pending),
     /// A runtime error of the core: the message and the source position.
@@ -49,6 +51,10 @@ pub enum PendingOp {
         src: usize,
         expected: i32,
     },
+    /// `recv` of byte code: any type.
+    RecvAny {
+        src: usize,
+    },
     SendRecv {
         partner: usize,
         expected: i32,
@@ -66,7 +72,7 @@ impl Pending {
         let op = match self.op {
             PendingOp::Send { dest, seq } => WaitOp::Send { dest, seq },
             PendingOp::WaitSent { dest, seq } => WaitOp::WaitSent { dest, seq },
-            PendingOp::Recv { src, .. } => WaitOp::Recv { src },
+            PendingOp::Recv { src, .. } | PendingOp::RecvAny { src } => WaitOp::Recv { src },
             PendingOp::SendRecv { partner, .. } => WaitOp::SendRecv { partner },
             PendingOp::Collective { kind, gen, root } => WaitOp::Collective { kind, gen, root },
         };
@@ -136,6 +142,10 @@ pub fn start(
                 }),
             )
         }
+        Request::OffRecvAny => match core_at(a[0], RtError::RecvFromMissingCore) {
+            Ok(src) => poll_or(ext, core, pending(PendingOp::RecvAny { src })),
+            Err(o) => o,
+        },
         Request::OffProbe => match core_at(a[0], RtError::RecvFromMissingCore) {
             Ok(src) => Outcome::Done(ext.probe(src, me) as u32),
             Err(o) => o,
@@ -244,6 +254,10 @@ pub fn poll(ext: &ExternalCores, core: u32, p: &Pending) -> Option<Outcome> {
                 Ok(bits) => Outcome::Done(bits),
                 Err(detail) => type_error(detail),
             },
+        },
+        PendingOp::RecvAny { src } => match ext.try_recv(src, me)? {
+            Payload::Str(bytes) => Outcome::Tagged(Tag::Str, bytes),
+            Payload::Scalar(s) => Outcome::Tagged(s.tag, s.bits.to_le_bytes().to_vec()),
         },
         PendingOp::SendRecv { partner, expected } => {
             let s = ext.exchange_take(partner, me)?;

@@ -140,6 +140,10 @@ pub enum Request {
     /// A0 = bits, A1 = tag | expected tag << 8, A2 = root, A3 = pos; RESULT = root's value
     /// converted.
     OffBcast = 24,
+    /// A0 = src, A3 = pos; a message of any type (`epyc_recv_any`, byte code): RESULT = its
+    /// tag, and the reply buffer holds its payload, a str's bytes or else the 4 bytes of its
+    /// bits.
+    OffRecvAny = 25,
 }
 
 impl Request {
@@ -170,6 +174,7 @@ impl Request {
             22 => OffSync,
             23 => OffReduce,
             24 => OffBcast,
+            25 => OffRecvAny,
             _ => return None,
         })
     }

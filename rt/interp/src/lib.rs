@@ -49,14 +49,52 @@ pub fn run_mixed(
     io: Arc<dyn epyc_rt_host::MonitorIo>,
 ) -> Result<i32, String> {
     let _turn = RUN.lock().unwrap_or_else(|e| e.into_inner());
+    let host = install(module, natives, files)?;
+    Ok(epyc_rt_host::run_with_io(&host, cfg, io))
+}
+
+/// As [`run`] for the host cores of a hybrid run: cores `0..cfg.first_core` are external
+/// (device cores served by `serve`, see `epyc_rt_host::run_with_external`), and byte code on
+/// the host cores messages them through the same runtime functions as any other core.
+pub fn run_with_external(
+    module: Module,
+    files: Vec<String>,
+    cfg: &epyc_rt_host::RunConfig,
+    io: Arc<dyn epyc_rt_host::MonitorIo>,
+    serve: Box<dyn FnOnce(epyc_rt_host::external::ExternalCores) -> i32 + Send>,
+) -> Result<i32, String> {
+    let _turn = RUN.lock().unwrap_or_else(|e| e.into_inner());
+    let host = install(module, &Natives::default(), files)?;
+    Ok(epyc_rt_host::run_with_external(&host, cfg, io, serve))
+}
+
+/// Calls `f` with a host program whose entry interprets `module`, for runners other than
+/// the host runtime's own (a CPython host program beside the cores, `epyc_rt_bridge`); the
+/// program stays installed, and other runs in this process wait, until `f` returns.
+pub fn with_host_program<R>(
+    module: Module,
+    files: Vec<String>,
+    f: impl FnOnce(&epyc_rt_host::HostProgram) -> R,
+) -> Result<R, String> {
+    let _turn = RUN.lock().unwrap_or_else(|e| e.into_inner());
+    let host = install(module, &Natives::default(), files)?;
+    Ok(f(&host))
+}
+
+/// Makes `module` the program of the next run (the caller holds [`RUN`]); the host program
+/// whose entry interprets it.
+fn install(
+    module: Module,
+    natives: &Natives,
+    files: Vec<String>,
+) -> Result<epyc_rt_host::HostProgram, String> {
     let mut prog = machine::Program::new(module).map_err(|e| format!("bad byte code: {e}"))?;
     prog.natives = native::by_function(natives, prog.funcs.len());
     native::reset_native_calls();
     *PROGRAM.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(prog));
-    let host = epyc_rt_host::HostProgram {
+    Ok(epyc_rt_host::HostProgram {
         entry,
         globals_size: natives.globals_size.max(16),
         files,
-    };
-    Ok(epyc_rt_host::run_with_io(&host, cfg, io))
+    })
 }

@@ -126,6 +126,7 @@ fn constants() -> Vec<(String, u32)> {
         Request::OffSync,
         Request::OffReduce,
         Request::OffBcast,
+        Request::OffRecvAny,
     ] {
         c.push((format!("R_{r:?}"), r as u32));
     }

@@ -15,7 +15,7 @@ pub fn text() -> String {
         r#"
 .global _epyc_recv_any
 _epyc_recv_any:
-{pro}
+{divert}{pro}
  mov r4,r0
  mov r5,r1
  mov r10,r2
@@ -53,6 +53,7 @@ _recv_any_ack:
  mov r2,r8
  bl __epyc_ack
 {epi}"#,
+        divert = super::offchip::divert("r0", "epyc_recv_any"),
         pro = prologue(&regs),
         epi = epilogue(&regs),
         missing = RtError::RecvFromMissingCore as u32,
