@@ -9,6 +9,9 @@
 //! * `li rd, VALUE`: a 32-bit constant (`mov` and, when the high half is not 0, `movt`);
 //! * `la rd, name`: the address of a symbol (`mov.l`/`movt.l` with `Low`/`High` relocations);
 //! * `.word VALUE`, `.align N`, `.section NAME`;
+//! * `.byte VALUE` (one byte);
+//! * `.hdiff A,B`: the 16-bit distance from label B to a later label A of the same section
+//!   (tables of code offsets);
 //! * comments after `;`.
 
 use crate::object::{Reloc, RelocKind, Section, Symbol};
@@ -28,6 +31,8 @@ enum Item {
     Li { rd: String, value: u32 },
     La { rd: String, symbol: String },
     Word(u32),
+    HDiff(String, String),
+    Byte(u8),
     Align(u32),
     Section(String),
 }
@@ -71,6 +76,13 @@ fn parse(src: &str) -> Result<Vec<Item>> {
             ".global" => Item::Global(rest.to_string()),
             ".section" => Item::Section(rest.to_string()),
             ".word" => Item::Word(parse_num(rest)?),
+            ".byte" => Item::Byte(
+                u8::try_from(parse_num(rest)?).map_err(|_| anyhow!("`{line}`: not a byte"))?,
+            ),
+            ".hdiff" => match rest.split_once(',') {
+                Some((a, b)) => Item::HDiff(a.trim().to_string(), b.trim().to_string()),
+                None => bail!("`{line}`: needs two labels"),
+            },
             ".align" => Item::Align(parse_num(rest)?),
             "li" | "la" => {
                 let (rd, v) = rest
@@ -159,6 +171,8 @@ fn item_size(it: &Item, pc: u32, branch: u8) -> Result<u32> {
             n
         }
         Item::Word(_) => 4,
+        Item::HDiff(..) => 2,
+        Item::Byte(_) => 1,
         Item::Align(n) => pc.next_multiple_of(*n) - pc,
     })
 }
@@ -279,6 +293,20 @@ fn assemble_group(name: &str, items: &[Item]) -> Result<Section> {
                 }
             }
             Item::Word(v) => emit(&mut sec, *v, 4),
+            Item::Byte(v) => emit(&mut sec, *v as u32, 1),
+            Item::HDiff(a, b) => {
+                let at = |l: &String| {
+                    labels
+                        .get(l)
+                        .copied()
+                        .ok_or_else(|| anyhow!("`.hdiff`: no label `{l}` in this section"))
+                };
+                let d = at(a)?
+                    .checked_sub(at(b)?)
+                    .filter(|d| *d <= 0xffff)
+                    .ok_or_else(|| anyhow!("`.hdiff {a},{b}`: not 0..65535 bytes"))?;
+                emit(&mut sec, d, 2);
+            }
             Item::Align(n) => {
                 while !sec.data.len().is_multiple_of(*n as usize) {
                     sec.data.push(0);

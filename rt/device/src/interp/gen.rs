@@ -1,11 +1,12 @@
-//! The interpreter as CLIF (i32 pointers): `__epyc_bc_exec(module, globals, function, frame)`
-//! runs one byte-code function whose frame (arguments, then locals) starts at `frame` on the
-//! value stack; its result replaces the first slot of the frame. A byte-code call is a
-//! native recursive call (through the stack check `__epyc_bc_call`), so the core's own stack
-//! holds the return state. Dispatch tests the hottest opcode first, then jumps through a
-//! table (`br_table`, a jump table in our backend); each handler jumps back to `dispatch`,
-//! most through one shared push-and-dispatch block. Error paths are laid out after the hot
-//! code ([`Gen::cold`]), so a check that passes costs one untaken branch.
+//! The interpreter's slow path as CLIF (i32 pointers): [`step_function`] runs one
+//! instruction the assembly core (`core`) does not run itself: the rarer instructions, the
+//! operand types its fast paths leave out, and every runtime error. A byte-code call made here
+//! is a native recursive call of the core (through the stack check `__epyc_bc_call`), so the
+//! core's own stack holds the return state. The opcode's handler is chosen through a table
+//! (`br_table`, a jump table in our backend) indexed by the core's dense numbering of these
+//! opcodes; each handler ends by jumping to `dispatch`, which hands pc and the value-stack top
+//! back. Error paths are laid out after the hot code ([`Gen::cold`]), so a check that passes
+//! costs one untaken branch.
 
 use super::layout::*;
 use cranelift_codegen::ir::{
@@ -19,7 +20,10 @@ use epyc_rt_abi::{RtError, Tag};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+/// The interpreter of one byte-code call (the assembly core, `core`).
 pub const EXEC_SYMBOL: &str = "__epyc_bc_exec";
+/// One instruction the core does not run itself ([`step_function`]).
+pub const STEP_SYMBOL: &str = "__epyc_bc_step";
 /// A byte-code call: checks the core's stack, then runs `EXEC_SYMBOL` (see `asm_parts`).
 pub const CALL_SYMBOL: &str = "__epyc_bc_call";
 pub const POS_SYMBOL: &str = "__epyc_bc_pos";
@@ -29,8 +33,6 @@ pub const LIST_STR_SYMBOL: &str = "__epyc_bc_list_str";
 pub const REPEAT_SYMBOL: &str = "__epyc_bc_repeat";
 /// Tag word of a slot never assigned (globals, locals beyond the parameters).
 pub const UNSET: u32 = 0x7f;
-/// Opcodes tested before the jump table (a hit costs less than the table): Load.
-const HOT_OPCODES: &[u8] = &[6];
 /// Value slots every call may use above its locals (operand stack), checked on entry.
 pub const STACK_HEADROOM: i64 = 48;
 
@@ -188,24 +190,6 @@ pub fn table(g: &mut Gen, index: Value, targets: &[ir::Block], default: ir::Bloc
     let dcall = ir::BlockCall::new(default, [], pool);
     let jt = g.b.create_jump_table(ir::JumpTableData::new(dcall, &calls));
     g.b.ins().br_table(index, jt);
-}
-
-/// As [`table`], testing the indices in `hot` one by one first (a taken compare costs less
-/// than the table's bounds check and two jumps).
-pub fn table_hot_first(
-    g: &mut Gen,
-    index: Value,
-    targets: &[ir::Block],
-    default: ir::Block,
-    hot: &[u8],
-) {
-    for &h in hot {
-        let hit = g.b.ins().icmp_imm_s(IntCC::Equal, index, h as i64);
-        let next = g.b.create_block();
-        g.b.ins().brif(hit, targets[h as usize], &[], next, &[]);
-        g.b.switch_to_block(next);
-    }
-    table(g, index, targets, default);
 }
 
 /// Registers of the interpreter loop.
@@ -381,26 +365,25 @@ pub fn truth_of(g: &mut Gen, tag: Value, pay: Value) -> Value {
     g.b.block_params(done)[0]
 }
 
-/// Builds `__epyc_bc_exec`; returns the function and the symbols its calls name.
-pub fn exec_function() -> (Function, Vec<&'static str>) {
-    build_function(EXEC_SYMBOL, 4, false, |g, p| {
-        let (m, gl, fidx, frame) = (p[0], p[1], p[2], p[3]);
-        g.st(gl, m, H_GLOBALS);
-        let lim = g.ld(m, H_LIMIT);
-        let funcs = g.ld(m, H_FUNCS);
-        let fo = g.b.ins().imul_imm_s(fidx, FUNC_BYTES as i64);
-        let fent = g.b.ins().iadd(funcs, fo);
-        let fent = g.b.ins().iadd(m, fent);
+/// Builds `__epyc_bc_step(module, handler, frame, pc) -> pc`: runs the one instruction at
+/// `pc` (its opcode's position in `core::slow_opcodes`: `handler`) of the function whose
+/// table entry is in the module header (`H_FENT`) and returns the next pc. The value stack's top comes and goes in the module header (`H_SP`). The assembly
+/// core (`core`) runs the common cases itself and hands every other instruction here; it
+/// also enters and leaves functions (frame set-up, `Return`), so no handler here returns.
+pub fn step_function() -> (Function, Vec<&'static str>) {
+    build_function(STEP_SYMBOL, 4, true, |g, p| {
+        let (m, which, frame, pc0) = (p[0], p[1], p[2], p[3]);
+        let fent = g.ld(m, H_FENT);
+        let pc0 = g.b.ins().iadd_imm_s(pc0, 1);
         let code_off = g.ld(fent, F_CODE);
         let code = g.b.ins().iadd(m, code_off);
-        let shape = g.ld(fent, F_SHAPE);
-        let nparams = g.b.ins().band_imm_s(shape, 0xff);
-        let nlocals = g.b.ins().ushr_imm_s(shape, 8);
-        let nlocals = g.b.ins().band_imm_s(nlocals, 0xff);
         let pc = g.b.declare_var(I32);
         let sp = g.b.declare_var(I32);
-        g.b.def_var(pc, code);
+        g.b.def_var(pc, pc0);
+        let sp0 = g.ld(m, H_SP);
+        g.b.def_var(sp, sp0);
         let dispatch = g.b.create_block();
+        let decode = g.b.create_block();
         let error = g.b.create_block();
         g.b.append_block_param(error, I32);
         let error_detail = g.b.create_block();
@@ -431,29 +414,14 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
         g.b.append_block_param(r.unset_global, I32);
         g.b.append_block_param(r.index_ref, I32);
         g.cold.push(r.unset_global);
+        g.b.ins().jump(decode, &[]);
 
-        // Stack check, then locals past the parameters are unset.
-        let lb = g.b.ins().ishl_imm_s(nlocals, 3);
-        let top = g.b.ins().iadd(frame, lb);
-        g.b.def_var(sp, top);
-        let need = g.b.ins().iadd_imm_s(top, STACK_HEADROOM * 8);
-        let over = g.b.ins().icmp(IntCC::UnsignedGreaterThan, need, lim);
-        r.fail_if(g, over, RtError::StackOverflow);
-        let pb = g.b.ins().ishl_imm_s(nparams, 3);
-        let first = g.b.ins().iadd(frame, pb);
-        let init = g.b.create_block();
-        g.b.append_block_param(init, I32);
-        let init_body = g.b.create_block();
-        g.b.ins().jump(init, &[first.into()]);
-        g.b.switch_to_block(init);
-        let at = g.b.block_params(init)[0];
-        let more = g.b.ins().icmp(IntCC::UnsignedLessThan, at, top);
-        g.b.ins().brif(more, init_body, &[], dispatch, &[]);
-        g.b.switch_to_block(init_body);
-        let unset = g.k(UNSET as i64);
-        g.st(unset, at, 0);
-        let at2 = g.b.ins().iadd_imm_s(at, 8);
-        g.b.ins().jump(init, &[at2.into()]);
+        // The instruction is done: hand pc and sp back to the core.
+        g.b.switch_to_block(dispatch);
+        let spv = g.b.use_var(sp);
+        g.st(spv, m, H_SP);
+        let pcv = g.b.use_var(pc);
+        g.b.ins().return_(&[pcv]);
 
         // Errors.
         g.b.switch_to_block(error);
@@ -483,23 +451,15 @@ pub fn exec_function() -> (Function, Vec<&'static str>) {
         r.push(g, t, v);
         g.b.ins().jump(dispatch, &[]);
 
-        // Dispatch.
-        g.b.switch_to_block(dispatch);
-        let pcv = g.b.use_var(pc);
-        let op = g.b.ins().uload8(I32, flags(), pcv, 0);
-        let pc1 = g.b.ins().iadd_imm_s(pcv, 1);
-        g.b.def_var(pc, pc1);
+        // Decode.
+        g.b.switch_to_block(decode);
         let bad = g.b.create_block();
-        let ntargets = *super::handlers::OPCODES.iter().max().expect("opcodes") as usize + 1;
-        let mut targets = vec![bad; ntargets];
-        let handlers: Vec<(u8, ir::Block)> = super::handlers::OPCODES
-            .iter()
-            .map(|&c| (c, g.b.create_block()))
+        let handlers: Vec<(u8, ir::Block)> = super::core::slow_opcodes()
+            .into_iter()
+            .map(|c| (c, g.b.create_block()))
             .collect();
-        for &(c, b) in &handlers {
-            targets[c as usize] = b;
-        }
-        table_hot_first(g, op, &targets, bad, HOT_OPCODES);
+        let targets: Vec<ir::Block> = handlers.iter().map(|h| h.1).collect();
+        table(g, which, &targets, bad);
         g.b.switch_to_block(bad);
         r_type_error(g, &r);
         let binop = super::handlers::binop_block(g, &r_view(&r));

@@ -319,82 +319,29 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             super::power::handler(g, r);
             return;
         }
-        0..=2 => {
-            let (tag, v) = match code {
-                0 => (Tag::None, 0),
-                1 => (Tag::Bool, 1),
-                _ => (Tag::Bool, 0),
-            };
-            let v = g.k(v);
-            r.push_k_next(g, tag, v);
-            return;
-        }
-        3 => {
-            let v = r.i8(g);
-            r.push_k_next(g, Tag::Int, v);
-            return;
-        }
-        4 => {
-            let i = r.u16(g);
-            let consts = g.ld(r.m(), super::layout::H_CONSTS);
-            let e = slot_addr(g, consts, i);
-            let e = g.b.ins().iadd(r.m(), e);
-            let t = g.ld(e, 0);
-            let p = g.ld(e, 4);
-            let is_str = g.b.ins().icmp_imm_s(IntCC::Equal, t, Tag::Str as i64);
-            let abs = g.b.ins().iadd(p, r.m());
-            let p = g.b.ins().select(is_str, abs, p);
-            r.push_next(g, t, p);
-            return;
-        }
-        5 => {
-            let f = r.u16(g);
-            r.push_k_next(g, Tag::Func, f);
-            return;
-        }
-        6 | 7 => {
-            let s = r.u8(g);
-            let a = slot_addr(g, r.frame(), s);
-            if code == 6 {
-                let t = g.ld(a, 0);
-                let p = g.ld(a, 4);
-                r.push(g, t, p);
-            } else {
-                let (t, p) = r.pop(g);
-                g.st(t, a, 0);
-                g.st(p, a, 4);
-            }
-        }
-        8 | 9 => {
+        8 => {
             let i = r.u16(g);
             let gl = r.globals(g);
             let a = slot_addr(g, gl, i);
-            if code == 8 {
-                let t = g.ld(a, 0);
-                let p = g.ld(a, 4);
-                let unset = g.b.ins().icmp_imm_s(IntCC::Equal, t, 0);
-                let ok = g.b.create_block();
-                let bad = g.b.create_block();
-                g.cold.push(bad);
-                g.b.ins().brif(unset, bad, &[], ok, &[]);
-                g.b.switch_to_block(bad);
-                let names = g.ld(r.m(), super::layout::H_NAMES);
-                let o = g.b.ins().ishl_imm_s(i, 2);
-                let na = g.b.ins().iadd(names, o);
-                let na = g.b.ins().iadd(r.m(), na);
-                let name = g.ld(na, 0);
-                let name = g.b.ins().iadd(r.m(), name);
-                r.fail_detail(g, RtError::NameNotDefined, name);
-                g.b.switch_to_block(ok);
-                // Globals are zeroed by the loader: the stored tag is tag + 1.
-                let t = g.b.ins().iadd_imm_s(t, -1);
-                r.push(g, t, p);
-            } else {
-                let (t, p) = r.pop(g);
-                let t = g.b.ins().iadd_imm_s(t, 1);
-                g.st(t, a, 0);
-                g.st(p, a, 4);
-            }
+            let t = g.ld(a, 0);
+            let p = g.ld(a, 4);
+            let unset = g.b.ins().icmp_imm_s(IntCC::Equal, t, 0);
+            let ok = g.b.create_block();
+            let bad = g.b.create_block();
+            g.cold.push(bad);
+            g.b.ins().brif(unset, bad, &[], ok, &[]);
+            g.b.switch_to_block(bad);
+            let names = g.ld(r.m(), super::layout::H_NAMES);
+            let o = g.b.ins().ishl_imm_s(i, 2);
+            let na = g.b.ins().iadd(names, o);
+            let na = g.b.ins().iadd(r.m(), na);
+            let name = g.ld(na, 0);
+            let name = g.b.ins().iadd(r.m(), name);
+            r.fail_detail(g, RtError::NameNotDefined, name);
+            g.b.switch_to_block(ok);
+            // Globals are zeroed by the loader: the stored tag is tag + 1.
+            let t = g.b.ins().iadd_imm_s(t, -1);
+            r.push(g, t, p);
         }
         10 => {
             let s = r.u8(g);
@@ -414,16 +361,6 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             let s = g.b.ins().iadd(r.m(), off);
             r.fail_detail(g, RtError::NameNotDefined, s);
             g.b.switch_to_block(ok);
-        }
-        11 => {
-            let _ = r.pop(g);
-        }
-        12 => {
-            let sp = r.sp(g);
-            let t = g.ld(sp, -8);
-            let p = g.ld(sp, -4);
-            r.push_next(g, t, p);
-            return;
         }
         27 | 28 => {
             let (t, p) = r.pop(g);
@@ -468,35 +405,31 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             r.push_k_next(g, Tag::Bool, v);
             return;
         }
-        50..=54 => {
+        51..=54 => {
             let off = r.i16(g);
             let pc = r.pc(g);
             let target = g.b.ins().iadd(pc, off);
-            if code == 50 {
-                r.set_pc(g, target);
+            let keep = code >= 53;
+            let sp = r.sp(g);
+            let t = g.ld(sp, -8);
+            let p = g.ld(sp, -4);
+            let tv = truth_of(g, t, p);
+            let jump_when_true = code == 52 || code == 54;
+            let taken = g.b.create_block();
+            let fall = g.b.create_block();
+            if jump_when_true {
+                g.b.ins().brif(tv, taken, &[], fall, &[]);
             } else {
-                let keep = code >= 53;
-                let sp = r.sp(g);
-                let t = g.ld(sp, -8);
-                let p = g.ld(sp, -4);
-                let tv = truth_of(g, t, p);
-                let jump_when_true = code == 52 || code == 54;
-                let taken = g.b.create_block();
-                let fall = g.b.create_block();
-                if jump_when_true {
-                    g.b.ins().brif(tv, taken, &[], fall, &[]);
-                } else {
-                    g.b.ins().brif(tv, fall, &[], taken, &[]);
-                }
-                g.b.switch_to_block(taken);
-                if !keep {
-                    let _ = r.pop(g);
-                }
-                r.set_pc(g, target);
-                r.next(g);
-                g.b.switch_to_block(fall);
+                g.b.ins().brif(tv, fall, &[], taken, &[]);
+            }
+            g.b.switch_to_block(taken);
+            if !keep {
                 let _ = r.pop(g);
             }
+            r.set_pc(g, target);
+            r.next(g);
+            g.b.switch_to_block(fall);
+            let _ = r.pop(g);
         }
         60 => {
             let f = r.u16(g);
@@ -511,27 +444,6 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
         }
         61 => {
             call_value(g, r);
-            return;
-        }
-        14 | 15 => {
-            // Rot3 [a b c -> c a b], Swap [a b -> b a]; the words read top down
-            // (pc tc pb tb pa ta) are stored back rotated by one value.
-            let n: usize = if code == 14 { 6 } else { 4 };
-            let sp = r.sp(g);
-            let w: Vec<Value> = (1..=n).map(|i| g.ld(sp, -4 * i as i32)).collect();
-            for i in 0..n {
-                g.st(w[(i + 2) % n], sp, -4 * (i as i32 + 1));
-            }
-        }
-        63 | 64 => {
-            let (t, p) = if code == 63 {
-                r.pop(g)
-            } else {
-                (g.k(Tag::None as i64), g.k(0))
-            };
-            g.st(t, r.frame(), 0);
-            g.st(p, r.frame(), 4);
-            g.b.ins().return_(&[]);
             return;
         }
         70 => super::lists::build(g, r),

@@ -39,7 +39,14 @@ pub const H_QUOTE: i32 = 44;
 /// the handlers that need it rather than kept live through the loop, where the register
 /// allocator reloaded and stored it back around most handlers).
 pub const H_GLOBALS: i32 = 48;
-const HEADER_BYTES: usize = 52;
+/// The value stack's top, handed between the assembly core and the generated slow path
+/// (`core`): written before each slow step, read back after it.
+pub const H_SP: i32 = 52;
+/// The function entry of the instruction handed to the slow path (as `H_SP`).
+pub const H_FENT: i32 = 56;
+/// Eight-byte aligned, so the constants after it are too (the core loads a value with one
+/// `ldrd`).
+const HEADER_BYTES: usize = 64;
 
 pub const F_CODE: i32 = 0;
 pub const F_LINES: i32 = 4;

@@ -3,9 +3,11 @@
 //! functions native code calls (`epyc_print_int`, `epyc_send`, `epyc_str_concat` ...), so
 //! byte-code cores share the monitor and message passing with native ones.
 //!
-//! There is no C or Rust compiler for the Epiphany: the interpreter is generated. Its loop
-//! ([`gen`], [`handlers`], [`services`], [`helpers`]) is CLIF with i32 pointers compiled by our
-//! backend (`epyc_epiphany`); the entry and `recv` of any tag ([`asm_parts`]) are assembly.
+//! There is no C or Rust compiler for the Epiphany: the interpreter is generated. Its hot
+//! core ([`core`]: function entry and exit, direct-threaded dispatch, the common instructions
+//! and operand types) is assembly; everything else ([`gen`], [`handlers`], [`services`],
+//! [`helpers`]: one instruction at a time, called by the core) is CLIF with i32 pointers
+//! compiled by our backend (`epyc_epiphany`); the entry ([`asm_parts`]) is assembly too.
 //! [`interpreter_object`] is the result as a [`RuntimeObject`] the image linker adds beside
 //! the runtime; [`module_section`] places a module's device form ([`layout`]) in an image;
 //! [`build_image`] links both with the runtime for every core (entry: function 0).
@@ -25,6 +27,7 @@
 //! `**`). The module is placed in local memory only.
 
 mod asm_parts;
+mod core;
 pub mod footprint;
 pub mod gen;
 mod handlers;
@@ -118,7 +121,7 @@ fn compiled_section(func: Function, names: Vec<&'static str>) -> Result<Section>
 pub fn interpreter_object() -> Result<RuntimeObject> {
     let mut sections = Vec::new();
     for (f, names) in [
-        gen::exec_function(),
+        gen::step_function(),
         helpers::pos_function(),
         helpers::to_str_function(),
         helpers::list_str_function(),
@@ -127,6 +130,7 @@ pub fn interpreter_object() -> Result<RuntimeObject> {
     ] {
         sections.push(compiled_section(f, names)?);
     }
+    sections.push(core::section()?);
     sections.extend(asm_parts::sections()?);
     Ok(RuntimeObject { sections })
 }
