@@ -185,6 +185,18 @@ fn placement_flags_the_device_interpreter_cannot_honour_are_refused() {
             Duration::from_secs(30),
         );
         assert_eq!(out.status, Some(2), "{}", out.stderr);
+        let build = run_epyc(
+            &["build", "--interp", flag, path, "-o", "/dev/null"],
+            Duration::from_secs(30),
+        );
+        assert_eq!(build.status, Some(2), "{}", build.stderr);
+        assert!(
+            build
+                .stderr
+                .contains("not supported by the device byte-code interpreter"),
+            "{}",
+            build.stderr
+        );
         assert!(
             out.stderr
                 .contains("not supported by the device byte-code interpreter"),
@@ -246,4 +258,102 @@ fn a_runtime_error_in_a_hybrid_byte_code_run_names_core_and_line() {
         "{}",
         out.stderr
     );
+}
+
+/// A temporary directory of its own for a test's files.
+fn scratch_dir(test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("epyc-cli-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// `epyc build --interp` writes the byte-code image (the program with the device interpreter)
+/// as an ELF that `epyc sim -d N` runs under the device monitor with the golden output; a
+/// native image runs there too.
+#[test]
+fn sim_runs_the_elf_of_build_and_build_interp_with_the_golden_output() {
+    let dir = scratch_dir("sim");
+    let program = shared_dir().join("golden/parallel/ring.py");
+    let expected = std::fs::read_to_string(program.with_extension("out")).expect("ring.out");
+    let src = program.display().to_string();
+    for (name, flags) in [
+        ("ring-interp.elf", &["--interp"][..]),
+        ("ring.elf", &[][..]),
+    ] {
+        let elf = dir.join(name).display().to_string();
+        let mut args = vec!["build"];
+        args.extend(flags);
+        args.extend([src.as_str(), "-o", elf.as_str()]);
+        let built = run_epyc(&args, Duration::from_secs(60));
+        assert_eq!(built.status, Some(0), "{}", built.stderr);
+        let out = run_epyc(&["sim", &elf, "-d", "4"], Duration::from_secs(120));
+        assert_eq!(out.status, Some(0), "{name}: {}", out.stderr);
+        compare_cores(&split_output(&expected), &split_output(&out.stdout))
+            .unwrap_or_else(|d| panic!("{name}:\n{d}\n{}", out.stdout));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The byte-code image's runtime errors name core and source line under `epyc sim`, and its
+/// symbol table names the interpreter's functions in a fault report.
+#[test]
+fn a_byte_code_image_reports_errors_by_line_and_faults_by_function() {
+    let dir = scratch_dir("sim-errors");
+    let src = program("index_on_core_1.py");
+    let elf = dir.join("index.elf");
+    let elf_arg = elf.display().to_string();
+    let built = run_epyc(
+        &["build", "--interp", &src, "-o", &elf_arg],
+        Duration::from_secs(60),
+    );
+    assert_eq!(built.status, Some(0), "{}", built.stderr);
+    let out = run_epyc(&["sim", &elf_arg, "-d", "2"], Duration::from_secs(60));
+    assert_eq!(out.status, Some(3), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "Error from core 1: Array index in expression exceeds array size in that dimension"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("index_on_core_1.py:5"),
+        "{}",
+        out.stderr
+    );
+
+    // An invalid instruction at the start of the interpreter's loop: the fault report names
+    // the function from the image's symbols.
+    let mut bytes = std::fs::read(&elf).expect("the image");
+    let image = epiphany_sim::elf::parse(&bytes).expect("an Epiphany ELF");
+    let (exec, _) = image
+        .symbols
+        .by_addr
+        .iter()
+        .find(|(_, n)| n == "___epyc_bc_exec")
+        .cloned()
+        .expect("the interpreter loop's symbol");
+    let seg = image
+        .segments
+        .iter()
+        .find(|s| exec >= s.vaddr && exec < s.vaddr + s.data.len() as u32)
+        .expect("its segment");
+    // Its file offset: where its first 32 bytes occur in the file (once).
+    let at = (exec - seg.vaddr) as usize;
+    let needle = &seg.data[at..at + 32];
+    let found: Vec<usize> = (0..bytes.len() - 32)
+        .filter(|&i| &bytes[i..i + 32] == needle)
+        .collect();
+    assert_eq!(found.len(), 1, "the loop's code occurs once in the file");
+    bytes[found[0]..found[0] + 4].copy_from_slice(&[0xff; 4]);
+    let bad = dir.join("bad.elf");
+    std::fs::write(&bad, &bytes).expect("write");
+    let out = run_epyc(
+        &["sim", &bad.display().to_string(), "-d", "2"],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status, Some(3), "{}", out.stderr);
+    assert!(out.stderr.contains("invalid instruction"), "{}", out.stderr);
+    assert!(out.stderr.contains("<___epyc_bc_exec>"), "{}", out.stderr);
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -98,6 +98,10 @@ pub struct BuildArgs {
     /// List every function's specialisations, native or dynamic and why, before building
     #[arg(long)]
     pub explain: bool,
+    /// Write the whole program as byte code with the device interpreter (the image `epyc run
+    /// --interp -d N` runs)
+    #[arg(long, conflicts_with = "explain")]
+    pub interp: bool,
     #[command(flatten)]
     pub placement: PlacementArgs,
 }

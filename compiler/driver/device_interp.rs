@@ -15,6 +15,41 @@ pub struct InterpImage {
     pub image: Image,
     /// Source paths, indexed by the file part of a runtime error's position.
     pub files: Vec<String>,
+    /// Bytes of the module's device form (the data object `interp::MODULE_SYMBOL`).
+    pub module_bytes: u32,
+    /// Bytes of the globals block (the module's variables, a tagged value each).
+    pub globals_size: u32,
+}
+
+impl InterpImage {
+    /// The image as a loadable ELF file (`epyc build --interp`; `epyc sim` runs it): the
+    /// runtime and the interpreter as code, the module and the value stack as data objects,
+    /// every symbol in the symbol table (so a fault report names the function). Its line
+    /// table is empty: a byte-code runtime error takes its line from the module's own line
+    /// tables, and the source paths travel in the ELF for it.
+    pub fn elf(&self) -> anyhow::Result<Vec<u8>> {
+        use epyc_image::elf::DataObject;
+        use epyc_rt_device::interp::{MODULE_SYMBOL, VSTACK_BYTES, VSTACK_SYMBOL};
+        let lines = epyc_image::lines::LineTable::default();
+        let contents = epyc_image::elf::Contents {
+            data: vec![
+                DataObject {
+                    symbol: MODULE_SYMBOL,
+                    size: self.module_bytes,
+                    writable: false,
+                },
+                DataObject {
+                    symbol: VSTACK_SYMBOL,
+                    size: VSTACK_BYTES,
+                    writable: true,
+                },
+            ],
+            globals_size: self.globals_size,
+            lines: &lines,
+            files: &self.files,
+        };
+        epyc_image::elf::write_contents(&self.image, &contents)
+    }
 }
 
 /// Why a program has no device byte-code image.
@@ -56,10 +91,19 @@ pub fn compile(parsed: &ParsedProgram) -> Result<Module, BuildFailure> {
 
 /// `module` (the byte code of `parsed`) linked with the device interpreter.
 pub fn link(parsed: &ParsedProgram, module: &Module) -> Result<InterpImage, BuildFailure> {
-    let image = epyc_rt_device::interp::build_image(module)
-        .map_err(|e| BuildFailure::Refused(format!("{e:#}")))?;
+    let refused = |e: anyhow::Error| BuildFailure::Refused(format!("{e:#}"));
+    let image = epyc_rt_device::interp::build_image(module).map_err(refused)?;
+    let module_bytes = epyc_rt_device::interp::module_section(module)
+        .map_err(refused)?
+        .data
+        .len() as u32;
     let files = parsed.files.iter().map(|f| f.path.clone()).collect();
-    Ok(InterpImage { image, files })
+    Ok(InterpImage {
+        image,
+        files,
+        module_bytes,
+        globals_size: epyc_rt_device::interp::globals_size(module),
+    })
 }
 
 /// Loads `image` on `cores` simulated cores and runs it to the end under the monitor, with

@@ -2,12 +2,17 @@
 //! `--explain` first lists every specialisation, native or dynamic and why, and the functions
 //! that fall back to byte code (as `epyc check`). A program with dynamic code has no native
 //! image: each dynamic function is named with its first reason, and the build fails.
+//! `--interp` writes the whole program as byte code with the device interpreter instead.
 
 use crate::cli::BuildArgs;
-use crate::{device, exit, fallback, frontend};
+use crate::{device, device_interp, exit, fallback, frontend};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub fn main(args: &BuildArgs) -> u8 {
+    if args.interp {
+        return build_interp(args);
+    }
     let started = Instant::now();
     let parsed = match frontend::parse(&args.file) {
         Ok(parsed) => parsed,
@@ -29,7 +34,8 @@ pub fn main(args: &BuildArgs) -> u8 {
     if !dynamic.is_empty() {
         frontend::print_diagnostics(&parsed.files, &checked.errors);
         eprintln!(
-            "error: `epyc build` writes native images only; `epyc run` runs this program's \
+            "error: `epyc build` writes native images (`--interp`: byte code with the device \
+             interpreter); `epyc run` runs this program's \
              dynamic code as byte code"
         );
         return exit::COMPILE_ERROR;
@@ -42,13 +48,9 @@ pub fn main(args: &BuildArgs) -> u8 {
         Ok(b) => b,
         Err(status) => return status,
     };
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| args.file.with_extension("elf"));
-    if let Err(e) = std::fs::write(&output, &built.elf) {
-        eprintln!("error: cannot write '{}': {e}", output.display());
-        return exit::USAGE;
+    let output = output_path(args);
+    if let Err(status) = write(&output, &built.elf) {
+        return status;
     }
     if args.stats {
         eprintln!("{}", built.usage);
@@ -57,6 +59,61 @@ pub fn main(args: &BuildArgs) -> u8 {
             output.display(),
             built.elf.len(),
             started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    exit::OK
+}
+
+/// `-o FILE.elf`, else the program's path with `.elf`.
+fn output_path(args: &BuildArgs) -> PathBuf {
+    args.output
+        .clone()
+        .unwrap_or_else(|| args.file.with_extension("elf"))
+}
+
+fn write(output: &Path, elf: &[u8]) -> Result<(), u8> {
+    std::fs::write(output, elf).map_err(|e| {
+        eprintln!("error: cannot write '{}': {e}", output.display());
+        exit::USAGE
+    })
+}
+
+/// `epyc build --interp`: the whole program as byte code linked with the device interpreter,
+/// the image `epyc run --interp -d N` runs, as an ELF `epyc sim` runs.
+fn build_interp(args: &BuildArgs) -> u8 {
+    // Never ignore a flag silently: the interpreter's image has no shared-memory placement.
+    if args.placement.code_shared || args.placement.data_shared {
+        eprintln!(
+            "error: -codeshared/-datashared are not supported by the device byte-code \
+             interpreter yet (they apply to compiled programs)"
+        );
+        return exit::USAGE;
+    }
+    let built = match device_interp::build(&args.file) {
+        Ok(b) => b,
+        Err(failure) => return failure.report(),
+    };
+    let elf = match built.elf() {
+        Ok(elf) => elf,
+        Err(e) => {
+            eprintln!(
+                "error: internal compiler error (a bug in epyc) while writing the ELF: {e:#}"
+            );
+            return exit::COMPILE_ERROR;
+        }
+    };
+    let output = output_path(args);
+    if let Err(status) = write(&output, &elf) {
+        return status;
+    }
+    if args.stats {
+        eprintln!(
+            "epyc: wrote {} ({} bytes): the device interpreter with {} bytes of byte code, \
+             image ends at {:#06x} of a core's 32 KB",
+            output.display(),
+            elf.len(),
+            built.module_bytes,
+            built.image.end
         );
     }
     exit::OK

@@ -3,8 +3,10 @@
 //! code and constants from `CODE_BASE`) plus one for the globals (zero-filled, no file bytes),
 //! all at local addresses so the same image loads on every core; code and constants placed in
 //! shared DRAM are a PT_LOAD of their own there (`.text.shared`, `.rodata.shared`). Sections `.ivt`, `.text`,
-//! `.rodata`, `.bss`, the line table ([`crate::lines`]), a symbol table with every function,
-//! runtime routine and data object.
+//! `.rodata` (`.data` when data written at run time is among it: the byte-code interpreter's
+//! value stack), `.bss`, the line table ([`crate::lines`]), a symbol table with every function,
+//! runtime routine and data object. [`write`] takes compiled code; [`write_contents`] any
+//! linked image (the device interpreter's, `epyc build --interp`).
 
 use crate::compile::ProgramCode;
 use crate::lines::{self, LineTable};
@@ -49,12 +51,38 @@ fn runs(image: &Image) -> Vec<(u32, Vec<u8>)> {
     runs
 }
 
-fn allocs(image: &Image, code: &ProgramCode) -> Result<Vec<Alloc>> {
-    // (start, end) of each constant.
-    let data_addrs: Vec<(u32, u32)> = code
+/// What the ELF says of a linked image beyond its bytes and symbols.
+pub struct Contents<'a> {
+    /// Every data object (constants, the byte-code module ...): typed STT_OBJECT, and placed
+    /// in `.rodata`, or `.data` when one of them is written at run time (the code of a run
+    /// comes before its data).
+    pub data: Vec<DataObject<'a>>,
+    /// Bytes of the globals block (`.bss`).
+    pub globals_size: u32,
+    /// Code address -> source position.
+    pub lines: &'a LineTable,
+    /// Source paths, indexed by the file part of a position.
+    pub files: &'a [String],
+}
+
+/// A data object of an image.
+#[derive(Clone, Copy, Debug)]
+pub struct DataObject<'a> {
+    pub symbol: &'a str,
+    pub size: u32,
+    /// Written at run time (the byte-code interpreter's value stack), not a constant.
+    pub writable: bool,
+}
+
+fn allocs(image: &Image, contents: &Contents) -> Result<Vec<Alloc>> {
+    // (start, end, writable) of each data object.
+    let data_addrs: Vec<(u32, u32, bool)> = contents
         .data
         .iter()
-        .filter_map(|d| image.symbols.get(&d.symbol).map(|&a| (a, a + d.size)))
+        .filter_map(|d| {
+            let &a = image.symbols.get(d.symbol)?;
+            Some((a, a + d.size, d.writable))
+        })
         .collect();
     let mut out = Vec::new();
     for (addr, bytes) in runs(image) {
@@ -63,6 +91,7 @@ fn allocs(image: &Image, code: &ProgramCode) -> Result<Vec<Alloc>> {
         let in_run = || data_addrs.iter().filter(|d| d.0 >= addr && d.0 < end);
         let data_start = in_run().map(|d| d.0).min();
         let data_end = in_run().map(|d| d.1).max();
+        let writable = in_run().any(|d| d.2);
         let shared = addr >= epyc_rt_device::memmap::DRAM_BASE;
         let exec = elf::SHF_ALLOC | elf::SHF_EXECINSTR;
         let rx = elf::PF_R | elf::PF_X;
@@ -101,6 +130,12 @@ fn allocs(image: &Image, code: &ProgramCode) -> Result<Vec<Alloc>> {
                 (0, true) => code(".text.shared", at, bytes),
                 (2, false) => code(".text.veneers", at, bytes),
                 (2, true) => code(".text.shared.veneers", at, bytes),
+                (_, _) if writable => Alloc {
+                    name: if shared { ".data.shared" } else { ".data" },
+                    flags: elf::SHF_ALLOC | elf::SHF_WRITE,
+                    pflags: elf::PF_R | elf::PF_W,
+                    ..code("", at, bytes)
+                },
                 (_, _) => Alloc {
                     name: if shared { ".rodata.shared" } else { ".rodata" },
                     flags: elf::SHF_ALLOC,
@@ -117,7 +152,7 @@ fn allocs(image: &Image, code: &ProgramCode) -> Result<Vec<Alloc>> {
         name: ".bss",
         addr: globals,
         bytes: Vec::new(),
-        size: code.globals_size.max(4),
+        size: contents.globals_size.max(4),
         flags: elf::SHF_ALLOC | elf::SHF_WRITE,
         pflags: elf::PF_R | elf::PF_W,
         nobits: true,
@@ -128,7 +163,7 @@ fn allocs(image: &Image, code: &ProgramCode) -> Result<Vec<Alloc>> {
     Ok(out)
 }
 
-/// The ELF file of a linked image.
+/// The ELF file of a linked image of compiled code.
 pub fn write(
     image: &Image,
     code: &ProgramCode,
@@ -136,15 +171,36 @@ pub fn write(
     lines: &LineTable,
     files: &[String],
 ) -> Result<Vec<u8>> {
-    let allocs = allocs(image, code)?;
+    let contents = Contents {
+        data: code
+            .data
+            .iter()
+            .map(|d| DataObject {
+                symbol: &d.symbol,
+                size: d.size,
+                writable: false,
+            })
+            .collect(),
+        globals_size: code.globals_size,
+        lines,
+        files,
+    };
+    write_contents(image, &contents)
+}
+
+/// The ELF file of any linked image (compiled code, or byte code with the device
+/// interpreter): loadable segments, a symbol table naming every function and data object
+/// (for fault reports and `epyc disasm`), the line table and the source paths.
+pub fn write_contents(image: &Image, contents: &Contents) -> Result<Vec<u8>> {
+    let allocs = allocs(image, contents)?;
     let entry = *image
         .symbols
         .get(START_SYMBOL)
         .ok_or_else(|| anyhow!("the runtime has no start-up `{START_SYMBOL}`"))?;
-    let line_bytes = lines.encode();
-    let file_bytes = lines::encode_files(files);
+    let line_bytes = contents.lines.encode();
+    let file_bytes = lines::encode_files(contents.files);
     let data_syms: std::collections::HashSet<&str> =
-        code.data.iter().map(|d| d.symbol.as_str()).collect();
+        contents.data.iter().map(|d| d.symbol).collect();
 
     let mut symbols: Vec<(&str, u32)> = image
         .symbols

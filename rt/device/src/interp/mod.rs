@@ -166,6 +166,10 @@ pub fn build_image(m: &Module) -> Result<Image> {
     let mut runtime = crate::runtime_object();
     let interp = interpreter_object()?;
     runtime.sections.extend(interp.sections);
-    let globals = 8 * m.global_names.len() as u32;
-    link::link(&runtime, &[module_section(m)?], globals.max(8))
+    link::link(&runtime, &[module_section(m)?], globals_size(m))
+}
+
+/// Bytes of the globals block of an image running `m`: a tagged value per module variable.
+pub fn globals_size(m: &Module) -> u32 {
+    (8 * m.global_names.len() as u32).max(8)
 }
