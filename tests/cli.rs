@@ -268,8 +268,8 @@ fn scratch_dir(test: &str) -> std::path::PathBuf {
 }
 
 /// `epyc build --interp` writes the byte-code image (the program with the device interpreter)
-/// as an ELF that `epyc sim -d N` runs under the device monitor with the golden output; a
-/// native image runs there too.
+/// as an ELF that `epyc sim -d N` runs under the device monitor with the golden output, for a
+/// program with dynamic code too; a native image runs there as well.
 #[test]
 fn sim_runs_the_elf_of_build_and_build_interp_with_the_golden_output() {
     let dir = scratch_dir("sim");
@@ -291,6 +291,26 @@ fn sim_runs_the_elf_of_build_and_build_interp_with_the_golden_output() {
         compare_cores(&split_output(&expected), &split_output(&out.stdout))
             .unwrap_or_else(|d| panic!("{name}:\n{d}\n{}", out.stdout));
     }
+    // Dynamic code has no native image, but its byte-code image runs.
+    let dynamic = repo_dir().join("tests/programs/dynamic_messages.py");
+    let expected =
+        std::fs::read_to_string(dynamic.with_extension("out")).expect("dynamic_messages.out");
+    let elf = dir.join("dynamic.elf").display().to_string();
+    let built = run_epyc(
+        &[
+            "build",
+            "--interp",
+            &dynamic.display().to_string(),
+            "-o",
+            &elf,
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(built.status, Some(0), "{}", built.stderr);
+    let out = run_epyc(&["sim", &elf, "-d", "2"], Duration::from_secs(120));
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    compare_cores(&split_output(&expected), &split_output(&out.stdout))
+        .unwrap_or_else(|d| panic!("dynamic_messages:\n{d}\n{}", out.stdout));
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -34,9 +34,9 @@ pub fn main(args: &BuildArgs) -> u8 {
     if !dynamic.is_empty() {
         frontend::print_diagnostics(&parsed.files, &checked.errors);
         eprintln!(
-            "error: `epyc build` writes native images (`--interp`: byte code with the device \
-             interpreter); `epyc run` runs this program's \
-             dynamic code as byte code"
+            "error: `epyc build` writes native images only (`--interp`: the whole program as \
+             byte code with the device interpreter); `epyc run` runs this program's dynamic \
+             code as byte code"
         );
         return exit::COMPILE_ERROR;
     }
