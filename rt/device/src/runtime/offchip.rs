@@ -108,7 +108,6 @@ pub fn text() -> String {
     s += &prologue(&[]);
     s += " mov r12,r1\n mov r20,r0\n mov r21,#{E_RECV_MISSING}\n mov r1,r0\n mov r2,#{TAG_STR}\n mov r0,#{R_OffRecv}\n bl __epyc_offreq\n bl __epyc_copy_reply\n";
     s += &epilogue(&[]);
-    s += &recv_any_twin();
     // (pos r0); (bits r0, tag r1, op r2, pos r3): no core to check (r20 = 0).
     s += &twin(
         "epyc_sync",
@@ -123,37 +122,5 @@ pub fn text() -> String {
         "epyc_bcast",
         " ldr r12,[sp,#2]\n mov r20,r2\n mov r21,#{E_SEND_MISSING}\n lsl r3,r3,#8\n orr r1,r1,r3\n mov r3,r2\n mov r2,r1\n mov r1,r0\n mov r0,#{R_OffBcast}\n",
     );
-    s
-}
-
-/// `epyc_recv_any(src r0, pos r1, out r2)` off the chip: an OffRecvAny whose RESULT is the
-/// message's tag; the payload is in the reply buffer (a str's bytes, copied into this core's
-/// heap as `epyc_recv_str` does, or the 4 bytes of the bits). Stores the tagged value at `out`
-/// as the on-chip routine does (tag word, then payload word).
-fn recv_any_twin() -> String {
-    let mut s = String::from(".global _epyc_recv_any_offchip\n_epyc_recv_any_offchip:\n");
-    s += &prologue(&["r4"]);
-    s += r#" mov r4,r2
- mov r12,r1
- mov r20,r0
- mov r21,#{E_RECV_MISSING}
- mov r1,r0
- mov r0,#{R_OffRecvAny}
- bl __epyc_offreq
- str r0,[r4]
- li r16,{STATE}
- ldr r1,[r16,#{ST_REPLY}]
- sub r2,r0,#{TAG_STR}
- bne _recv_any_offchip_bits
- ldr r0,[r1]
- bl __epyc_copy_reply
- str r0,[r4,#1]
- b _recv_any_offchip_done
-_recv_any_offchip_bits:
- ldr r0,[r1,#1]
- str r0,[r4,#1]
-_recv_any_offchip_done:
-"#;
-    s += &epilogue(&["r4"]);
     s
 }
