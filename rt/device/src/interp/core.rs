@@ -19,7 +19,9 @@
 //! with `ldrd`/`strd`.
 
 use super::gen::{EXEC_SYMBOL, POS_SYMBOL, STACK_HEADROOM, STEP_SYMBOL, UNSET};
-use super::layout::{F_CODE, F_SHAPE, H_CONSTS, H_FENT, H_FUNCS, H_GLOBALS, H_LIMIT, H_SP};
+use super::layout::{
+    F_CODE, F_SHAPE, H_CONSTS, H_FENT, H_FUNCS, H_GLOBALS, H_LIMIT, H_NAMES, H_SP,
+};
 use anyhow::Result;
 use epyc_bytecode::format::DYN_ELEM;
 use epyc_rt_abi::{RtError, Tag};
@@ -29,7 +31,7 @@ use std::fmt::Write;
 const TABLE: &str = "__epyc_bc_table";
 
 /// Opcodes only the core runs (the generated step code has no handler for them).
-pub const ASM_ONLY: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 7, 9, 11, 12, 14, 15, 50, 63, 64];
+pub const ASM_ONLY: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 50, 63, 64];
 
 /// The next instruction's handler address into r0 (start it early, finish with [`GO`]).
 const FETCH: &str = " ldrb r0,[r4],#1\n lsl r0,r0,#1\n ldrh r0,[r7,r0]\n";
@@ -94,14 +96,32 @@ bc_init_test:
  la r7,{table}
 {next}
 bc_overflow:
- mov r0,r9
- mov r1,r10
- mov r2,#0
- sub r2,r2,#1
- bl {pos}
+ bl bc_pos
  mov r1,r0
  mov r0,#{overflow}
  b _epyc_error
+; A module variable never assigned (r1: its index * 8): `name 'x' is not defined`.
+bc_unset:
+ lsr r1,r1,#1
+ ldr r2,[r9,#{names}]
+ add r1,r1,r2
+ ldr r1,[r9,r1]
+ add r8,r1,r9
+ bl bc_pos
+ mov r2,r0
+ mov r1,r8
+ mov r0,#{not_defined}
+ b _epyc_error_detail
+; The encoded source position of the instruction before pc into r0 (the caller's lr is lost:
+; for error paths only).
+bc_pos:
+ ldr r2,[r10,#{code}]
+ add r2,r2,r9
+ sub r2,r4,r2
+ sub r2,r2,#1
+ mov r0,r9
+ mov r1,r10
+ b {pos}
 h_return:
  ldrd r2,[r5,#-1]
  strd r2,[r6]
@@ -129,6 +149,8 @@ h_return_none:
         headroom = STACK_HEADROOM * 8,
         unset = UNSET,
         overflow = RtError::StackOverflow as u32,
+        not_defined = RtError::NameNotDefined as u32,
+        names = H_NAMES / 4,
         none = Tag::None as u32,
         next = next(),
         table = TABLE,
@@ -228,7 +250,7 @@ h_loadg:
 {U16} lsl r1,r1,#3
  ldrd r2,[r8,r1]
  sub r2,r2,#1
- blt bc_slow3
+ blt bc_unset
  b bc_push23
 h_storeg:
 {U16} ldrd r2,[r5,#-1]

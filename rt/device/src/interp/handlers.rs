@@ -319,30 +319,6 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             super::power::handler(g, r);
             return;
         }
-        8 => {
-            let i = r.u16(g);
-            let gl = r.globals(g);
-            let a = slot_addr(g, gl, i);
-            let t = g.ld(a, 0);
-            let p = g.ld(a, 4);
-            let unset = g.b.ins().icmp_imm_s(IntCC::Equal, t, 0);
-            let ok = g.b.create_block();
-            let bad = g.b.create_block();
-            g.cold.push(bad);
-            g.b.ins().brif(unset, bad, &[], ok, &[]);
-            g.b.switch_to_block(bad);
-            let names = g.ld(r.m(), super::layout::H_NAMES);
-            let o = g.b.ins().ishl_imm_s(i, 2);
-            let na = g.b.ins().iadd(names, o);
-            let na = g.b.ins().iadd(r.m(), na);
-            let name = g.ld(na, 0);
-            let name = g.b.ins().iadd(r.m(), name);
-            r.fail_detail(g, RtError::NameNotDefined, name);
-            g.b.switch_to_block(ok);
-            // Globals are zeroed by the loader: the stored tag is tag + 1.
-            let t = g.b.ins().iadd_imm_s(t, -1);
-            r.push(g, t, p);
-        }
         10 => {
             let s = r.u8(g);
             let name = r.u16(g);
