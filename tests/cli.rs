@@ -185,6 +185,12 @@ fn placement_flags_the_device_interpreter_cannot_honour_are_refused() {
             Duration::from_secs(30),
         );
         assert_eq!(out.status, Some(2), "{}", out.stderr);
+        let hybrid = run_epyc(
+            &["run", "--interp", "-d", "1", "-h", "1", flag, path],
+            Duration::from_secs(30),
+        );
+        assert_eq!(hybrid.status, Some(2), "{}", hybrid.stderr);
+        assert!(hybrid.stdout.is_empty(), "{}", hybrid.stdout);
         let build = run_epyc(
             &["build", "--interp", flag, path, "-o", "/dev/null"],
             Duration::from_secs(30),

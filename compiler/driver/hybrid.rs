@@ -4,6 +4,8 @@
 //! are cores of the host runtime's run (`epyc_rt_host::run_with_external`), so messages
 //! between the two kinds of core, collectives over all N+M cores, `numcores()` and deadlock
 //! detection work across both (the device side: rt/device/PROTOCOL.md, "Cores off the chip").
+//! Under `--interp` (or when the program has dynamic code) both sides run byte code
+//! ([`run_interp`]): the device interpreter on the chip, the host interpreter on the host.
 
 use crate::cli::RunArgs;
 use crate::device_interp;
