@@ -45,6 +45,7 @@ pub const SERVICES: &[Svc] = &[
     Svc::TestSent,
     Svc::WaitSent,
     Svc::ArrayNew,
+    Svc::RecvFunc,
 ];
 
 const BIN_OPS: [Op; 12] = [

@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! header   nfuncs, nglobals, consts offset, funcs offset, global names offset,
-//!          type-error text offset
+//!          texts' offsets (H_*), the value stack's end, the globals' block
+//! texts    runtime string objects the interpreter prints or reports
 //! consts   8 bytes each: tag word, payload (str: offset of a runtime string object)
 //! funcs    16 bytes each: code offset, line table offset, line entries,
 //!          nparams | nlocals << 8 | file << 16
@@ -44,6 +45,9 @@ pub const H_GLOBALS: i32 = 48;
 pub const H_SP: i32 = 52;
 /// The function entry of the instruction handed to the slow path (as `H_SP`).
 pub const H_FENT: i32 = 56;
+/// Offset of 8 words, by tag: offsets of the texts `expected function, got <kind>` (the
+/// detail of `recvfunc` receiving another kind).
+pub const H_EXPECTED_FUNC: i32 = 60;
 /// Eight-byte aligned, so the constants after it are too (the core loads a value with one
 /// `ldrd`).
 const HEADER_BYTES: usize = 64;
@@ -237,6 +241,26 @@ pub fn encode(m: &Module) -> Result<Vec<u8>> {
     for (at, text) in [(H_OPEN, "["), (H_CLOSE, "]"), (H_SEP, ", "), (H_QUOTE, "'")] {
         let o = push_str(&mut out, text);
         put(&mut out, at as usize, o);
+    }
+    // Only a module receiving functions carries the texts of `recvfunc`'s error.
+    let recv_func = |o: &Op| matches!(o, Op::Svc { svc, .. } if *svc == Svc::RecvFunc as u8);
+    let receives_funcs = m.funcs.iter().any(|f| {
+        f.ops()
+            .is_ok_and(|ops| ops.iter().any(|(_, o)| recv_func(o)))
+    });
+    let got: Vec<u32> = (0..8u32 * receives_funcs as u32)
+        .map(|t| {
+            let kind = Tag::from_u32(t).map_or("?", Tag::name);
+            push_str(&mut out, &format!("expected function, got {kind}"))
+        })
+        .collect();
+    while !out.len().is_multiple_of(4) {
+        out.push(0);
+    }
+    let table = out.len() as u32;
+    put(&mut out, H_EXPECTED_FUNC as usize, table);
+    for o in got {
+        out.extend_from_slice(&o.to_le_bytes());
     }
     for (i, c) in m.consts.iter().enumerate() {
         let (tag, payload) = match c {

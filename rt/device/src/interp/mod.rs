@@ -21,7 +21,7 @@
 //! Not yet on the device ([`layout::check`] refuses them in the functions function 0 reaches,
 //! naming the instruction): `CallNative`, `ListRepeat`, indexing with more than one index,
 //! and the services outside [`SERVICES`] (`min`/`max`,
-//! `Int`, `Float`, `Input`, `NDim`/`Dim`, `RecvFunc`). Each
+//! `Int`, `Float`, `Input`, `NDim`/`Dim`). Each
 //! service costs 100-400 bytes of interpreter code against the 12 KB of [`footprint`]; those
 //! left out did not fit beside the ones listing 5 of the paper needs (`SendRecv`, `Math`,
 //! `**`). The module is placed in local memory only.

@@ -56,3 +56,16 @@ pub fn core_flag(g: &mut Gen, r: &View, sig: ir::SigRef, routine: ir::Value) {
     let b = g.b.ins().uextend(I32, b);
     r.push_k(g, Tag::Bool, b);
 }
+
+/// `recvfunc(src)` received a value of another kind (tag word `t`): `Message of the wrong
+/// type: expected function, got <kind>` (the texts are the module's, by tag).
+pub fn recv_func_error(g: &mut Gen, r: &View, t: ir::Value) {
+    let table = g.ld(r.m(), super::layout::H_EXPECTED_FUNC);
+    let bt = g.b.ins().band_imm_s(t, 7);
+    let o = g.b.ins().ishl_imm_s(bt, 2);
+    let e = g.b.ins().iadd(table, o);
+    let e = g.b.ins().iadd(r.m(), e);
+    let text = g.ld(e, 0);
+    let text = g.b.ins().iadd(r.m(), text);
+    r.fail_detail(g, epyc_rt_abi::RtError::MessageType, text);
+}

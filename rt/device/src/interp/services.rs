@@ -3,14 +3,15 @@
 
 use super::gen::*;
 use super::handlers::SERVICES;
-use cranelift_codegen::ir::{self, condcodes::IntCC, types::*, InstBuilder};
+use cranelift_codegen::ir::{self, condcodes::IntCC, types::*, InstBuilder, MemFlagsData};
 use epyc_bytecode::format::Svc;
 use epyc_rt_abi::Tag;
 
 /// Branches on the service number (already read) to one block per service.
 pub fn dispatch(g: &mut Gen, r: &View, svc: ir::Value) {
     let bad = g.b.create_block();
-    let mut table_blocks = vec![bad; SVC_COUNT];
+    let count = SERVICES.iter().map(|&s| s as usize + 1).max().unwrap_or(0);
+    let mut table_blocks = vec![bad; count];
     // Services differing only in the runtime routine they call share one block (see
     // [`routine_of`]).
     let mut blocks: Vec<(Svc, ir::Block)> = Vec::new();
@@ -50,6 +51,7 @@ fn push_none(g: &mut Gen, r: &View) {
 const SHARED_BLOCKS: &[&[Svc]] = &[
     &[Svc::Send, Svc::SendNonBlocking],
     &[Svc::Probe, Svc::TestSent, Svc::WaitSent],
+    &[Svc::Recv, Svc::RecvFunc],
 ];
 
 /// The address of the routine of service `svc` among `routines` (the last when none of the
@@ -161,6 +163,24 @@ fn service(g: &mut Gen, r: &View, s: Svc, svc: ir::Value) {
             g.call(RECV_SYMBOL, &[src, pos, sp], None);
             let nsp = g.b.ins().iadd_imm_s(sp, 8);
             r.set_sp(g, nsp);
+            // `recvfunc` (sharing this block) takes a function only, as the host's.
+            let t = g.ld(sp, 0);
+            let not_func = g.b.ins().icmp_imm_s(IntCC::NotEqual, t, Tag::Func as i64);
+            // The service number is re-read from the instruction (`Svc svc argc`, pc past
+            // it): keeping `svc` live across the call cost ~500 bytes of spills.
+            let pc = r.pc(g);
+            let this = g.b.ins().uload8(I32, MemFlagsData::trusted(), pc, -2);
+            let is_rf =
+                g.b.ins()
+                    .icmp_imm_s(IntCC::Equal, this, Svc::RecvFunc as i64);
+            let bad = g.b.ins().band(not_func, is_rf);
+            let wrong = g.b.create_block();
+            let ok = g.b.create_block();
+            g.cold.push(wrong);
+            g.b.ins().brif(bad, wrong, &[], ok, &[]);
+            g.b.switch_to_block(wrong);
+            super::scalar_services::recv_func_error(g, r, t);
+            g.b.switch_to_block(ok);
         }
         Svc::Reduce => {
             let (_, op) = r.pop(g);
