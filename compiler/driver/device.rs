@@ -111,7 +111,7 @@ pub fn run_hybrid(
 }
 
 /// The exit status of a device run, after the `-t` lines.
-fn finish(report: anyhow::Result<monitor::RunReport>, timing: bool) -> u8 {
+pub fn finish(report: anyhow::Result<monitor::RunReport>, timing: bool) -> u8 {
     let report = match report {
         Ok(r) => r,
         Err(e) => {

@@ -5,10 +5,10 @@
 //! (prog.py:12)`), then every cause is shown with its source line; `--strict` makes them
 //! errors (exit 1). `epyc check` and `epyc build --explain` list them all ([`explain`]).
 //!
-//! On host cores (`-h N`) the program is mixed (see `mixed`): byte code calls native code for
-//! every specialisation that can cross the boundary, and a note names each. On the simulated
-//! chip the fallback is still whole-program: a program with any dynamic function runs
-//! entirely as byte code, its native specialisations included (the last warning says so).
+//! The program is mixed: byte code calls native code for every specialisation that can cross
+//! the boundary, and a note names each — on host cores (`-h N`) through the host JIT (see
+//! `mixed`), on the simulated chip in one image with the device interpreter (see
+//! `device_mixed`).
 
 use crate::cli::RunArgs;
 use crate::{exit, frontend};
@@ -130,13 +130,12 @@ pub fn run(
             crate::hybrid::run_interp(args, parsed, d, h)
         }
         (_, Some(_)) => crate::mixed::run(args, parsed, checked),
-        (_, None) => {
-            eprintln!(
-                "warning: the whole program runs as byte code (on device cores, calls between \
-                 native and byte-code functions are not built yet)"
-            );
-            crate::device_interp::main(args, args.device_cores.unwrap_or(default_device_cores))
-        }
+        (_, None) => crate::device_mixed::run(
+            args,
+            args.device_cores.unwrap_or(default_device_cores),
+            parsed,
+            checked,
+        ),
     })
 }
 

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod device;
 mod device_interp;
+mod device_mixed;
 mod fallback;
 mod frontend;
 mod fullpython;

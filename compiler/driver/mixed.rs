@@ -4,8 +4,10 @@
 //! calls natively when the arguments' tags match (boxing and unboxing at the boundary) and
 //! interprets every other call. `EPYC_MIXED_STATS=1` prints how many calls ran natively.
 //!
-//! Limits: host cores only (the device interpreter runs the whole program as byte code);
-//! only byte code calls native code, not the other way round; lists and function values do
+//! On device cores `device_mixed` links the same specialisations into the device
+//! interpreter's image.
+//!
+//! Limits: only byte code calls native code, not the other way round; lists and function values do
 //! not cross the boundary (scalars and strings do); a function that reads or writes module variables, uses
 //! messages or the random generator, or calls a dynamic function stays byte code.
 
@@ -68,30 +70,36 @@ pub fn plan(checked: &Checked, module: &epyc_bytecode::Module) -> Vec<Planned> {
 }
 
 /// `epyc check` / `epyc build --explain`: the specialisations that stay native when the
-/// program falls back (nothing when none do).
+/// program falls back (nothing when none do), marking those that stay native on host cores
+/// only (device cores take at most three arguments with a value across the boundary).
 pub fn explain(parsed: &ParsedProgram, checked: &Checked) -> String {
     let Ok(module) = epyc_bytecode::compile_program(parsed) else {
         return String::new();
     };
     let planned = plan(checked, &module);
-    let mut shown = Vec::new();
+    let mut shown: Vec<(String, bool)> = Vec::new();
     for p in &planned {
-        if !shown.contains(&p.signature) {
-            shown.push(p.signature.clone());
+        if !shown.iter().any(|(s, _)| *s == p.signature) {
+            shown.push((p.signature.clone(), crate::device_mixed::fits_device(p)));
         }
     }
     if shown.is_empty() {
         return String::new();
     }
     let mut text = format!(
-        "{} specialisation{} stay{} native on host cores (byte code calls {}):\n",
+        "{} specialisation{} stay{} native (byte code calls {}):\n",
         shown.len(),
         if shown.len() == 1 { "" } else { "s" },
         if shown.len() == 1 { "s" } else { "" },
         if shown.len() == 1 { "it" } else { "them" },
     );
-    for s in shown {
-        text.push_str(&format!("  {s}\n"));
+    for (s, on_device) in shown {
+        let note = if on_device {
+            ""
+        } else {
+            " (host cores only: more than 3 arguments with a value)"
+        };
+        text.push_str(&format!("  {s}{note}\n"));
     }
     text
 }

@@ -90,6 +90,18 @@ pub fn device_target() -> Target {
 
 /// Lowers and compiles `prog`.
 pub fn compile_program(prog: &Program, flags: &Flags) -> Result<ProgramCode> {
+    compile_reached(prog, flags, None)
+}
+
+/// Lowers and compiles the functions `roots` reach in `prog`, without an entry: the native
+/// part of a mixed image (issue 6), whose entry is the byte-code interpreter's and which
+/// calls the roots through its table of native functions (symbols: [`function_symbol`]).
+pub fn compile_functions(prog: &Program, roots: &[FuncId], flags: &Flags) -> Result<ProgramCode> {
+    compile_reached(prog, flags, Some(roots))
+}
+
+/// Compiles what `roots` reach (the entry, which then defines `ENTRY_SYMBOL`, when `None`).
+fn compile_reached(prog: &Program, flags: &Flags, roots: Option<&[FuncId]>) -> Result<ProgramCode> {
     // Every image checks its stack: the device runtime defines the limit and the report
     // (a runaway recursion must stop with an error, not overwrite the runtime state).
     let flags = &Flags {
@@ -100,7 +112,11 @@ pub fn compile_program(prog: &Program, flags: &Flags) -> Result<ProgramCode> {
     lowered.inline_small_functions()?;
     lowered.optimize(&epyc_lower::optimizer_flags())?;
 
-    let mut needed = lowered.reachable_from_main();
+    let mut needed = match roots {
+        None => lowered.reachable_from_main(),
+        Some(r) => lowered.reachable_from(&r.iter().map(|f| f.index()).collect::<Vec<_>>()),
+    };
+    let entry = roots.is_none().then_some(lowered.main);
     let mut compiled: Vec<Option<CompiledFunction>> = vec![None; lowered.funcs.len()];
     let mut order = Vec::new();
     // Functions referred to other than by calls (function values) are compiled too.
@@ -134,7 +150,7 @@ pub fn compile_program(prog: &Program, flags: &Flags) -> Result<ProgramCode> {
     for k in order {
         let cf = compiled[k].take().expect("compiled above");
         let id = FuncId(k as u32);
-        let (section, info) = function_section(prog, &lowered, id, cf)?;
+        let (section, info) = function_section(prog, &lowered, id, cf, entry)?;
         sections.push(section);
         functions.push(info);
     }
@@ -183,6 +199,7 @@ fn function_section(
     lowered: &LoweredProgram,
     id: FuncId,
     cf: CompiledFunction,
+    entry: Option<FuncId>,
 ) -> Result<(Section, FunctionInfo)> {
     let func = &lowered.funcs[id.index()].func;
     let symbol = function_symbol(prog, id);
@@ -191,7 +208,7 @@ fn function_section(
         offset: 0,
         global: true,
     }];
-    if id == lowered.main {
+    if Some(id) == entry {
         symbols.push(Symbol {
             name: ENTRY_SYMBOL.to_string(),
             offset: 0,

@@ -35,6 +35,8 @@ _epyc_main:
 /// `__epyc_bc_call(module, globals, function, frame)`: the interpreter for a byte-code call,
 /// once the core's own stack (one interpreter frame per byte-code call) has room for it and
 /// the runtime functions it calls; else the stack-overflow error. Leaf until the tail jump.
+/// A function number with `CALL_NATIVE_BIT` set is a native call (`CallNative` in the
+/// device form): it goes to the mixed image's native dispatch (`native_call`).
 fn call_text() -> String {
     format!(
         r#"
@@ -43,6 +45,8 @@ ___epyc_bc_call:
  li r16,{floor}
  sub r16,sp,r16
  bltu _bc_call_deep
+ lsr r16,r2,#{native_bit}
+ bne {natives}
  b ___epyc_bc_exec
 _bc_call_deep:
  mov r0,#{overflow}
@@ -51,6 +55,8 @@ _bc_call_deep:
 "#,
         floor = crate::memmap::STACK_LIMIT + NATIVE_STACK_RESERVE,
         overflow = RtError::StackOverflow as u32,
+        native_bit = super::native_call::CALL_NATIVE_BIT.trailing_zeros(),
+        natives = super::link_symbol(super::native_call::DISPATCH_SYMBOL),
     )
 }
 

@@ -72,9 +72,6 @@ pub fn check(m: &Module) -> Result<()> {
     if m.funcs.is_empty() {
         bail!("byte-code module has no function (function 0 is the entry)");
     }
-    if !m.natives.is_empty() {
-        bail!("the device interpreter does not call native functions yet (CallNative)");
-    }
     let live = reachable(m)?;
     for f in m.funcs.iter().zip(live).filter_map(|(f, l)| l.then_some(f)) {
         let ops = f.ops().map_err(|e| anyhow!("function `{}`: {e}", f.name))?;
@@ -121,6 +118,11 @@ pub fn check(m: &Module) -> Result<()> {
                 Op::Call { func, argc } if m.funcs[func as usize].nparams != argc => {
                     return Err(err(*at, format!("call with {argc} arguments")))
                 }
+                Op::CallNative { native, argc } => match m.natives.get(native as usize) {
+                    Some(n) if n.params.len() == argc as usize => {}
+                    Some(_) => return Err(err(*at, format!("native call with {argc} arguments"))),
+                    None => return Err(err(*at, format!("native function {native} out of range"))),
+                },
                 Op::Load { slot: s } | Op::Store { slot: s } => slot(s)?,
                 Op::CheckLocal { slot: s, name } => {
                     slot(s)?;
@@ -302,10 +304,32 @@ pub fn encode(m: &Module) -> Result<Vec<u8>> {
             funcs_at + FUNC_BYTES * i + F_CODE as usize,
             code_at,
         );
-        out.extend_from_slice(&f.code);
+        out.extend_from_slice(&device_code(f)?);
     }
     while !out.len().is_multiple_of(8) {
         out.push(0);
     }
     Ok(out)
+}
+
+/// `f`'s code as the device runs it: `CallNative k argc` becomes a byte-code call of function
+/// `CALL_NATIVE_BIT | k` (same length), which `__epyc_bc_call` sends to native entry `k`
+/// (see `native_call`): the interpreter's loop needs no handler of its own for it.
+fn device_code(f: &epyc_bytecode::format::Function) -> Result<Vec<u8>> {
+    let mut code = f.code.clone();
+    let ops = f
+        .ops()
+        .map_err(|e| anyhow!("function `{}`: {e:?}", f.name))?;
+    for (at, op) in ops {
+        if let Op::CallNative { native, argc } = op {
+            let mut bytes = Vec::new();
+            Op::Call {
+                func: super::native_call::CALL_NATIVE_BIT | native,
+                argc,
+            }
+            .encode(&mut bytes);
+            code[at..at + bytes.len()].copy_from_slice(&bytes);
+        }
+    }
+    Ok(code)
 }

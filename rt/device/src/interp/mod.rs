@@ -18,8 +18,11 @@
 //! Runtime errors pass the encoded position of the failing instruction (from the module's line
 //! tables) to `epyc_error*`, so byte-code cores report core and line like native ones.
 //!
+//! Mixed programs: [`build_mixed_image`] links native functions beside the interpreter and
+//! `CallNative` calls them ([`native_call`]).
+//!
 //! Not yet on the device ([`layout::check`] refuses them in the functions function 0 reaches,
-//! naming the instruction): `CallNative`, `ListRepeat`, indexing with more than one index,
+//! naming the instruction): `ListRepeat`, indexing with more than one index,
 //! and the services outside [`SERVICES`] (`min`/`max`,
 //! `Int`, `Float`, `Input`, `NDim`/`Dim`). Each
 //! service costs 100-400 bytes of interpreter code against the 12 KB of [`footprint`]; those
@@ -34,6 +37,7 @@ mod handlers;
 mod helpers;
 pub mod layout;
 mod lists;
+pub mod native_call;
 mod power;
 mod range;
 mod scalar_services;
@@ -163,10 +167,60 @@ pub fn module_section(m: &Module) -> Result<Section> {
 /// An image running `m` (function 0 as the entry) on every core: the device runtime, the
 /// interpreter, the module in local memory and one globals block of its module variables.
 pub fn build_image(m: &Module) -> Result<Image> {
+    build_mixed_image(m, &[], Vec::new(), 0)
+}
+
+/// An image running `m` as [`build_image`] does, with native functions (mixed programs,
+/// issue 6): `program` holds their compiled code, `natives` describes `m.natives` one for
+/// one (see [`native_call`]), and the native code's globals (`native_globals` bytes) follow
+/// the module variables in each core's globals block.
+pub fn build_mixed_image(
+    m: &Module,
+    natives: &[native_call::NativeEntry],
+    program: Vec<Section>,
+    native_globals: u32,
+) -> Result<Image> {
+    // The module's own checks first (its calls name the natives it has).
+    let module = module_section(m)?;
+    if natives.len() != m.natives.len() {
+        anyhow::bail!(
+            "{} native functions described for a module calling {}",
+            natives.len(),
+            m.natives.len()
+        );
+    }
+    for (e, n) in natives.iter().zip(&m.natives) {
+        let kinds_fit = e.kinds.len() == n.params.len()
+            && e.kinds.iter().zip(&n.params).all(|(&k, &t)| {
+                k == t || (k == native_call::KIND_INT_NON_NEG && t == epyc_rt_abi::Tag::Int as u8)
+            });
+        let fallback_fits = match e.fallback {
+            native_call::Fallback::TypeError => true,
+            native_call::Fallback::ByteCode(f) => m
+                .funcs
+                .get(f as usize)
+                .is_some_and(|func| func.nparams as usize == n.params.len()),
+            native_call::Fallback::Native(k) => m
+                .natives
+                .get(k as usize)
+                .is_some_and(|other| other.params.len() == n.params.len()),
+        };
+        let ret_fits = n.ret == e.ret as u8
+            || (n.ret == epyc_bytecode::format::NO_RET && e.ret == epyc_rt_abi::Tag::None);
+        if e.symbol != n.symbol || !kinds_fit || !fallback_fits || !ret_fits {
+            anyhow::bail!("native function {} is described inconsistently", n.symbol);
+        }
+    }
     let mut runtime = crate::runtime_object();
     let interp = interpreter_object()?;
     runtime.sections.extend(interp.sections);
-    link::link(&runtime, &[module_section(m)?], globals_size(m))
+    let mut sections = vec![module];
+    sections.extend(native_call::table_sections(
+        natives,
+        8 * m.global_names.len() as u32,
+    )?);
+    sections.extend(program);
+    link::link(&runtime, &sections, globals_size(m) + native_globals)
 }
 
 /// Bytes of the globals block of an image running `m`: a tagged value per module variable.
