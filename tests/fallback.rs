@@ -403,3 +403,44 @@ fn mixed_and_byte_code_only_runs_print_the_same() {
         }
     }
 }
+
+/// A mixed program whose native code does not fit beside the device interpreter: said
+/// clearly (then the whole program as byte code, here too large as well: an error, no panic).
+#[test]
+fn a_mixed_image_too_large_for_a_core_says_so() {
+    let mut src =
+        String::from("def describe(x):\n    if x > 10:\n        return \"big\"\n    return x\n\n");
+    for i in 0..120 {
+        src.push_str(&format!(
+            "def f{i}(a, b):\n    s = a\n    for k in range(b):\n        s = (s * {m} + k * k - {i}) % 1000003\n        if s > 500:\n            s = s - {n}\n    return s + {i}\n\n",
+            m = i + 3,
+            n = i + 1
+        ));
+    }
+    src.push_str("print describe(3)\n");
+    for i in 0..120 {
+        src.push_str(&format!("print f{i}({i}, 5)\n"));
+    }
+    let dir = std::env::temp_dir().join(format!("epyc-mixed-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big_mixed.py");
+    std::fs::write(&path, src).unwrap();
+    let path = path.display().to_string();
+    let out = run_epyc(&["run", "-d", "1", &path], Duration::from_secs(60));
+    assert!(
+        out.stderr.contains(
+            "warning: the mixed image (device interpreter, byte code and native code) does not \
+             fit a core's 32 KB local memory"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.status, Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("error: the device byte-code interpreter cannot run this program"),
+        "{}",
+        out.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
