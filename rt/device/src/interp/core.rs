@@ -18,7 +18,7 @@
 //! handler), r1-r3, r12, r16-r23. Values are (tag, payload) word pairs, 8-byte aligned, moved
 //! with `ldrd`/`strd`.
 
-use super::gen::{EXEC_SYMBOL, POS_SYMBOL, STACK_HEADROOM, STEP_SYMBOL, UNSET};
+use super::gen::{CALL_SYMBOL, EXEC_SYMBOL, POS_SYMBOL, STACK_HEADROOM, STEP_SYMBOL, UNSET};
 use super::layout::{
     F_CODE, F_SHAPE, H_CONSTS, H_FENT, H_FUNCS, H_GLOBALS, H_LIMIT, H_NAMES, H_SP,
 };
@@ -31,7 +31,7 @@ use std::fmt::Write;
 const TABLE: &str = "__epyc_bc_table";
 
 /// Opcodes only the core runs (the generated step code has no handler for them).
-pub const ASM_ONLY: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 50, 63, 64];
+pub const ASM_ONLY: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 50, 60, 63, 64];
 
 /// The next instruction's handler address into r0 (start it early, finish with [`GO`]).
 const FETCH: &str = " ldrb r0,[r4],#1\n lsl r0,r0,#1\n ldrh r0,[r7,r0]\n";
@@ -268,6 +268,19 @@ h_dup:
 h_jump:
 {I16} add r4,r4,r1
 {n}
+; A byte-code call: the arguments on the value stack are the callee's frame; its result
+; replaces the first of them.
+h_call:
+{U16} ldrb r2,[r4],#1
+ lsl r2,r2,#3
+ sub r5,r5,r2
+ mov r2,r1
+ mov r3,r5
+ mov r1,r8
+ mov r0,r9
+ bl {call}
+ add r5,r5,#8
+{n}
 h_rot3:
  ldrd r2,[r5,#-1]
  ldrd r16,[r5,#-2]
@@ -289,6 +302,7 @@ h_swap:
         str = Tag::Str as u32,
         func = Tag::Func as u32,
         consts = H_CONSTS / 4,
+        call = link(CALL_SYMBOL),
     )
 }
 
@@ -533,6 +547,7 @@ fn handlers() -> Vec<(u8, &'static str)> {
         (43, "h_le"),
         (50, "h_jump"),
         (51, "h_jump_if_false"),
+        (60, "h_call"),
         (63, "h_return"),
         (64, "h_return_none"),
         (92, "h_index_ref"),

@@ -215,6 +215,8 @@ struct Regs {
     unset_global: ir::Block,
     /// (is store) -> `IndexRef` / `StoreIndexRef` (one copy for both).
     index_ref: ir::Block,
+    /// (opcode) -> the four conditional jumps (one copy of the truth test for all).
+    cond_jump: ir::Block,
     /// A type error at the current instruction: one copy every failing check branches to
     /// (a copy per check cost about 26 bytes each).
     type_error: ir::Block,
@@ -407,12 +409,14 @@ pub fn step_function() -> (Function, Vec<&'static str>) {
             store_index_body: g.b.create_block(),
             unset_global: g.b.create_block(),
             index_ref: g.b.create_block(),
+            cond_jump: g.b.create_block(),
             type_error: g.b.create_block(),
             fails: RefCell::new(HashMap::new()),
         };
         g.cold.push(r.type_error);
         g.b.append_block_param(r.unset_global, I32);
         g.b.append_block_param(r.index_ref, I32);
+        g.b.append_block_param(r.cond_jump, I32);
         g.cold.push(r.unset_global);
         g.b.ins().jump(decode, &[]);
 
@@ -472,6 +476,9 @@ pub fn step_function() -> (Function, Vec<&'static str>) {
         g.b.switch_to_block(r.index_ref);
         let is_store = g.b.block_params(r.index_ref)[0];
         super::superops::index_ref(g, &r_view(&r), is_store);
+        g.b.switch_to_block(r.cond_jump);
+        let code = g.b.block_params(r.cond_jump)[0];
+        super::handlers::cond_jump(g, &r_view(&r), code);
         g.b.switch_to_block(r.store_index_body);
         super::lists::store(g, &r_view(&r));
         r.next(g);
@@ -581,6 +588,9 @@ impl View<'_> {
     }
     pub fn index_ref(&self) -> ir::Block {
         self.regs.index_ref
+    }
+    pub fn cond_jump(&self) -> ir::Block {
+        self.regs.cond_jump
     }
 }
 

@@ -267,6 +267,37 @@ pub fn binop_block(g: &mut Gen, r: &View) -> ir::Block {
     blk
 }
 
+/// `JumpIfFalse`, `JumpIfTrue` (opcode 51, 52) and their `Keep` forms (53, 54), `code` the
+/// opcode: one block for the four, so the truth test is emitted once.
+pub fn cond_jump(g: &mut Gen, r: &View, code: Value) {
+    let off = r.i16(g);
+    let pc = r.pc(g);
+    let target = g.b.ins().iadd(pc, off);
+    let sp = r.sp(g);
+    let t = g.ld(sp, -8);
+    let p = g.ld(sp, -4);
+    let tv = truth_of(g, t, p);
+    // Odd opcodes jump when false, even ones when true.
+    let when_false = g.b.ins().band_imm_s(code, 1);
+    let taken_c = g.b.ins().icmp(IntCC::NotEqual, tv, when_false);
+    let popped = g.b.ins().iadd_imm_s(sp, -8);
+    let taken = g.b.create_block();
+    let fall = g.b.create_block();
+    g.b.ins().brif(taken_c, taken, &[], fall, &[]);
+    g.b.switch_to_block(taken);
+    // The Keep forms leave the value when they jump.
+    let keep =
+        g.b.ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, code, 53);
+    let nsp = g.b.ins().select(keep, sp, popped);
+    r.set_sp(g, nsp);
+    r.set_pc(g, target);
+    r.next(g);
+    g.b.switch_to_block(fall);
+    r.set_sp(g, popped);
+    r.next(g);
+}
+
 /// `CallValue argc` [f args -> r]: the arguments stay where they are as the callee's frame
 /// (no moving them down over `f`); the result is then moved into `f`'s slot. A number called
 /// with no arguments is its own value (D33: `pi()` of a module constant).
@@ -383,41 +414,9 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             return;
         }
         51..=54 => {
-            let off = r.i16(g);
-            let pc = r.pc(g);
-            let target = g.b.ins().iadd(pc, off);
-            let keep = code >= 53;
-            let sp = r.sp(g);
-            let t = g.ld(sp, -8);
-            let p = g.ld(sp, -4);
-            let tv = truth_of(g, t, p);
-            let jump_when_true = code == 52 || code == 54;
-            let taken = g.b.create_block();
-            let fall = g.b.create_block();
-            if jump_when_true {
-                g.b.ins().brif(tv, taken, &[], fall, &[]);
-            } else {
-                g.b.ins().brif(tv, fall, &[], taken, &[]);
-            }
-            g.b.switch_to_block(taken);
-            if !keep {
-                let _ = r.pop(g);
-            }
-            r.set_pc(g, target);
-            r.next(g);
-            g.b.switch_to_block(fall);
-            let _ = r.pop(g);
-        }
-        60 => {
-            let f = r.u16(g);
-            let argc = r.u8(g);
-            let sp = r.sp(g);
-            let ab = g.b.ins().ishl_imm_s(argc, 3);
-            let callee_frame = g.b.ins().isub(sp, ab);
-            let (m, gl) = (r.m(), r.globals(g));
-            g.call(CALL_SYMBOL, &[m, gl, f, callee_frame], None);
-            let nsp = g.b.ins().iadd_imm_s(callee_frame, 8);
-            r.set_sp(g, nsp);
+            let c = g.k(code as i64);
+            g.b.ins().jump(r.cond_jump(), &[c.into()]);
+            return;
         }
         61 => {
             call_value(g, r);
