@@ -6,9 +6,8 @@
 //! the arguments' tags fit a specialisation and interprets the byte-code function otherwise
 //! (`rt/device/src/interp/native_call.rs`).
 //!
-//! Limits beyond the host's: a native function takes at most three arguments with a value
-//! (they go in registers beside the globals base); the image, interpreter and native code
-//! together, must fit a core's local memory.
+//! Beyond the host's limits: the image, interpreter and native code together, must fit a
+//! core's local memory (else a warning says so and the program runs wholly as byte code).
 
 use crate::cli::RunArgs;
 use crate::mixed::Planned;
@@ -26,12 +25,6 @@ pub struct MixedImage {
     pub image: Image,
     /// `name(int) -> int` of each specialisation that stays native, each once.
     pub native: Vec<String>,
-}
-
-/// Whether `p` can cross from byte code to native code on the device.
-pub fn fits_device(p: &Planned) -> bool {
-    let values = p.args.iter().filter(|&&a| a != BoundaryArg::None).count();
-    values <= native_call::MAX_VALUE_PARAMS
 }
 
 fn kind(a: BoundaryArg) -> u8 {
@@ -121,7 +114,7 @@ fn natives_of(
 /// `checked` allows.
 pub fn build(checked: &Checked, mut module: Module) -> anyhow::Result<MixedImage> {
     let planned = crate::mixed::plan(checked, &module);
-    let planned: Vec<&Planned> = planned.iter().filter(|p| fits_device(p)).collect();
+    let planned: Vec<&Planned> = planned.iter().collect();
     let mut native: Vec<String> = Vec::new();
     for p in &planned {
         if !native.contains(&p.signature) {

@@ -70,17 +70,16 @@ pub fn plan(checked: &Checked, module: &epyc_bytecode::Module) -> Vec<Planned> {
 }
 
 /// `epyc check` / `epyc build --explain`: the specialisations that stay native when the
-/// program falls back (nothing when none do), marking those that stay native on host cores
-/// only (device cores take at most three arguments with a value across the boundary).
+/// program falls back (nothing when none do).
 pub fn explain(parsed: &ParsedProgram, checked: &Checked) -> String {
     let Ok(module) = epyc_bytecode::compile_program(parsed) else {
         return String::new();
     };
     let planned = plan(checked, &module);
-    let mut shown: Vec<(String, bool)> = Vec::new();
+    let mut shown = Vec::new();
     for p in &planned {
-        if !shown.iter().any(|(s, _)| *s == p.signature) {
-            shown.push((p.signature.clone(), crate::device_mixed::fits_device(p)));
+        if !shown.contains(&p.signature) {
+            shown.push(p.signature.clone());
         }
     }
     if shown.is_empty() {
@@ -93,13 +92,8 @@ pub fn explain(parsed: &ParsedProgram, checked: &Checked) -> String {
         if shown.len() == 1 { "s" } else { "" },
         if shown.len() == 1 { "it" } else { "them" },
     );
-    for (s, on_device) in shown {
-        let note = if on_device {
-            ""
-        } else {
-            " (host cores only: more than 3 arguments with a value)"
-        };
-        text.push_str(&format!("  {s}{note}\n"));
+    for s in shown {
+        text.push_str(&format!("  {s}\n"));
     }
     text
 }

@@ -2,8 +2,8 @@
 # Byte code calls functions that have native specialisations with arguments none of them
 # takes (a negative int where the specialisation was made for non-negative literals, a
 # float, a none): those calls interpret the function instead, the others run natively.
-# sum4 takes four ints: native on host cores, byte code on device cores (at most three
-# arguments with a value cross there). Every mode prints the same.
+# sum4 takes four ints (on the device its fourth argument goes on the stack). Every mode
+# prints the same.
 def pick(k):
     if k == 0:
         return none

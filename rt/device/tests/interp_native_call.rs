@@ -21,6 +21,15 @@ _nat_twice_int:
 _nat_twice_float:
  fadd r0,r1,r1
  rts
+.global _nat_stack
+_nat_stack:
+ ldr r16,[sp,#2]
+ ldr r17,[sp,#3]
+ sub r0,r16,r17
+ add r0,r0,r2
+ sub r0,r0,r1
+ add r0,r0,r3
+ rts
 .global _nat_odd
 _nat_odd:
  mov r0,#256
@@ -166,6 +175,24 @@ fn none_parameters_take_no_argument_word_and_results_are_boxed_with_their_tag() 
 }
 
 #[test]
+fn arguments_past_the_registers_go_on_the_stack() {
+    // `_nat_stack(a, b, c, d, e)` = (d - e) + (b - a) + c; the none parameter takes no word.
+    let src = "def h(a, n, b, c, d, e):\n    return 0\nprint(h(1, None, 20, 300, 4000, 50000))\n";
+    let (mut m, files) = compile("native_stack", src);
+    let int = Tag::Int as u8;
+    let entries = [entry(
+        "_nat_stack",
+        &[int, Tag::None as u8, int, int, int, int],
+        Tag::Int,
+        Fallback::TypeError,
+    )];
+    make_mixed(&mut m, "h", 0, &entries);
+    let (status, out, err) = run(&m, &entries, files);
+    assert_eq!(status, 0, "{err}");
+    assert_eq!(lines_of(&out, 0), ["-45681"]);
+}
+
+#[test]
 fn inconsistent_native_tables_and_calls_are_refused() {
     let (mut m, _) = compile("native_refused", TWICE);
     let entries = [entry(
@@ -186,12 +213,7 @@ fn inconsistent_native_tables_and_calls_are_refused() {
         format!("{e:#}").contains("native call with 1 arguments"),
         "{e:#}"
     );
-    let too_many = [entry(
-        "_nat_twice_int",
-        &[Tag::Int as u8; 4],
-        Tag::Int,
-        Fallback::TypeError,
-    )];
-    let e = interp::native_call::table_sections(&too_many, 0).expect_err("refused");
-    assert!(format!("{e:#}").contains("at most"), "{e:#}");
+    let bad_kind = [entry("_nat_twice_int", &[9], Tag::Int, Fallback::TypeError)];
+    let e = interp::native_call::table_sections(&bad_kind, 0).expect_err("refused");
+    assert!(format!("{e:#}").contains("bad parameter kind"), "{e:#}");
 }

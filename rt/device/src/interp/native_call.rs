@@ -16,8 +16,8 @@
 //!   literals),
 //! * calls the native function with the ABI of compiled code: the native code's globals
 //!   (after the module variables in the core's globals block), then the payload words of the
-//!   parameters that have a value (int and bool i32, float f32 bits, str a pointer), at most
-//!   [`MAX_VALUE_PARAMS`] of them, in registers,
+//!   parameters that have a value (int and bool i32, float f32 bits, str a pointer), the
+//!   first three in r1-r3 and the rest on the stack as GCC passes them,
 //! * boxes the result with the declared tag into the frame's first slot, where a byte-code
 //!   call leaves its result (bool masked to 0/1, none's payload 0).
 //!
@@ -41,9 +41,8 @@ pub const TABLE_SYMBOL: &str = "__epyc_bc_natives";
 pub const CALL_NATIVE_BIT: u16 = 0x8000;
 /// Parameter kind: an int >= 0 (a specialisation made for non-negative literals).
 pub const KIND_INT_NON_NEG: u8 = 7;
-/// Parameters with a value (not none) a native function called from byte code may have:
-/// the globals base and these are its register arguments.
-pub const MAX_VALUE_PARAMS: usize = 3;
+/// Argument words a call passes in registers (r0-r3: the globals base takes r0).
+const REG_ARGS: usize = 4;
 
 /// What runs when the arguments of a native call do not fit the native function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,13 +79,11 @@ fn entry_symbol(k: usize) -> String {
 /// symbols such as `_fib$i` are not assembler names).
 fn stub_text(k: usize, e: &NativeEntry, globals_offset: u32) -> Result<String> {
     let values = e.kinds.iter().filter(|&&t| t != Tag::None as u8).count();
-    if values > MAX_VALUE_PARAMS {
-        bail!(
-            "native function {} takes {values} arguments with a value: at most \
-             {MAX_VALUE_PARAMS} cross from byte code on the device",
-            e.symbol
-        );
-    }
+    // Argument words past r3 go to the outgoing area at sp + 8 (abi.rs's frame); lr and r4
+    // are saved above it.
+    let stack_words = (1 + values).saturating_sub(REG_ARGS);
+    let lr_word = 2 + stack_words;
+    let frame = (4 * (lr_word + 2)).next_multiple_of(8);
     let miss = format!("_bcn_miss{k}");
     let mut t = String::new();
     let _ = writeln!(t, ".global {0}\n{0}:", entry_symbol(k));
@@ -111,16 +108,23 @@ fn stub_text(k: usize, e: &NativeEntry, globals_offset: u32) -> Result<String> {
     }
     let _ = writeln!(
         t,
-        " sub sp,sp,#16\n str lr,[sp,#2]\n str r4,[sp,#3]\n mov r4,r3\n li r16,{globals_offset}\n \
-         add r0,r1,r16"
+        " sub sp,sp,#{frame}\n str lr,[sp,#{lr_word}]\n str r4,[sp,#{}]\n mov r4,r3\n \
+         li r16,{globals_offset}\n add r0,r1,r16",
+        lr_word + 1
     );
     let value_params = e
         .kinds
         .iter()
         .enumerate()
         .filter(|(_, &t)| t != Tag::None as u8);
-    for (reg, (j, _)) in (1..).zip(value_params) {
-        let _ = writeln!(t, " ldr r{reg},[r4,#{}]", 2 * j + 1);
+    for (word, (j, _)) in (1..).zip(value_params) {
+        let payload = 2 * j + 1;
+        if word < REG_ARGS {
+            let _ = writeln!(t, " ldr r{word},[r4,#{payload}]");
+        } else {
+            let out = 2 + word - REG_ARGS;
+            let _ = writeln!(t, " ldr r16,[r4,#{payload}]\n str r16,[sp,#{out}]");
+        }
     }
     let _ = writeln!(t, " bl {}", placeholder(k));
     match e.ret {
@@ -130,9 +134,10 @@ fn stub_text(k: usize, e: &NativeEntry, globals_offset: u32) -> Result<String> {
     }
     let _ = writeln!(
         t,
-        " mov r16,#{}\n str r16,[r4]\n str r0,[r4,#1]\n ldr lr,[sp,#2]\n ldr r4,[sp,#3]\n \
-         add sp,sp,#16\n rts\n{miss}:",
-        e.ret as u32
+        " mov r16,#{}\n str r16,[r4]\n str r0,[r4,#1]\n ldr lr,[sp,#{lr_word}]\n \
+         ldr r4,[sp,#{}]\n add sp,sp,#{frame}\n rts\n{miss}:",
+        e.ret as u32,
+        lr_word + 1
     );
     match e.fallback {
         Fallback::Native(next) => {
