@@ -11,11 +11,13 @@
 
 use crate::cli::RunArgs;
 use crate::mixed::Planned;
-use crate::{device, device_interp, exit};
+use crate::{device, exit};
 use epyc_bytecode::format::{Module, Native, Op, NO_RET};
 use epyc_rt_abi::Tag;
 use epyc_rt_device::interp::native_call::{self, Fallback, NativeEntry};
 use epyc_rt_device::link::Image;
+use epyc_rt_device::monitor::{self, Device};
+use epyc_rt_device::sim_device::SimDevice;
 use epyc_sema::{BoundaryArg, Checked};
 use epyc_syntax::ParsedProgram;
 use epyc_tir::{Program, Ty};
@@ -111,8 +113,13 @@ fn natives_of(
 }
 
 /// Builds the mixed image of `module` (the program's byte code) with the native functions
-/// `checked` allows.
-pub fn build(checked: &Checked, mut module: Module) -> anyhow::Result<MixedImage> {
+/// `checked` allows; with `count_calls` the image counts its native calls
+/// ([`native_calls`]).
+pub fn build(
+    checked: &Checked,
+    mut module: Module,
+    count_calls: bool,
+) -> anyhow::Result<MixedImage> {
     let planned = crate::mixed::plan(checked, &module);
     let planned: Vec<&Planned> = planned.iter().collect();
     let mut native: Vec<String> = Vec::new();
@@ -151,6 +158,7 @@ pub fn build(checked: &Checked, mut module: Module) -> anyhow::Result<MixedImage
         &entries,
         code.sections,
         code.globals_size,
+        count_calls,
     )?;
     Ok(MixedImage { image, native })
 }
@@ -180,7 +188,8 @@ pub fn run(args: &RunArgs, cores: u32, parsed: &ParsedProgram, checked: &Checked
             return exit::COMPILE_ERROR;
         }
     };
-    let built = match build(checked, module.clone()) {
+    let stats = std::env::var_os("EPYC_MIXED_STATS").is_some();
+    let built = match build(checked, module.clone(), stats) {
         Ok(b) => b,
         Err(e) => {
             let why = format!("{e:#}");
@@ -217,6 +226,43 @@ pub fn run(args: &RunArgs, cores: u32, parsed: &ParsedProgram, checked: &Checked
         eprintln!("warning: every other function runs as byte code");
     }
     let files: Vec<String> = parsed.files.iter().map(|f| f.path.clone()).collect();
-    let report = device_interp::run_image(&built.image, &files, cores, &epyc_rt_host::StdIo);
-    device::finish(report, args.timing)
+    let (rows, cols) = device::workgroup_shape(cores);
+    let mut dev = match SimDevice::new(rows, cols) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return exit::USAGE;
+        }
+    };
+    if let Err(e) = dev.load(&built.image) {
+        eprintln!("error: loading the image: {e:#}");
+        return exit::RUNTIME_ERROR;
+    }
+    let cfg = monitor::MonitorConfig {
+        files,
+        ..Default::default()
+    };
+    let report = monitor::run_report(&mut dev, &epyc_rt_host::StdIo, &cfg);
+    let status = device::finish(report, args.timing);
+    if stats {
+        match native_calls(&dev, &built.image) {
+            Some(n) => eprintln!("mixed: {n} calls ran native code"),
+            None => eprintln!("mixed: 0 calls ran native code (none linked)"),
+        }
+    }
+    status
+}
+
+/// The native calls all cores of `dev` made, from each core's counter in an image built to
+/// count them (`None` when the image has none: no native functions).
+fn native_calls(dev: &SimDevice, image: &Image) -> Option<u64> {
+    let symbol = format!("_{}", native_call::CALLS_SYMBOL);
+    let addr = *image.symbols.get(&symbol)?;
+    let mut total = 0;
+    for core in 0..dev.cores() {
+        let mut word = [0u8; 4];
+        dev.read_core(core, addr, &mut word).ok()?;
+        total += u32::from_le_bytes(word) as u64;
+    }
+    Some(total)
 }

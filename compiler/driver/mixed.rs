@@ -5,7 +5,7 @@
 //! interprets every other call. `EPYC_MIXED_STATS=1` prints how many calls ran natively.
 //!
 //! On device cores `device_mixed` links the same specialisations into the device
-//! interpreter's image.
+//! interpreter's image (and counts the calls there for `EPYC_MIXED_STATS=1`).
 //!
 //! Limits: only byte code calls native code, not the other way round; lists and function values do
 //! not cross the boundary (scalars and strings do); a function that reads or writes module variables, uses

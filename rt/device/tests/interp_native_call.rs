@@ -87,7 +87,7 @@ fn make_mixed(module: &mut Module, name: &str, first: u16, entries: &[NativeEntr
 }
 
 fn run(module: &Module, entries: &[NativeEntry], files: Vec<String>) -> (i32, String, String) {
-    let image = interp::build_mixed_image(module, entries, native_code(), 0).expect("links");
+    let image = interp::build_mixed_image(module, entries, native_code(), 0, false).expect("links");
     let mut dev = SimDevice::new(1, 1).unwrap();
     dev.load(&image).unwrap();
     let io = CapturedIo::default();
@@ -202,9 +202,9 @@ fn inconsistent_native_tables_and_calls_are_refused() {
         Fallback::Native(7),
     )];
     make_mixed(&mut m, "f", 0, &entries);
-    let e = interp::build_mixed_image(&m, &entries, native_code(), 0).expect_err("refused");
+    let e = interp::build_mixed_image(&m, &entries, native_code(), 0, false).expect_err("refused");
     assert!(format!("{e:#}").contains("inconsistently"), "{e:#}");
-    let e = interp::build_mixed_image(&m, &[], native_code(), 0).expect_err("refused");
+    let e = interp::build_mixed_image(&m, &[], native_code(), 0, false).expect_err("refused");
     assert!(format!("{e:#}").contains("native functions"), "{e:#}");
     let mut wrong_arity = m.clone();
     wrong_arity.natives[0].params.push(Tag::Int as u8);
@@ -214,6 +214,6 @@ fn inconsistent_native_tables_and_calls_are_refused() {
         "{e:#}"
     );
     let bad_kind = [entry("_nat_twice_int", &[9], Tag::Int, Fallback::TypeError)];
-    let e = interp::native_call::table_sections(&bad_kind, 0).expect_err("refused");
+    let e = interp::native_call::table_sections(&bad_kind, 0, false).expect_err("refused");
     assert!(format!("{e:#}").contains("bad parameter kind"), "{e:#}");
 }

@@ -167,18 +167,20 @@ pub fn module_section(m: &Module) -> Result<Section> {
 /// An image running `m` (function 0 as the entry) on every core: the device runtime, the
 /// interpreter, the module in local memory and one globals block of its module variables.
 pub fn build_image(m: &Module) -> Result<Image> {
-    build_mixed_image(m, &[], Vec::new(), 0)
+    build_mixed_image(m, &[], Vec::new(), 0, false)
 }
 
 /// An image running `m` as [`build_image`] does, with native functions (mixed programs,
 /// issue 6): `program` holds their compiled code, `natives` describes `m.natives` one for
 /// one (see [`native_call`]), and the native code's globals (`native_globals` bytes) follow
-/// the module variables in each core's globals block.
+/// the module variables in each core's globals block. With `count_calls` the image counts
+/// the native calls each core makes in its word [`native_call::CALLS_SYMBOL`].
 pub fn build_mixed_image(
     m: &Module,
     natives: &[native_call::NativeEntry],
     program: Vec<Section>,
     native_globals: u32,
+    count_calls: bool,
 ) -> Result<Image> {
     // The module's own checks first (its calls name the natives it has).
     let module = module_section(m)?;
@@ -218,6 +220,7 @@ pub fn build_mixed_image(
     sections.extend(native_call::table_sections(
         natives,
         8 * m.global_names.len() as u32,
+        count_calls,
     )?);
     sections.extend(program);
     link::link(&runtime, &sections, globals_size(m) + native_globals)

@@ -41,6 +41,9 @@ pub const TABLE_SYMBOL: &str = "__epyc_bc_natives";
 pub const CALL_NATIVE_BIT: u16 = 0x8000;
 /// Parameter kind: an int >= 0 (a specialisation made for non-negative literals).
 pub const KIND_INT_NON_NEG: u8 = 7;
+/// A word counting the native calls made (in images built to count them: the evidence
+/// `EPYC_MIXED_STATS=1` prints, as the host interpreter's counter).
+pub const CALLS_SYMBOL: &str = "__epyc_bc_native_calls";
 /// Argument words a call passes in registers (r0-r3: the globals base takes r0).
 const REG_ARGS: usize = 4;
 
@@ -77,7 +80,7 @@ fn entry_symbol(k: usize) -> String {
 /// The stub of entry `k` as assembly text (see the module docs); the native function is
 /// called through a placeholder name, renamed in the relocation (compiled functions'
 /// symbols such as `_fib$i` are not assembler names).
-fn stub_text(k: usize, e: &NativeEntry, globals_offset: u32) -> Result<String> {
+fn stub_text(k: usize, e: &NativeEntry, globals_offset: u32, count: bool) -> Result<String> {
     let values = e.kinds.iter().filter(|&&t| t != Tag::None as u8).count();
     // Argument words past r3 go to the outgoing area at sp + 8 (abi.rs's frame); lr and r4
     // are saved above it.
@@ -105,6 +108,13 @@ fn stub_text(k: usize, e: &NativeEntry, globals_offset: u32) -> Result<String> {
                 2 * j + 1
             );
         }
+    }
+    if count {
+        let _ = writeln!(
+            t,
+            " la r16,{}\n ldr r17,[r16]\n add r17,r17,#1\n str r17,[r16]",
+            super::link_symbol(CALLS_SYMBOL)
+        );
     }
     let _ = writeln!(
         t,
@@ -171,8 +181,13 @@ fn placeholder(k: usize) -> String {
 
 /// The table and the stubs of `entries` (the table empty for a program without native
 /// functions: `__epyc_bc_call` names it in every image). `globals_offset`: where the native
-/// code's globals start in the core's globals block.
-pub fn table_sections(entries: &[NativeEntry], globals_offset: u32) -> Result<Vec<Section>> {
+/// code's globals start in the core's globals block; `count`: the stubs count the calls
+/// they make in [`CALLS_SYMBOL`].
+pub fn table_sections(
+    entries: &[NativeEntry],
+    globals_offset: u32,
+    count: bool,
+) -> Result<Vec<Section>> {
     if entries.len() > CALL_NATIVE_BIT as usize {
         bail!(
             "{} native functions (at most {CALL_NATIVE_BIT})",
@@ -202,7 +217,7 @@ pub fn table_sections(entries: &[NativeEntry], globals_offset: u32) -> Result<Ve
             }
         }
         let _ = writeln!(table, " b {}", entry_symbol(k));
-        stubs.push_str(&stub_text(k, e, globals_offset)?);
+        stubs.push_str(&stub_text(k, e, globals_offset, count)?);
     }
     let table = crate::asm::assemble(".text.bc_natives", &table)?;
     let mut stubs = crate::asm::assemble(".text.bc_native_stubs", &stubs)?;
@@ -211,5 +226,20 @@ pub fn table_sections(entries: &[NativeEntry], globals_offset: u32) -> Result<Ve
             r.symbol = entries[k].symbol.clone();
         }
     }
-    Ok(vec![table, stubs])
+    let mut sections = vec![table, stubs];
+    if count {
+        sections.push(Section {
+            name: ".data.bc_native_calls".into(),
+            data: vec![0; 4],
+            align: 4,
+            fixed_address: None,
+            symbols: vec![crate::object::Symbol {
+                name: super::link_symbol(CALLS_SYMBOL),
+                offset: 0,
+                global: true,
+            }],
+            relocs: vec![],
+        });
+    }
+    Ok(sections)
 }
