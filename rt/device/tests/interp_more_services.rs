@@ -31,3 +31,46 @@ fn recvfunc_of_another_kind_is_a_message_type_error() {
         run.stderr
     );
 }
+
+#[test]
+fn arrays_of_several_dimensions() {
+    same_on_both(
+        "arrays",
+        "from array import *\na = array(2, 3, 4)\na[1][2][3] = 7\na[0][-1][0] = 5\n\
+         print(a[1][2][3] + a[0][2][0])\nprint(len(a))\nprint(ndim(a))\ns = shape(a)\n\
+         print(s[0] * 100 + s[1] * 10 + s[2])\nb = array(5)\nb[4] = 9\nprint(b[4])\n\
+         print(ndim(b))\nc = array(2.7, none, 3)\nprint(ndim(c))\nprint(len(c))\n\
+         print(native rtl_dsize(c, 1))\nprint(native rtl_dsize(c, 7))\n\
+         print(native rtl_dsize(5, 0))\nprint(ndim(5))\n",
+        1,
+    );
+}
+
+#[test]
+fn index_errors_of_arrays() {
+    for (name, index) in [
+        ("too_many", "a[1][2][0]"),
+        ("out", "a[1][4]"),
+        ("neg", "a[-4][0]"),
+    ] {
+        same_on_both(
+            name,
+            &format!("from array import *\na = array(3, 4)\nprint({index})\n"),
+            1,
+        );
+    }
+}
+
+/// `range` as a value and `list * n` (assembly routines of their own).
+#[test]
+fn ranges_and_repeated_lists() {
+    same_on_both(
+        "ranges",
+        "print(range(5))\nprint(range(2, 11, 3))\nprint(range(10, 0, -3))\nprint(range(3, 3))\n\
+         print(range(5, 1))\nprint(range(1, 5, -1))\nprint(range(-4, 4, 4))\n\
+         print([1, 'a'] * 3)\nprint([7] * 0)\nprint([7] * -2)\nprint([] * 4)\n\
+         x = [0] * 5\nx[4] = 2\nprint(x)\n",
+        1,
+    );
+    same_on_both("range_zero", "print(range(1, 5, 0))\n", 1);
+}

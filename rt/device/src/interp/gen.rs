@@ -211,6 +211,9 @@ struct Regs {
     /// operands and jump here).
     index_body: ir::Block,
     store_index_body: ir::Block,
+    /// (k, is store) -> indexing with k indices, or one index into an array of several
+    /// dimensions (`lists::multi`).
+    multi_index: ir::Block,
     /// (module variable index) -> `name 'x' is not defined` (one copy for every ref read).
     unset_global: ir::Block,
     /// (is store) -> `IndexRef` / `StoreIndexRef` (one copy for both).
@@ -407,6 +410,7 @@ pub fn step_function() -> (Function, Vec<&'static str>) {
             error_detail,
             index_body: g.b.create_block(),
             store_index_body: g.b.create_block(),
+            multi_index: g.b.create_block(),
             unset_global: g.b.create_block(),
             index_ref: g.b.create_block(),
             cond_jump: g.b.create_block(),
@@ -417,6 +421,8 @@ pub fn step_function() -> (Function, Vec<&'static str>) {
         g.b.append_block_param(r.unset_global, I32);
         g.b.append_block_param(r.index_ref, I32);
         g.b.append_block_param(r.cond_jump, I32);
+        g.b.append_block_param(r.multi_index, I32);
+        g.b.append_block_param(r.multi_index, I32);
         g.cold.push(r.unset_global);
         g.b.ins().jump(decode, &[]);
 
@@ -469,7 +475,6 @@ pub fn step_function() -> (Function, Vec<&'static str>) {
         let binop = super::handlers::binop_block(g, &r_view(&r));
         g.b.switch_to_block(r.index_body);
         super::lists::load(g, &r_view(&r));
-        r.next(g);
         g.b.switch_to_block(r.unset_global);
         let gi = g.b.block_params(r.unset_global)[0];
         super::superops::unset_global(g, &r_view(&r), gi);
@@ -481,7 +486,8 @@ pub fn step_function() -> (Function, Vec<&'static str>) {
         super::handlers::cond_jump(g, &r_view(&r), code);
         g.b.switch_to_block(r.store_index_body);
         super::lists::store(g, &r_view(&r));
-        r.next(g);
+        g.b.switch_to_block(r.multi_index);
+        super::lists::multi(g, &r_view(&r));
         for (c, b) in handlers {
             g.b.switch_to_block(b);
             super::handlers::handler(g, &r_view(&r), c, binop);
@@ -560,6 +566,14 @@ impl View<'_> {
     pub fn fail_if(&self, g: &mut Gen, c: Value, e: RtError) {
         self.regs.fail_if(g, c, e)
     }
+    /// Reports the error of code `code` (a value): a type error with its text.
+    pub fn fail_code(&self, g: &mut Gen, code: Value) {
+        let is_type =
+            g.b.ins()
+                .icmp_imm_s(IntCC::Equal, code, RtError::TypeError as i64);
+        self.type_error_if(g, is_type);
+        g.b.ins().jump(self.regs.error, &[code.into()]);
+    }
     pub fn fail_detail(&self, g: &mut Gen, e: RtError, detail: Value) {
         let c = g.k(e as i64);
         g.b.ins()
@@ -582,6 +596,9 @@ impl View<'_> {
     }
     pub fn store_index_body(&self) -> ir::Block {
         self.regs.store_index_body
+    }
+    pub fn multi_index(&self) -> ir::Block {
+        self.regs.multi_index
     }
     pub fn unset_global(&self) -> ir::Block {
         self.regs.unset_global

@@ -46,6 +46,8 @@ pub const SERVICES: &[Svc] = &[
     Svc::WaitSent,
     Svc::ArrayNew,
     Svc::RecvFunc,
+    Svc::NDim,
+    Svc::Dim,
 ];
 
 const BIN_OPS: [Op; 12] = [
@@ -424,13 +426,8 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
         }
         70 => super::lists::build(g, r),
         72 | 73 => {
-            let _k = r.u8(g);
-            let body = if code == 72 {
-                r.index_body()
-            } else {
-                r.store_index_body()
-            };
-            g.b.ins().jump(body, &[]);
+            let k = r.u8(g);
+            super::lists::index_k(g, r, k, code == 73);
             return;
         }
         92 | 93 => {

@@ -3,6 +3,7 @@
 
 use super::gen::*;
 use super::layout::*;
+use crate::runtime::{epilogue, prologue};
 use cranelift_codegen::ir::{condcodes::IntCC, types::*, Function, InstBuilder};
 use epyc_rt_abi::Tag;
 
@@ -173,48 +174,53 @@ pub fn list_str_function() -> (Function, Vec<&'static str>) {
     })
 }
 
-/// `__epyc_bc_repeat(list of values, n, pos) -> list`: `list * n` (n < 0 gives an empty list).
-pub fn repeat_function() -> (Function, Vec<&'static str>) {
-    build_function(REPEAT_SYMBOL, 3, true, |g, p| {
-        let (l, n, pos) = (p[0], p[1], p[2]);
-        let zero = g.k(0);
-        let neg = g.b.ins().icmp_imm_s(IntCC::SignedLessThan, n, 0);
-        let n = g.b.ins().select(neg, zero, n);
-        let len = g.ld(l, epyc_rt_abi::layout::LIST_LEN as i32);
-        let total = g.b.ins().imul(len, n);
-        let eight = g.k(8);
-        let out = g
-            .call("epyc_list_new", &[total, eight, pos], Some(I32))
-            .expect("list");
-        let data = epyc_rt_abi::layout::list_data(1, 8) as i64;
-        let src = g.b.ins().iadd_imm_s(l, data);
-        let dst = g.b.ins().iadd_imm_s(out, data);
-        let src_bytes = g.b.ins().ishl_imm_s(len, 3);
-        let bytes = g.b.ins().ishl_imm_s(total, 3);
-        // Word copy, the source index wrapping at the source's end.
-        let head = g.b.create_block();
-        g.b.append_block_param(head, I32);
-        g.b.append_block_param(head, I32);
-        let body = g.b.create_block();
-        let done = g.b.create_block();
-        g.b.ins().jump(head, &[zero.into(), zero.into()]);
-        g.b.switch_to_block(head);
-        let (i, j) = (g.b.block_params(head)[0], g.b.block_params(head)[1]);
-        let more = g.b.ins().icmp(IntCC::UnsignedLessThan, i, bytes);
-        g.b.ins().brif(more, body, &[], done, &[]);
-        g.b.switch_to_block(body);
-        let a = g.b.ins().iadd(src, j);
-        let w = g.ld(a, 0);
-        let b = g.b.ins().iadd(dst, i);
-        g.st(w, b, 0);
-        let i4 = g.b.ins().iadd_imm_s(i, 4);
-        let j4 = g.b.ins().iadd_imm_s(j, 4);
-        let wrap =
-            g.b.ins()
-                .icmp(IntCC::UnsignedGreaterThanOrEqual, j4, src_bytes);
-        let j4 = g.b.ins().select(wrap, zero, j4);
-        g.b.ins().jump(head, &[i4.into(), j4.into()]);
-        g.b.switch_to_block(done);
-        g.b.ins().return_(&[out]);
-    })
+/// `__epyc_bc_repeat(list of values, n, pos) -> list`: `list * n` (n < 0 gives an empty
+/// list). Assembly (142 bytes; 168 as a generated function): the cells are copied a
+/// value at a time, the source wrapping at its end.
+fn repeat_text() -> String {
+    let regs = ["r4", "r5", "r6", "r7"];
+    format!(
+        r#"
+.global ___epyc_bc_repeat
+___epyc_bc_repeat:
+{pro}
+ mov r4,r0
+ add r1,r1,#0
+ bgte _repeat_count
+ mov r1,#0
+_repeat_count:
+ ldr r5,[r0]
+{mul} mov r6,r0
+ mov r1,#8
+ bl _epyc_list_new
+ ; dst r1 .. r6, src r2 from r4 to r5 (values start 8 bytes in)
+ add r1,r0,#8
+ lsl r6,r6,#3
+ add r6,r1,r6
+ add r4,r4,#8
+ lsl r5,r5,#3
+ add r5,r4,r5
+ mov r2,r4
+_repeat_copy:
+ sub r3,r1,r6
+ beq _repeat_done
+ ldrd r16,[r2]
+ strd r16,[r1]
+ add r1,r1,#8
+ add r2,r2,#8
+ sub r3,r2,r5
+ bne _repeat_copy
+ mov r2,r4
+ b _repeat_copy
+_repeat_done:
+{epi}"#,
+        pro = prologue(&regs),
+        epi = epilogue(&regs),
+        mul = super::arrays::in_config_mode(1 << 19, "fmul r0,r5,r1"),
+    )
+}
+
+/// The repeat routine's section.
+pub fn repeat_section() -> anyhow::Result<crate::object::Section> {
+    crate::asm::assemble(".text.bc_repeat", &repeat_text())
 }

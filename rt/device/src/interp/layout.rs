@@ -162,12 +162,6 @@ pub fn check(m: &Module) -> Result<()> {
                         format!("a list display of {n} items (at most 40)"),
                     ))
                 }
-                Op::Index { k } | Op::StoreIndex { k } if k != 1 => {
-                    return Err(err(
-                        *at,
-                        format!("{op:?}: one index only on the device yet"),
-                    ))
-                }
                 _ if !super::handlers::OPCODES.contains(&op.code()) => {
                     return Err(err(*at, format!("{op:?} not on the device yet")))
                 }

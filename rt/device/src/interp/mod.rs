@@ -24,11 +24,12 @@
 //! Not yet on the device ([`layout::check`] refuses them in the functions function 0 reaches,
 //! naming the instruction): `ListRepeat`, indexing with more than one index,
 //! and the services outside [`SERVICES`] (`min`/`max`,
-//! `Int`, `Float`, `Input`, `NDim`/`Dim`). Each
+//! `Int`, `Float`, `Input`), and a row of an array (fewer indices than dimensions). Each
 //! service costs 100-400 bytes of interpreter code against the 12 KB of [`footprint`]; those
 //! left out did not fit beside the ones listing 5 of the paper needs (`SendRecv`, `Math`,
 //! `**`). The module is placed in local memory only.
 
+mod arrays;
 mod asm_parts;
 mod core;
 pub mod footprint;
@@ -129,13 +130,14 @@ pub fn interpreter_object() -> Result<RuntimeObject> {
         helpers::pos_function(),
         helpers::to_str_function(),
         helpers::list_str_function(),
-        helpers::repeat_function(),
-        range::range_function(),
     ] {
         sections.push(compiled_section(f, names)?);
     }
     sections.push(core::section()?);
     sections.extend(asm_parts::sections()?);
+    sections.extend(arrays::sections()?);
+    sections.push(range::section()?);
+    sections.push(helpers::repeat_section()?);
     Ok(RuntimeObject { sections })
 }
 

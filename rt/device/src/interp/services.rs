@@ -52,6 +52,7 @@ const SHARED_BLOCKS: &[&[Svc]] = &[
     &[Svc::Send, Svc::SendNonBlocking],
     &[Svc::Probe, Svc::TestSent, Svc::WaitSent],
     &[Svc::Recv, Svc::RecvFunc],
+    &[Svc::NDim, Svc::Dim],
 ];
 
 /// The address of the routine of service `svc` among `routines` (the last when none of the
@@ -247,7 +248,8 @@ fn service(g: &mut Gen, r: &View, s: Svc, svc: ir::Value) {
             super::scalar_services::core_flag(g, r, sig, flag)
         }
         Svc::Range => super::range::service(g, r),
-        Svc::ArrayNew => super::range::array_service(g, r),
+        Svc::ArrayNew => super::arrays::array_service(g, r),
+        Svc::NDim => super::arrays::dims_service(g, r, svc),
         Svc::Sync => {
             let pos = r.pos(g);
             g.call("epyc_sync", &[pos], None);
