@@ -447,3 +447,44 @@ fn a_mixed_image_too_large_for_a_core_says_so() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Arguments no native specialisation takes interpret the function; a runtime error there
+/// names core and line as byte code only does, on both targets.
+#[test]
+fn a_runtime_error_in_the_byte_code_a_native_call_falls_back_to_names_core_and_line() {
+    let path = repo_dir()
+        .join("tests/programs/errors/type_error_in_byte_code_twin.py")
+        .display()
+        .to_string();
+    for target in [["-h", "1"], ["-d", "1"]] {
+        let out = run_epyc_with_env(
+            &["run", target[0], target[1], &path],
+            &[("EPYC_MIXED_STATS", "1")],
+            Duration::from_secs(60),
+        );
+        assert_eq!(out.status, Some(3), "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("Error from core 0: Type error: unsupported operand type"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains(&format!("\n  at {path}:10")),
+            "{}",
+            out.stderr
+        );
+        // half(9) and half(0) ran natively, half("many") as byte code.
+        assert!(
+            out.stderr.contains("mixed: 2 calls ran native code"),
+            "{}",
+            out.stderr
+        );
+        let printed: Vec<&str> = out
+            .stdout
+            .lines()
+            .map(|l| l.split("] ").nth(1).unwrap_or(l))
+            .collect();
+        assert_eq!(printed, ["4", "0"], "{}", out.stdout);
+    }
+}
