@@ -52,21 +52,33 @@ pub fn caller_saved() -> Vec<u8> {
 }
 
 /// The register environment for regalloc2: one class (Int) holds both i32 and f32 values.
-/// Preferred are the caller-saved registers, as in GCC's `REG_ALLOC_ORDER` (0–3, 12, 16…):
-/// using them costs no save/restore. Then the callee-saved ones (r4–r11, r15, r32–r43: these
-/// keep values across calls) and last the high caller-saved r44–r61.
-pub fn machine_env() -> MachineEnv {
-    let mut preferred = PRegSet::empty();
-    for r in (0..=3).chain([12]).chain(16..=27) {
-        preferred.add(preg(r));
-    }
-    let mut non_preferred = PRegSet::empty();
-    for r in (4..=11).chain([15]).chain(32..=43).chain(44..=61) {
-        non_preferred.add(preg(r));
-    }
+///
+/// Ordinarily the preferred registers are the caller-saved ones, as in GCC's
+/// `REG_ALLOC_ORDER` (0–3, 12, 16…): using them costs no save/restore. Then the callee-saved
+/// ones (r4–r11, r15, r32–r43: these keep values across calls) and last the high caller-saved
+/// r44–r61. With `prefer_low` (functions compiled for size) the preferred registers are r0–r7,
+/// the only ones the 16-bit encodings reach (an instruction on r8 and up takes 4 bytes instead
+/// of 2), though r4–r7 cost a save and a restore per call; all others follow. (regalloc2 scans
+/// each group from a per-value offset, so within a group the order means nothing.)
+pub fn machine_env(prefer_low: bool) -> MachineEnv {
+    let (preferred, non_preferred): (Vec<u8>, Vec<u8>) = if prefer_low {
+        let rest = [12].into_iter().chain(16..=27).chain(8..=11).chain([15]);
+        ((0..=7).collect(), rest.chain(32..=61).collect())
+    } else {
+        let callee_saved = (4..=11).chain([15]).chain(32..=43);
+        (
+            (0..=3).chain([12]).chain(16..=27).collect(),
+            callee_saved.chain(44..=61).collect(),
+        )
+    };
+    let set = |regs: Vec<u8>| {
+        let mut s = PRegSet::empty();
+        regs.into_iter().for_each(|r| s.add(preg(r)));
+        s
+    };
     MachineEnv {
-        preferred_regs_by_class: [preferred, PRegSet::empty(), PRegSet::empty()],
-        non_preferred_regs_by_class: [non_preferred, PRegSet::empty(), PRegSet::empty()],
+        preferred_regs_by_class: [set(preferred), PRegSet::empty(), PRegSet::empty()],
+        non_preferred_regs_by_class: [set(non_preferred), PRegSet::empty(), PRegSet::empty()],
         scratch_by_class: [Some(preg(SCRATCH1)), None, None],
         fixed_stack_slots: vec![],
     }

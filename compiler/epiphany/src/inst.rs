@@ -445,4 +445,8 @@ pub struct MFunction {
     pub outgoing_arg_words: u32,
     /// Whether the function calls anything (so lr must be saved).
     pub has_calls: bool,
+    /// Compiled for size first (big functions, see `lower::SIZE_FIRST_INSTS`): constants are
+    /// loaded where they are used and the register allocator prefers r0–r7, which the 16-bit
+    /// encodings reach, to the other caller-saved registers.
+    pub size_first: bool,
 }

@@ -47,7 +47,13 @@ mod calls;
 mod compare;
 mod memory;
 
-use analysis::{loop_blocks, remove_dead_code};
+use analysis::{constant_homes, remove_dead_code, ConstantHomes};
+
+/// Functions of more CLIF instructions than this are compiled for size first: they are
+/// dispatch loops such as the device byte-code interpreter, whose paths each use few of the
+/// function's constants and values and whose code competes for a core's 32 KB, where
+/// ordinary functions are small and their loops hot.
+pub const SIZE_FIRST_INSTS: usize = 1000;
 
 /// Lower `func` to machine blocks.
 pub fn lower(func: &Function, flags: &Flags) -> Result<MFunction> {
@@ -72,14 +78,21 @@ struct Lowerer<'a> {
     srcloc: cranelift_codegen::ir::SourceLoc,
     /// Blocks placed after all others (trap paths).
     cold: Vec<MBlock>,
-    /// Constants that take two instructions (mov + movt), loaded once in the entry block so
-    /// that loops do not rebuild them (the mid-end places constants next to their uses).
-    hoisted: HashMap<u32, Reg>,
-    hoisted_insts: Vec<MInst>,
+    /// Constants loaded once before a loop (in the CLIF block `load_imm` chooses) so that
+    /// the loop does not rebuild them (the mid-end places constants next to their uses):
+    /// (home, value) -> register.
+    hoisted: HashMap<(Block, u32), Reg>,
+    /// The loads of those constants, by home block: after `Args` in the entry block, else
+    /// before the home's terminator.
+    hoisted_insts: HashMap<Block, Vec<MInst>>,
+    /// The machine block where the lowering of each CLIF block ended (where its terminator is).
+    last_mblock: HashMap<Block, usize>,
     /// `iadd` instructions already lowered as the post-modify of a load or store.
     folded: std::collections::HashSet<Inst>,
-    /// CLIF blocks inside a loop (constants used there are loaded once, in the entry block).
-    in_loop: std::collections::HashSet<Block>,
+    /// The loops that decide where constants are loaded.
+    constant_homes: ConstantHomes,
+    /// Whether the function is so big that code size comes first (see [`MFunction::size_first`]).
+    size_first: bool,
     /// The CLIF block being lowered.
     cur_clif: Option<Block>,
     /// `base + (i << s)` already computed in a machine block, keyed by (block, base, i, s):
@@ -116,6 +129,12 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        let size_first = func
+            .layout
+            .blocks()
+            .map(|b| func.layout.block_insts(b).count())
+            .sum::<usize>()
+            > SIZE_FIRST_INSTS;
         Ok(Lowerer {
             func,
             flags,
@@ -128,9 +147,11 @@ impl<'a> Lowerer<'a> {
             srcloc: Default::default(),
             cold: Vec::new(),
             hoisted: HashMap::new(),
-            hoisted_insts: Vec::new(),
+            hoisted_insts: HashMap::new(),
+            last_mblock: HashMap::new(),
             folded: Default::default(),
-            in_loop: loop_blocks(func),
+            constant_homes: constant_homes(func),
+            size_first,
             cur_clif: None,
             scaled_bases: HashMap::new(),
         })
@@ -211,27 +232,48 @@ impl<'a> Lowerer<'a> {
     }
 
     fn imm(&mut self, value: u32) -> Reg {
-        if value >> 16 != 0 {
-            if let Some(&r) = self.hoisted.get(&value) {
-                return r;
-            }
+        if let Some(&r) = self.entry_copy_of(value) {
+            return r;
         }
         let rd = self.new_vreg();
         self.load_imm(rd, value);
         rd
     }
 
-    /// rd = value: in place when one `mov` does it outside loops, else from the entry block's
-    /// copy (the mid-end places constants next to their uses, also inside loops).
+    /// The entry block's copy of a constant that takes two instructions (`mov` + `movt`), in
+    /// functions not compiled for size.
+    fn entry_copy_of(&self, value: u32) -> Option<&Reg> {
+        let entry = self.func.layout.entry_block()?;
+        match value >> 16 != 0 && !self.size_first {
+            true => self.hoisted.get(&(entry, value)),
+            false => None,
+        }
+    }
+
+    /// rd = value, where the constant is best loaded (the mid-end places constants next to
+    /// their uses, also inside loops). Ordinary functions load constants used in loops, and
+    /// those that take two instructions, once in the entry block. Functions compiled for size
+    /// load them in place but for those used in small call-free loops, loaded before the loop.
     fn load_imm(&mut self, rd: Reg, value: u32) {
-        let in_loop = self.cur_clif.is_some_and(|b| self.in_loop.contains(&b));
-        if value >> 16 == 0 && !in_loop {
+        let clif = self.cur_clif;
+        let home = if self.size_first {
+            clif.and_then(|b| self.constant_homes.small_loop_preheader.get(&b).copied())
+        } else if value >> 16 != 0 || clif.is_some_and(|b| self.constant_homes.in_loop.contains(&b))
+        {
+            self.func.layout.entry_block()
+        } else {
+            None
+        };
+        let Some(home) = home else {
             self.emit(MInst::LoadImm { rd, imm: value });
-        } else if let Some(&h) = self.hoisted.get(&value) {
+            return;
+        };
+        if let Some(&h) = self.hoisted.get(&(home, value)) {
             self.emit(MInst::Mov { rd, rn: h });
         } else {
-            self.hoisted.insert(value, rd);
-            self.hoisted_insts.push(MInst::LoadImm { rd, imm: value });
+            self.hoisted.insert((home, value), rd);
+            let insts = self.hoisted_insts.entry(home).or_default();
+            insts.push(MInst::LoadImm { rd, imm: value });
         }
     }
 
@@ -272,6 +314,7 @@ impl<'a> Lowerer<'a> {
         let Some(entry) = func.layout.entry_block() else {
             bail!("function has no blocks")
         };
+        self.mf.size_first = self.size_first;
         // One machine block per CLIF block, the entry first.
         let order: Vec<Block> = std::iter::once(entry)
             .chain(func.layout.blocks().filter(|&b| b != entry))
@@ -308,17 +351,26 @@ impl<'a> Lowerer<'a> {
                 self.lower_inst(inst)
                     .map_err(|e| anyhow!("{}: {e}", func.dfg.display_inst(inst)))?;
             }
+            self.last_mblock.insert(b, self.cur);
         }
         let cold = std::mem::take(&mut self.cold);
         self.mf.layout.extend(cold);
-        // The entry block starts with `Args`; the hoisted constants follow it.
-        let hoisted = std::mem::take(&mut self.hoisted_insts);
-        let entry = &mut self.mf.blocks[0];
-        let n = hoisted.len();
-        entry.insts.splice(1..1, hoisted);
-        entry
-            .srclocs
-            .splice(1..1, std::iter::repeat_n(Default::default(), n));
+        // Hoisted constants go after `Args` in the entry block, else just before their home
+        // block's terminator.
+        for (home, insts) in std::mem::take(&mut self.hoisted_insts) {
+            let (block, at) = match home == entry {
+                true => (0, 1),
+                false => {
+                    let last = self.last_mblock[&home];
+                    (last, self.mf.blocks[last].insts.len() - 1)
+                }
+            };
+            let b = &mut self.mf.blocks[block];
+            let n = insts.len();
+            b.insts.splice(at..at, insts);
+            b.srclocs
+                .splice(at..at, std::iter::repeat_n(Default::default(), n));
+        }
         Ok(())
     }
 
@@ -939,7 +991,20 @@ impl<'a> Lowerer<'a> {
                 let (cmp, cond) = self.cond_of(arg)?;
                 // The not-taken edge first, so that it is laid out to fall through.
                 let not_taken = self.edge_target(&blocks[1])?;
+                let edges = self.mf.layout.len();
                 let taken = self.edge_target(&blocks[0])?;
+                // When the not-taken target is the next block itself, an edge block for the
+                // taken side goes to the end: laid out here, it would stand between this block
+                // and its fall-through (and the not-taken path would become a taken branch).
+                let else_block = blocks[1].block(&dfg.value_lists);
+                let next = self.cur_clif.and_then(|b| self.func.layout.next_block(b));
+                if self.mf.layout.len() > edges
+                    && next == Some(else_block)
+                    && self.mf.layout.last() == Some(&taken)
+                {
+                    self.mf.layout.pop();
+                    self.cold.push(taken);
+                }
                 self.emit(MInst::CondBr {
                     cmp,
                     cond,

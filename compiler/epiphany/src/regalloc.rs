@@ -192,7 +192,7 @@ fn reg_of(a: Allocation) -> Result<u8> {
 /// Allocate registers for `mf`.
 pub fn allocate(mf: &MFunction) -> Result<Allocated> {
     let adapter = Adapter::new(mf)?;
-    let env = abi::machine_env();
+    let env = abi::machine_env(mf.size_first);
     let opts = RegallocOptions {
         verbose_log: false,
         validate_ssa: cfg!(debug_assertions),
