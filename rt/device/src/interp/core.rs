@@ -560,7 +560,11 @@ fn link(sym: &str) -> String {
 }
 
 fn max_opcode() -> u8 {
-    *super::handlers::OPCODES.iter().max().expect("opcodes")
+    *super::handlers::OPCODES
+        .iter()
+        .chain(super::fused::DEVICE_OPCODES)
+        .max()
+        .expect("opcodes")
 }
 
 /// The opcodes the generated step code runs, in the order of its handler table: an opcode's
@@ -577,7 +581,8 @@ pub fn slow_opcodes() -> Vec<u8> {
 /// step code's index of each opcode (a byte each), then the code.
 pub fn text() -> String {
     let max = max_opcode();
-    let hs = handlers();
+    let mut hs = handlers();
+    hs.extend(super::fused::handlers());
     let mut s = format!(".global {TABLE}\n{TABLE}:\n");
     for c in 0..=max {
         let h = hs
@@ -601,6 +606,7 @@ pub fn text() -> String {
     s += &cond_jump();
     s += &arithmetic();
     s += &index_refs();
+    s += &super::fused::text(&next());
     s
 }
 

@@ -314,6 +314,7 @@ fn device_code(f: &epyc_bytecode::format::Function) -> Result<Vec<u8>> {
     let ops = f
         .ops()
         .map_err(|e| anyhow!("function `{}`: {e:?}", f.name))?;
+    super::fused::mark(&ops, &mut code);
     for (at, op) in ops {
         if let Op::CallNative { native, argc } = op {
             let mut bytes = Vec::new();

@@ -33,6 +33,7 @@ mod arrays;
 mod asm_parts;
 mod core;
 pub mod footprint;
+mod fused;
 pub mod gen;
 mod handlers;
 mod helpers;

@@ -1,0 +1,197 @@
+//! Fused instruction sequences of the device form: the layout marks the start of a common
+//! sequence (a loop's `i += k`, its `while i < n` test) by rewriting the first instruction's
+//! opcode to a device-only one; the byte code after it is untouched. The core's handler of a
+//! fused opcode reads the operands of the whole sequence where they are and runs it at once
+//! when the operands are ints; otherwise it runs the first instruction's own handler (same
+//! operand bytes), and the rest of the sequence follows as plain instructions. So every type
+//! and error keeps the plain sequence's meaning, the host's byte code is the same, the
+//! generated slow path never sees a fused opcode, and a jump into the middle of a sequence
+//! still lands on a plain instruction.
+
+use epyc_bytecode::format::Op;
+
+/// `Load s; Int8 k; Add; Store s`.
+pub const INC_LOCAL: u8 = 84;
+/// `LoadG g; Int8 k; Add; StoreG g`.
+pub const INC_GLOBAL: u8 = 85;
+/// `Load a; Load b; Lt|Le; JumpIfFalse off`.
+pub const CMP_JUMP_LOCAL: u8 = 86;
+/// `LoadG a; LoadG b; Lt|Le; JumpIfFalse off`.
+pub const CMP_JUMP_GLOBAL: u8 = 87;
+/// Every device-only opcode (none is an opcode of the byte-code format).
+pub const DEVICE_OPCODES: &[u8] = &[INC_LOCAL, INC_GLOBAL, CMP_JUMP_LOCAL, CMP_JUMP_GLOBAL];
+
+/// The fused opcode of the sequence starting at `ops[0]`, if it is one.
+fn fused(ops: &[(usize, Op)]) -> Option<u8> {
+    let w: Vec<Op> = ops.iter().take(4).map(|o| o.1).collect();
+    match w.as_slice() {
+        [Op::Load { slot: a }, Op::Int8 { .. }, Op::Add, Op::Store { slot: b }] if a == b => {
+            Some(INC_LOCAL)
+        }
+        [Op::LoadG { global: a }, Op::Int8 { .. }, Op::Add, Op::StoreG { global: b }] if a == b => {
+            Some(INC_GLOBAL)
+        }
+        [Op::Load { .. }, Op::Load { .. }, Op::Lt | Op::Le, Op::JumpIfFalse { .. }] => {
+            Some(CMP_JUMP_LOCAL)
+        }
+        [Op::LoadG { .. }, Op::LoadG { .. }, Op::Lt | Op::Le, Op::JumpIfFalse { .. }] => {
+            Some(CMP_JUMP_GLOBAL)
+        }
+        _ => None,
+    }
+}
+
+/// Marks the fused sequences of a function's (checked) `ops` in its device `code`.
+pub fn mark(ops: &[(usize, Op)], code: &mut [u8]) {
+    for i in 0..ops.len() {
+        if let Some(op) = fused(&ops[i..]) {
+            code[ops[i].0] = op;
+        }
+    }
+}
+
+/// The core's handlers: (opcode, label) and their text. On entry r4 is at the first
+/// instruction's first operand byte.
+pub fn handlers() -> Vec<(u8, &'static str)> {
+    vec![
+        (INC_LOCAL, "h_inc_local"),
+        (INC_GLOBAL, "h_inc_global"),
+        (CMP_JUMP_LOCAL, "h_cmp_jump_local"),
+        (CMP_JUMP_GLOBAL, "h_cmp_jump_global"),
+    ]
+}
+
+/// The handlers' assembly (`next`: the dispatch of the following instruction).
+pub fn text(next: &str) -> String {
+    format!(
+        r#"
+; [Load s] [Int8 k] [Add] [Store s]: s at +0, k at +2, 6 bytes to the next instruction.
+h_inc_local:
+ ldrb r1,[r4]
+ ldrb r3,[r4,#2]
+ lsl r1,r1,#3
+ ldrd r16,[r6,r1]
+ lsl r3,r3,#24
+ asr r3,r3,#24
+ sub r0,r16,#2
+ bne h_load
+ add r17,r17,r3
+ strd r16,[r6,r1]
+ add r4,r4,#6
+{next}
+; [LoadG g] [Int8 k] [Add] [StoreG g]: g at +0, k at +3, 8 bytes on. Module variables hold
+; tag + 1.
+h_inc_global:
+ ldrb r1,[r4]
+ ldrb r2,[r4,#1]
+ ldrb r3,[r4,#3]
+ lsl r2,r2,#8
+ orr r1,r1,r2
+ lsl r1,r1,#3
+ ldrd r16,[r8,r1]
+ lsl r3,r3,#24
+ asr r3,r3,#24
+ sub r0,r16,#3
+ bne h_loadg
+ add r17,r17,r3
+ strd r16,[r8,r1]
+ add r4,r4,#8
+{next}
+; [Load a] [Load b] [Lt|Le] [JumpIfFalse off]: a +0, b +2, compare +3, off +5, 7 bytes on.
+h_cmp_jump_local:
+ ldrb r1,[r4]
+ ldrb r2,[r4,#2]
+ lsl r1,r1,#3
+ lsl r2,r2,#3
+ ldrd r16,[r6,r1]
+ ldrd r2,[r6,r2]
+ sub r0,r16,#2
+ bne h_load
+ sub r0,r2,#2
+ bne h_load
+ ldrb r12,[r4,#3]
+ ldrb r1,[r4,#5]
+ ldrb r0,[r4,#6]
+ add r4,r4,#7
+ b bc_cmp_jump
+; [LoadG a] [LoadG b] [Lt|Le] [JumpIfFalse off]: a +0, b +3, compare +5, off +7, 9 bytes on.
+h_cmp_jump_global:
+ ldrb r1,[r4]
+ ldrb r0,[r4,#1]
+ ldrb r2,[r4,#3]
+ ldrb r3,[r4,#4]
+ lsl r0,r0,#8
+ lsl r3,r3,#8
+ orr r1,r1,r0
+ orr r2,r2,r3
+ lsl r1,r1,#3
+ lsl r2,r2,#3
+ ldrd r16,[r8,r1]
+ ldrd r2,[r8,r2]
+ sub r0,r16,#3
+ bne h_loadg
+ sub r0,r2,#3
+ bne h_loadg
+ ldrb r12,[r4,#5]
+ ldrb r1,[r4,#7]
+ ldrb r0,[r4,#8]
+ add r4,r4,#9
+; a r17, b r3, the compare's opcode r12, the offset's bytes r1 (low) r0 (high), r4 the next
+; instruction: jump unless the compare holds.
+bc_cmp_jump:
+ lsl r0,r0,#24
+ asr r0,r0,#16
+ orr r1,r1,r0
+ add r1,r4,r1
+ mov r20,#0
+ mov r21,#0
+ mov r22,#1
+ sub r0,r17,r3
+ movlt r20,r22
+ movlte r21,r22
+ sub r12,r12,#{lt}
+ movne r20,r21
+ sub r20,r20,#0
+ moveq r4,r1
+{next}"#,
+        lt = Op::Lt.code(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_opcodes_are_not_byte_code() {
+        for &c in DEVICE_OPCODES {
+            assert!(Op::decode(&[c, 0, 0, 0, 0], &mut 0).is_err(), "opcode {c}");
+        }
+    }
+
+    #[test]
+    fn marks_only_whole_sequences_of_one_variable() {
+        let ops = |v: &[Op]| {
+            let mut code = Vec::new();
+            let mut out = Vec::new();
+            for op in v {
+                out.push((code.len(), *op));
+                op.encode(&mut code);
+            }
+            (out, code)
+        };
+        let (o, mut c) = ops(&[
+            Op::Load { slot: 1 },
+            Op::Int8 { v: 1 },
+            Op::Add,
+            Op::Store { slot: 1 },
+            Op::Load { slot: 1 },
+            Op::Int8 { v: 1 },
+            Op::Add,
+            Op::Store { slot: 2 },
+        ]);
+        mark(&o, &mut c);
+        assert_eq!(c[0], INC_LOCAL);
+        assert_eq!(c[o[4].0], Op::Load { slot: 0 }.code());
+    }
+}
