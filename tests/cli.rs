@@ -180,11 +180,6 @@ fn placement_flags_the_device_interpreter_cannot_honour_are_refused() {
     let path = repo_dir().join("examples/gauss_seidel.py");
     let path = path.to_str().unwrap();
     for flag in ["-codeshared", "-datashared"] {
-        let out = run_epyc(
-            &["run", "--interp", "-d", "2", flag, path],
-            Duration::from_secs(30),
-        );
-        assert_eq!(out.status, Some(2), "{}", out.stderr);
         let hybrid = run_epyc(
             &["run", "--interp", "-d", "1", "-h", "1", flag, path],
             Duration::from_secs(30),
@@ -203,14 +198,38 @@ fn placement_flags_the_device_interpreter_cannot_honour_are_refused() {
             "{}",
             build.stderr
         );
-        assert!(
-            out.stderr
-                .contains("not supported by the device byte-code interpreter"),
+    }
+}
+
+/// `epyc run --interp -d N` with `-codeshared` / `-datashared` places the byte code in shared
+/// DRAM (one copy for all cores) and runs it as from local memory.
+#[test]
+fn device_interpreter_runs_its_module_from_shared_memory_on_request() {
+    let dir = std::env::temp_dir().join(format!("epyc-cli-shared-bc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join("shared_bc.py");
+    std::fs::write(
+        &src,
+        "from parallel import *\ndef f(x):\n    return x * 3\nprint('core ' + str(f(coreid())))\n",
+    )
+    .unwrap();
+    let src = src.to_str().unwrap();
+    for flag in ["-codeshared", "-datashared"] {
+        let out = run_epyc(
+            &["run", "--interp", "-d", "2", flag, src],
+            Duration::from_secs(30),
+        );
+        assert_eq!(out.status, Some(0), "{}", out.stderr);
+        let mut lines: Vec<&str> = out.stdout.lines().collect();
+        lines.sort();
+        assert_eq!(
+            lines,
+            ["[device 0] core 0", "[device 1] core 3"],
             "{}",
             out.stderr
         );
-        assert!(out.stdout.is_empty(), "{}", out.stdout);
     }
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Byte code on both sides of a hybrid run (`--interp -d N -h M`): a device core and a host

@@ -19,6 +19,8 @@ pub struct InterpImage {
     pub module_bytes: u32,
     /// Bytes of the globals block (the module's variables, a tagged value each).
     pub globals_size: u32,
+    /// Warnings of the build (the module placed in shared DRAM because it does not fit).
+    pub warnings: Vec<String>,
 }
 
 impl InterpImage {
@@ -75,9 +77,14 @@ impl BuildFailure {
 
 /// Parses and compiles `path` to byte code, then links it with the device interpreter.
 pub fn build(path: &Path) -> Result<InterpImage, BuildFailure> {
+    build_placed(path, false)
+}
+
+/// As [`build`], with the module in shared DRAM when `shared` (`-codeshared`/`-datashared`).
+pub fn build_placed(path: &Path, shared: bool) -> Result<InterpImage, BuildFailure> {
     let parsed = frontend::parse(path).map_err(BuildFailure::Rejected)?;
     let module = compile(&parsed)?;
-    link(&parsed, &module)
+    link_placed(&parsed, &module, shared)
 }
 
 /// The whole of `parsed` as byte code (diagnostics printed when the compiler rejects it).
@@ -89,20 +96,40 @@ pub fn compile(parsed: &ParsedProgram) -> Result<Module, BuildFailure> {
     })
 }
 
-/// `module` (the byte code of `parsed`) linked with the device interpreter.
+/// `module` (the byte code of `parsed`) linked with the device interpreter: in local memory
+/// when it fits, else in shared DRAM with a warning.
 pub fn link(parsed: &ParsedProgram, module: &Module) -> Result<InterpImage, BuildFailure> {
+    link_placed(parsed, module, false)
+}
+
+/// As [`link`], with the module in shared DRAM when `shared`.
+pub fn link_placed(
+    parsed: &ParsedProgram,
+    module: &Module,
+    shared: bool,
+) -> Result<InterpImage, BuildFailure> {
     let refused = |e: anyhow::Error| BuildFailure::Refused(format!("{e:#}"));
-    let image = epyc_rt_device::interp::build_image(module).map_err(refused)?;
-    let module_bytes = epyc_rt_device::interp::module_section(module)
-        .map_err(refused)?
-        .data
-        .len() as u32;
+    let (image, warning) =
+        epyc_rt_device::interp::placement::build_image_placed(module, shared).map_err(refused)?;
+    // In shared DRAM, the local object is the module's header.
+    let in_dram = image
+        .symbols
+        .contains_key(epyc_rt_device::interp::placement::SHARED_MODULE_SYMBOL);
+    let module_bytes = if in_dram {
+        epyc_rt_device::interp::layout::HEADER_BYTES as u32
+    } else {
+        epyc_rt_device::interp::module_section(module)
+            .map_err(refused)?
+            .data
+            .len() as u32
+    };
     let files = parsed.files.iter().map(|f| f.path.clone()).collect();
     Ok(InterpImage {
         image,
         files,
         module_bytes,
         globals_size: epyc_rt_device::interp::globals_size(module),
+        warnings: warning.into_iter().collect(),
     })
 }
 
@@ -188,18 +215,15 @@ pub fn main(args: &RunArgs, cores: u32) -> u8 {
         eprintln!("error: -d takes a number of device cores from 1 to {max}");
         return exit::USAGE;
     }
-    // Never ignore a flag silently: the interpreter's image has no shared-memory placement yet.
-    if args.placement.code_shared || args.placement.data_shared {
-        eprintln!(
-            "error: -codeshared/-datashared are not supported by the device byte-code \
-             interpreter yet (they apply to compiled programs)"
-        );
-        return exit::USAGE;
-    }
-    let built = match build(&args.file) {
+    // The byte code is the program's code and data: either flag places it in shared DRAM.
+    let shared = args.placement.code_shared || args.placement.data_shared;
+    let built = match build_placed(&args.file, shared) {
         Ok(b) => b,
         Err(failure) => return failure.report(),
     };
+    for w in &built.warnings {
+        eprintln!("{w}");
+    }
     let files = &built.files;
     finish(
         loaded(&built.image, cores).and_then(|mut dev| {

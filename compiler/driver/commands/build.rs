@@ -93,6 +93,9 @@ fn build_interp(args: &BuildArgs) -> u8 {
         Ok(b) => b,
         Err(failure) => return failure.report(),
     };
+    for w in &built.warnings {
+        eprintln!("{w}");
+    }
     let elf = match built.elf() {
         Ok(elf) => elf,
         Err(e) => {

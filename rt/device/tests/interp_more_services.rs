@@ -74,3 +74,33 @@ fn ranges_and_repeated_lists() {
     );
     same_on_both("range_zero", "print(range(1, 5, 0))\n", 1);
 }
+
+/// With the module in shared DRAM (`-codeshared` / `-datashared`, or a module too large for
+/// local memory) the program runs as in local memory: constants, strings, calls, module
+/// variables and a runtime error's line all read through the local header.
+#[test]
+fn module_in_shared_dram_runs_as_in_local_memory() {
+    use epyc_rt_device::{interp, monitor, sim_device::SimDevice};
+    let src = "from parallel import *\nnames = ['a', 'bc']\ndef f(x):\n    return x * 2.5\n\
+               print(f(coreid() + 1))\nprint(names[coreid()] + str(numcores()))\n\
+               print([1, 'x'] * 2)\nprint(names[coreid() + 1])\n";
+    let (module, files) = interp_support::compile("shared_module", src);
+    let (image, warning) = interp::placement::build_image_placed(&module, true).unwrap();
+    assert!(warning.is_none());
+    assert!(image
+        .symbols
+        .contains_key(interp::placement::SHARED_MODULE_SYMBOL));
+    let mut dev = SimDevice::new(1, 2).unwrap();
+    dev.load(&image).unwrap();
+    let io = epyc_rt_host::CapturedIo::default();
+    let cfg = monitor::MonitorConfig {
+        files: files.clone(),
+        ..Default::default()
+    };
+    let report = monitor::run_report(&mut dev, &io, &cfg).unwrap();
+    let (status, out, err) = interp_support::on_host(module, files, 2);
+    use interp_support::per_core;
+    assert_eq!(per_core(&io.stdout()), per_core(&out), "{}", io.stderr());
+    assert_eq!(report.status, status);
+    assert_eq!(per_core(&io.stderr()), per_core(&err));
+}

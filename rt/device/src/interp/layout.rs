@@ -50,7 +50,7 @@ pub const H_FENT: i32 = 56;
 pub const H_EXPECTED_FUNC: i32 = 60;
 /// Eight-byte aligned, so the constants after it are too (the core loads a value with one
 /// `ldrd`).
-const HEADER_BYTES: usize = 64;
+pub const HEADER_BYTES: usize = 64;
 
 pub const F_CODE: i32 = 0;
 pub const F_LINES: i32 = 4;
@@ -217,7 +217,17 @@ fn push_str(out: &mut Vec<u8>, s: &str) -> u32 {
 
 /// The device block of a checked module.
 pub fn encode(m: &Module) -> Result<Vec<u8>> {
+    encode_at(m, 0)
+}
+
+/// The device block with `delta` added (wrapping) to every offset it holds: read through a
+/// copy of its header `delta` bytes before it, as when the block sits in shared DRAM and
+/// the header (which every core writes: `H_LIMIT`, `H_GLOBALS`, `H_SP`, `H_FENT`) in each
+/// core's local memory. The interpreter adds offsets to the header's address, so nothing
+/// else changes.
+pub fn encode_at(m: &Module, delta: u32) -> Result<Vec<u8>> {
     check(m)?;
+    let off = |o: u32| o.wrapping_add(delta);
     let consts_at = HEADER_BYTES;
     let funcs_at = consts_at + 8 * m.consts.len();
     let names_at = funcs_at + FUNC_BYTES * m.funcs.len();
@@ -226,17 +236,17 @@ pub fn encode(m: &Module) -> Result<Vec<u8>> {
     let mut out = vec![0u8; lines_at + 8 * nlines];
     put(&mut out, H_NFUNCS as usize, m.funcs.len() as u32);
     put(&mut out, H_NGLOBALS as usize, m.global_names.len() as u32);
-    put(&mut out, H_CONSTS as usize, consts_at as u32);
-    put(&mut out, H_FUNCS as usize, funcs_at as u32);
-    put(&mut out, H_NAMES as usize, names_at as u32);
+    put(&mut out, H_CONSTS as usize, off(consts_at as u32));
+    put(&mut out, H_FUNCS as usize, off(funcs_at as u32));
+    put(&mut out, H_NAMES as usize, off(names_at as u32));
     let text = push_str(&mut out, TYPE_TEXT);
-    put(&mut out, H_TYPE_TEXT as usize, text);
+    put(&mut out, H_TYPE_TEXT as usize, off(text));
     // ePython spells none `NONE` in strings too (`"x" + None`), as rt/host/src/format.rs.
     let none = push_str(&mut out, "NONE");
-    put(&mut out, H_NONE_TEXT as usize, none);
+    put(&mut out, H_NONE_TEXT as usize, off(none));
     for (at, text) in [(H_OPEN, "["), (H_CLOSE, "]"), (H_SEP, ", "), (H_QUOTE, "'")] {
         let o = push_str(&mut out, text);
-        put(&mut out, at as usize, o);
+        put(&mut out, at as usize, off(o));
     }
     // Only a module receiving functions carries the texts of `recvfunc`'s error.
     let recv_func = |o: &Op| matches!(o, Op::Svc { svc, .. } if *svc == Svc::RecvFunc as u8);
@@ -254,15 +264,15 @@ pub fn encode(m: &Module) -> Result<Vec<u8>> {
         out.push(0);
     }
     let table = out.len() as u32;
-    put(&mut out, H_EXPECTED_FUNC as usize, table);
+    put(&mut out, H_EXPECTED_FUNC as usize, off(table));
     for o in got {
-        out.extend_from_slice(&o.to_le_bytes());
+        out.extend_from_slice(&off(o).to_le_bytes());
     }
     for (i, c) in m.consts.iter().enumerate() {
         let (tag, payload) = match c {
             Const::Int(v) => (Tag::Int, *v as u32),
             Const::Float(v) => (Tag::Float, v.to_bits()),
-            Const::Str(s) => (Tag::Str, push_str(&mut out, s)),
+            Const::Str(s) => (Tag::Str, off(push_str(&mut out, s))),
         };
         put(&mut out, consts_at + 8 * i, tag as u32);
         put(&mut out, consts_at + 8 * i + 4, payload);
@@ -272,12 +282,12 @@ pub fn encode(m: &Module) -> Result<Vec<u8>> {
             .str_at(name)
             .ok_or_else(|| anyhow!("module variable {i}'s name is not a str constant"))?;
         let at = push_str(&mut out, s);
-        put(&mut out, names_at + 4 * i, at);
+        put(&mut out, names_at + 4 * i, off(at));
     }
     let mut line_at = lines_at;
     for (i, f) in m.funcs.iter().enumerate() {
         let e = funcs_at + FUNC_BYTES * i;
-        put(&mut out, e + F_LINES as usize, line_at as u32);
+        put(&mut out, e + F_LINES as usize, off(line_at as u32));
         put(&mut out, e + F_NLINES as usize, f.lines.len() as u32);
         let shape = f.nparams as u32 | (f.nlocals as u32) << 8 | (f.file as u32) << 16;
         put(&mut out, e + F_SHAPE as usize, shape);
@@ -296,7 +306,7 @@ pub fn encode(m: &Module) -> Result<Vec<u8>> {
         put(
             &mut out,
             funcs_at + FUNC_BYTES * i + F_CODE as usize,
-            code_at,
+            off(code_at),
         );
         out.extend_from_slice(&device_code(f)?);
     }

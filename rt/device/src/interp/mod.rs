@@ -40,6 +40,7 @@ mod helpers;
 pub mod layout;
 mod lists;
 pub mod native_call;
+pub mod placement;
 mod power;
 mod range;
 mod scalar_services;
