@@ -62,3 +62,14 @@ fn lists_through_the_index_fast_path_and_around_it() {
         1,
     );
 }
+
+#[test]
+fn identity_and_core_queries() {
+    same_on_both(
+        "identity",
+        "from parallel import *\ndef f(a, b):\n    print(a is b)\n    print(a is not b)\n    return 0\n\
+         f(None, None)\nf(1, 1)\nf(1, True)\nf(1.0, 1)\nf('a', None)\nx = [1]\nf(x, x)\nf(x, [1])\n\
+         print(coreid())\nprint(numcores())\n",
+        2,
+    );
+}

@@ -23,7 +23,7 @@ use super::layout::{
     F_CODE, F_SHAPE, H_CONSTS, H_FENT, H_FUNCS, H_GLOBALS, H_LIMIT, H_NAMES, H_SP,
 };
 use anyhow::Result;
-use epyc_bytecode::format::DYN_ELEM;
+use epyc_bytecode::format::{Svc, DYN_ELEM};
 use epyc_rt_abi::{RtError, Tag};
 use std::fmt::Write;
 
@@ -31,7 +31,9 @@ use std::fmt::Write;
 const TABLE: &str = "__epyc_bc_table";
 
 /// Opcodes only the core runs (the generated step code has no handler for them).
-pub const ASM_ONLY: &[u8] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 50, 60, 63, 64];
+pub const ASM_ONLY: &[u8] = &[
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 46, 47, 50, 60, 63, 64,
+];
 
 /// The next instruction's handler address into r0 (start it early, finish with [`GO`]).
 const FETCH: &str = " ldrb r0,[r4],#1\n lsl r0,r0,#1\n ldrh r0,[r7,r0]\n";
@@ -43,7 +45,7 @@ fn next() -> String {
 }
 
 /// Tag word of a byte-code list (cells are values).
-const DYN_LIST: u32 = Tag::List as u32 | DYN_ELEM << 8;
+pub const DYN_LIST: u32 = Tag::List as u32 | DYN_ELEM << 8;
 /// Tag pair classes `8 * tag(a) + tag(b)` of the arithmetic fast paths.
 const INT_INT: u32 = 8 * Tag::Int as u32 + Tag::Int as u32;
 const INT_FLOAT: u32 = 8 * Tag::Int as u32 + Tag::Float as u32;
@@ -268,6 +270,40 @@ h_dup:
 h_jump:
 {I16} add r4,r4,r1
 {n}
+; Is / IsNot: the same tag word and payload.
+h_is:
+ mov r22,#0
+ b bc_is
+h_is_not:
+ mov r22,#1
+bc_is:
+ ldrd r2,[r5,#-1]
+ ldrd r16,[r5,#-2]
+ eor r2,r2,r16
+ eor r3,r3,r17
+ orr r2,r2,r3
+ mov r17,#0
+ mov r16,#{bool}
+ moveq r17,r16
+ eor r17,r17,r22
+ b bc_res
+; `Svc coreid` and `Svc numcores` (no arguments); other services: the generated code.
+h_svc:
+ ldrb r1,[r4]
+ sub r0,r1,#{coreid}
+ beq bc_svc_coreid
+ sub r0,r1,#{numcores}
+ bne bc_slow1
+ add r4,r4,#2
+ bl _epyc_numcores
+ b bc_svc_int
+bc_svc_coreid:
+ add r4,r4,#2
+ bl _epyc_coreid
+bc_svc_int:
+ mov r3,r0
+ mov r2,#{int}
+ b bc_push23
 ; A byte-code call: the arguments on the value stack are the callee's frame; its result
 ; replaces the first of them.
 h_call:
@@ -301,6 +337,8 @@ h_swap:
         int = Tag::Int as u32,
         str = Tag::Str as u32,
         func = Tag::Func as u32,
+        coreid = Svc::CoreId as u8,
+        numcores = Svc::NumCores as u8,
         consts = H_CONSTS / 4,
         call = link(CALL_SYMBOL),
     )
@@ -545,9 +583,12 @@ fn handlers() -> Vec<(u8, &'static str)> {
         (26, "h_pow"),
         (42, "h_lt"),
         (43, "h_le"),
+        (46, "h_is"),
+        (47, "h_is_not"),
         (50, "h_jump"),
         (51, "h_jump_if_false"),
         (60, "h_call"),
+        (80, "h_svc"),
         (63, "h_return"),
         (64, "h_return_none"),
         (92, "h_index_ref"),
@@ -593,9 +634,11 @@ pub fn text() -> String {
     }
     let stepped = slow_opcodes();
     for c in 0..=max {
+        // A device-only IndexRef form hands its slow cases over as the plain instruction.
+        let plain = super::fused::plain_of(c).unwrap_or(c);
         let i = stepped
             .iter()
-            .position(|&o| o == c)
+            .position(|&o| o == plain)
             .unwrap_or(stepped.len());
         writeln!(s, ".byte {i}").expect("string");
     }

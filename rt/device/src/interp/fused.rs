@@ -8,7 +8,8 @@
 //! generated slow path never sees a fused opcode, and a jump into the middle of a sequence
 //! still lands on a plain instruction.
 
-use epyc_bytecode::format::Op;
+use epyc_bytecode::format::{Op, GLOBAL_REF};
+use epyc_rt_abi::Tag;
 
 /// `Load s; Int8 k; Add; Store s`.
 pub const INC_LOCAL: u8 = 84;
@@ -18,8 +19,62 @@ pub const INC_GLOBAL: u8 = 85;
 pub const CMP_JUMP_LOCAL: u8 = 86;
 /// `LoadG a; LoadG b; Lt|Le; JumpIfFalse off`.
 pub const CMP_JUMP_GLOBAL: u8 = 87;
+/// `IndexRef` / `StoreIndexRef` whose two refs are frame slots, or both module variables
+/// (same operands: these only tell the core which kind of variable to read).
+pub const INDEX_REF_LOCAL: u8 = 88;
+pub const INDEX_REF_GLOBAL: u8 = 89;
+pub const STORE_INDEX_REF_LOCAL: u8 = 90;
+pub const STORE_INDEX_REF_GLOBAL: u8 = 91;
 /// Every device-only opcode (none is an opcode of the byte-code format).
-pub const DEVICE_OPCODES: &[u8] = &[INC_LOCAL, INC_GLOBAL, CMP_JUMP_LOCAL, CMP_JUMP_GLOBAL];
+pub const DEVICE_OPCODES: &[u8] = &[
+    INC_LOCAL,
+    INC_GLOBAL,
+    CMP_JUMP_LOCAL,
+    CMP_JUMP_GLOBAL,
+    INDEX_REF_LOCAL,
+    INDEX_REF_GLOBAL,
+    STORE_INDEX_REF_LOCAL,
+    STORE_INDEX_REF_GLOBAL,
+];
+
+/// The format's opcode a device-only opcode stands for where the generated code may meet it
+/// (the `IndexRef` forms hand their slow cases over with pc on their opcode).
+pub fn plain_of(code: u8) -> Option<u8> {
+    let index_ref = Op::IndexRef {
+        list: 0,
+        i: 0,
+        k: 0,
+    }
+    .code();
+    let store = Op::StoreIndexRef {
+        list: 0,
+        i: 0,
+        k: 0,
+    }
+    .code();
+    match code {
+        INDEX_REF_LOCAL | INDEX_REF_GLOBAL => Some(index_ref),
+        STORE_INDEX_REF_LOCAL | STORE_INDEX_REF_GLOBAL => Some(store),
+        _ => None,
+    }
+}
+
+/// The `IndexRef` form naming one kind of variable, if both refs are of one kind.
+fn index_ref_kind(op: Op) -> Option<u8> {
+    let (list, i, store) = match op {
+        Op::IndexRef { list, i, .. } => (list, i, false),
+        Op::StoreIndexRef { list, i, .. } => (list, i, true),
+        _ => return None,
+    };
+    let global = |r: u8| r >= GLOBAL_REF;
+    Some(match (global(list), global(i), store) {
+        (false, false, false) => INDEX_REF_LOCAL,
+        (true, true, false) => INDEX_REF_GLOBAL,
+        (false, false, true) => STORE_INDEX_REF_LOCAL,
+        (true, true, true) => STORE_INDEX_REF_GLOBAL,
+        _ => return None,
+    })
+}
 
 /// The fused opcode of the sequence starting at `ops[0]`, if it is one.
 fn fused(ops: &[(usize, Op)]) -> Option<u8> {
@@ -44,7 +99,7 @@ fn fused(ops: &[(usize, Op)]) -> Option<u8> {
 /// Marks the fused sequences of a function's (checked) `ops` in its device `code`.
 pub fn mark(ops: &[(usize, Op)], code: &mut [u8]) {
     for i in 0..ops.len() {
-        if let Some(op) = fused(&ops[i..]) {
+        if let Some(op) = fused(&ops[i..]).or_else(|| index_ref_kind(ops[i].1)) {
             code[ops[i].0] = op;
         }
     }
@@ -58,13 +113,73 @@ pub fn handlers() -> Vec<(u8, &'static str)> {
         (INC_GLOBAL, "h_inc_global"),
         (CMP_JUMP_LOCAL, "h_cmp_jump_local"),
         (CMP_JUMP_GLOBAL, "h_cmp_jump_global"),
+        (INDEX_REF_LOCAL, "h_index_ref_local"),
+        (INDEX_REF_GLOBAL, "h_index_ref_global"),
+        (STORE_INDEX_REF_LOCAL, "h_store_index_ref_local"),
+        (STORE_INDEX_REF_GLOBAL, "h_store_index_ref_global"),
     ]
+}
+
+/// `list[i + k]` of two frame slots (`global` false) or two module variables (tag + 1,
+/// ref - 0x80): a byte-code list (one dimension) and an int index in range run here;
+/// anything else joins the core's general `IndexRef` code (`bc_index_ref`, r22 the kind).
+fn index_ref(global: bool) -> String {
+    let (suffix, base, bias) = if global {
+        ("global", "r8", 1)
+    } else {
+        ("local", "r6", 0)
+    };
+    // A module variable's ref has bit 7 set: shifted out with the index's scaling.
+    let scale = if global {
+        " lsl r1,r1,#25\n lsl r2,r2,#25\n lsr r1,r1,#22\n lsr r2,r2,#22\n"
+    } else {
+        " lsl r1,r1,#3\n lsl r2,r2,#3\n"
+    };
+    format!(
+        r#"
+h_store_index_ref_{suffix}:
+ mov r22,#1
+ b bc_index_ref_{suffix}
+h_index_ref_{suffix}:
+ mov r22,#0
+bc_index_ref_{suffix}:
+ ldrb r1,[r4]
+ ldrb r2,[r4,#1]
+ ldrb r3,[r4,#2]
+{scale} ldrd r16,[{base},r1]
+ ldrd r18,[{base},r2]
+ lsl r3,r3,#24
+ asr r3,r3,#24
+ mov r0,#{list}
+ sub r0,r16,r0
+ bne bc_index_ref
+ sub r0,r18,#{int}
+ bne bc_index_ref
+ ldrd r20,[r17]
+ add r19,r19,r3
+ sub r0,r21,#2
+ bgteu bc_index_ref
+ sub r0,r19,r20
+ bgteu bc_index_ref
+ lsl r19,r19,#3
+ add r19,r19,r17
+ add r4,r4,#3
+ sub r22,r22,#0
+ bne bc_store_cell
+ ldrd r2,[r19,#1]
+ b bc_push23
+"#,
+        list = super::core::DYN_LIST + bias,
+        int = Tag::Int as u32 + bias,
+    )
 }
 
 /// The handlers' assembly (`next`: the dispatch of the following instruction).
 pub fn text(next: &str) -> String {
-    format!(
-        r#"
+    index_ref(false)
+        + &index_ref(true)
+        + &format!(
+            r#"
 ; [Load s] [Int8 k] [Add] [Store s]: s at +0, k at +2, 6 bytes to the next instruction.
 h_inc_local:
  ldrb r1,[r4]
@@ -154,8 +269,8 @@ bc_cmp_jump:
  sub r20,r20,#0
  moveq r4,r1
 {next}"#,
-        lt = Op::Lt.code(),
-    )
+            lt = Op::Lt.code(),
+        )
 }
 
 #[cfg(test)]

@@ -400,21 +400,6 @@ pub fn handler(g: &mut Gen, r: &View, code: u8, binop: ir::Block) {
             r.push_k_next(g, Tag::Bool, v);
             return;
         }
-        46 | 47 => {
-            let (tb, pb) = r.pop(g);
-            let (ta, pa) = r.pop(g);
-            let st = g.b.ins().icmp(IntCC::Equal, ta, tb);
-            let sp_ = g.b.ins().icmp(IntCC::Equal, pa, pb);
-            let same = g.b.ins().band(st, sp_);
-            let same = g.b.ins().uextend(I32, same);
-            let v = if code == 47 {
-                g.b.ins().bxor_imm_s(same, 1)
-            } else {
-                same
-            };
-            r.push_k_next(g, Tag::Bool, v);
-            return;
-        }
         51..=54 => {
             let c = g.k(code as i64);
             g.b.ins().jump(r.cond_jump(), &[c.into()]);
