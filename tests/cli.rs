@@ -402,3 +402,177 @@ fn a_byte_code_image_reports_errors_by_line_and_faults_by_function() {
     assert!(out.stderr.contains("<___epyc_bc_exec>"), "{}", out.stderr);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `epyc run` flags of the targets a report case runs on.
+const HOST: &[&str] = &["-h", "2"];
+const DEVICE: &[&str] = &["-d", "2"];
+const HYBRID: &[&str] = &["-d", "2", "-h", "2"];
+
+/// A program of `tests/programs/errors` and the report it gives on some targets (`{file}`
+/// standing for its path), compiled and interpreted alike.
+struct ReportCase {
+    program: &'static str,
+    targets: &'static [&'static [&'static str]],
+    report: &'static str,
+}
+
+const LIBRARY_REPORTS: &[ReportCase] = &[
+    ReportCase {
+        program: "deadlock.py",
+        targets: &[HOST, DEVICE],
+        report: "Deadlock: every running core is blocked in message passing\n\
+                 \x20 core 0: recv from core 1 at {file}:4\n\
+                 \x20 core 1: recv from core 0 at {file}:4\n",
+    },
+    ReportCase {
+        program: "deadlock.py",
+        targets: &[HYBRID],
+        report: "Error from core 2: Attempting to receive from non-existent or inactive process\n\
+                 \x20 at {file}:4\n\
+                 Error from core 3: Attempting to receive from non-existent or inactive process\n\
+                 \x20 at {file}:4\n\
+                 Deadlock: every running core is blocked in message passing\n\
+                 \x20 core 0: recv from core 1 at {file}:4\n\
+                 \x20 core 1: recv from core 0 at {file}:4\n",
+    },
+    ReportCase {
+        program: "send_to_missing_core.py",
+        targets: &[HOST, DEVICE, HYBRID],
+        report: "Error from core 0: Attempting to send to non-existent or inactive process\n\
+                 \x20 at {file}:3\n",
+    },
+    ReportCase {
+        program: "hybrid_deadlock.py",
+        targets: &[HYBRID],
+        report: "Deadlock: every running core is blocked in message passing\n\
+                 \x20 core 0: recv from core 2 at {file}:5\n\
+                 \x20 core 2: recv from core 0 at {file}:7\n",
+    },
+    ReportCase {
+        program: "library_recv_list.py",
+        targets: &[HOST, DEVICE],
+        report: "Deadlock: every running core is blocked in message passing\n\
+                 \x20 core 0: recv from core 1 at {file}:5\n\
+                 \x20 core 1: recv from core 0 at {file}:7\n",
+    },
+    ReportCase {
+        program: "library_recv_list.py",
+        targets: &[HYBRID],
+        report: "Deadlock: every running core is blocked in message passing\n\
+                 \x20 core 0: recv from core 1 at {file}:5\n\
+                 \x20 core 1: recv from core 0 at {file}:7\n\
+                 \x20 core 2: recv from core 0 at {file}:7\n\
+                 \x20 core 3: recv from core 0 at {file}:7\n",
+    },
+    ReportCase {
+        program: "library_helper_division.py",
+        targets: &[HOST, DEVICE],
+        report: "Error from core 0: Division by zero\n\x20 at {file}:5\n\
+                 Error from core 1: Division by zero\n\x20 at {file}:5\n",
+    },
+    ReportCase {
+        program: "library_helper_division.py",
+        targets: &[HYBRID],
+        report: "Error from core 0: Division by zero\n\x20 at {file}:5\n\
+                 Error from core 1: Division by zero\n\x20 at {file}:5\n\
+                 Error from core 2: Division by zero\n\x20 at {file}:5\n\
+                 Error from core 3: Division by zero\n\x20 at {file}:5\n",
+    },
+    ReportCase {
+        program: "library_math_type.py",
+        targets: &[HOST],
+        report: "Error from core 1: Type error: math of a str\n\x20 at {file}:7\n",
+    },
+    ReportCase {
+        program: "library_math_type.py",
+        targets: &[DEVICE],
+        report: "Error from core 1: Type error: unsupported operand type\n\x20 at {file}:7\n",
+    },
+    ReportCase {
+        program: "library_math_type.py",
+        targets: &[HYBRID],
+        report: "Error from core 1: Type error: unsupported operand type\n\x20 at {file}:7\n\
+                 Error from core 2: Type error: math of a str\n\x20 at {file}:7\n\
+                 Error from core 3: Type error: math of a str\n\x20 at {file}:7\n",
+    },
+    ReportCase {
+        program: "library_nested_calls.py",
+        targets: &[HOST],
+        report: "Error from core 0: Attempting to send to non-existent or inactive process\n\
+                 \x20 at {file}:8\n\
+                 Deadlock: every running core is blocked in message passing\n\
+                 \x20 core 1: recv from core 0 (stopped by an error) at {file}:12\n",
+    },
+    ReportCase {
+        program: "library_nested_calls.py",
+        targets: &[DEVICE],
+        report: "Error from core 0: Attempting to send to non-existent or inactive process\n\
+                 \x20 at {file}:8\n\
+                 Deadlock: every running core is blocked in message passing\n\
+                 \x20 core 1: recv from core 0 (finished) at {file}:12\n",
+    },
+    ReportCase {
+        program: "library_nested_calls.py",
+        targets: &[HYBRID],
+        report: "Error from core 0: Attempting to send to non-existent or inactive process\n\
+                 \x20 at {file}:8\n\
+                 Deadlock: every running core is blocked in message passing\n\
+                 \x20 core 1: recv from core 0 (stopped by an error) at {file}:12\n\
+                 \x20 core 2: recv from core 0 (stopped by an error) at {file}:12\n\
+                 \x20 core 3: recv from core 0 (stopped by an error) at {file}:12\n",
+    },
+];
+
+/// The run-time reports in `stderr` (an `Error from core N` or `Deadlock` line and the
+/// indented lines after it), sorted: cores stop in any order.
+fn runtime_reports(stderr: &str) -> Vec<String> {
+    let mut reports: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in stderr.lines() {
+        if line.starts_with("Error from core ") || line.starts_with("Deadlock") {
+            reports.push(format!("{line}\n"));
+            open = true;
+        } else if open && line.starts_with("  ") {
+            reports
+                .last_mut()
+                .expect("open report")
+                .push_str(&format!("{line}\n"));
+        } else {
+            open = false;
+        }
+    }
+    reports.sort();
+    reports
+}
+
+/// Run-time errors and deadlocks that happen inside library code (`libs/parallel.py`,
+/// `random.py`, `math.py`, `taskfarm.py`) name the user's line that called into it, with the
+/// same report from native code and from byte code (`--interp`) on host, device and hybrid
+/// runs.
+#[test]
+fn errors_in_library_code_name_the_users_line_compiled_and_interpreted() {
+    for case in LIBRARY_REPORTS {
+        let path = program(case.program);
+        let expected = runtime_reports(&case.report.replace("{file}", &path));
+        for target in case.targets {
+            for interp in [false, true] {
+                let mut args = vec!["run"];
+                if interp {
+                    args.push("--interp");
+                }
+                args.extend_from_slice(target);
+                args.push(&path);
+                let out = run_epyc(&args, Duration::from_secs(60));
+                let run = args.join(" ");
+                assert!(!out.timed_out, "{run}: hung");
+                assert_eq!(out.status, Some(3), "{run}:\n{}", out.stderr);
+                assert_eq!(
+                    runtime_reports(&out.stderr),
+                    expected,
+                    "{run}:\n{}",
+                    out.stderr
+                );
+            }
+        }
+    }
+}

@@ -3,10 +3,14 @@
 //! at their first import (as in sema); all modules share one namespace of module variables and
 //! functions. A function's locals are its parameters and the names it assigns, except `global`
 //! names and variables of its own module assigned before its `def` (D20, as sema).
+//! Library code runs at the user's call that led there (see `library_calls`).
+
+mod library_calls;
 
 use crate::format::{Const, Function, Module, Op, Svc, GLOBAL_REF};
 use epyc_syntax::ast::{self, Ranged};
 use epyc_syntax::{ParsedProgram, NATIVE_PREFIX};
+use library_calls::Site;
 use std::collections::{HashMap, HashSet};
 
 /// A compile error: file, byte offset, message.
@@ -36,16 +40,26 @@ pub fn compile_program(prog: &ParsedProgram) -> R<Module> {
         funcs: HashMap::new(),
         defs: Vec::new(),
         module_names: HashSet::new(),
+        library: epyc_syntax::library_files(prog),
+        site_copies: HashMap::new(),
+        pending_copies: Vec::new(),
+        library_needed: HashSet::new(),
+        pending_library: Vec::new(),
     };
     c.m.funcs.push(Function::default());
     c.collect()?;
     let entry = c.module_code()?;
     c.m.funcs[0] = entry;
     for i in 0..c.defs.len() {
-        let f = c.function(i)?;
+        // Library functions are compiled as the program needs them (`library_calls`).
+        if c.is_library(c.defs[i].file) {
+            continue;
+        }
+        let f = c.function(i, None)?;
         let idx = c.defs[i].index as usize;
         c.m.funcs[idx] = f;
     }
+    c.compile_library()?;
     // Names are in the pool (the image refers to them by constant index).
     for i in 0..c.m.funcs.len() {
         let name = c.m.funcs[i].name.clone();
@@ -62,6 +76,16 @@ struct Compiler<'a> {
     defs: Vec<FuncDef<'a>>,
     /// Every name some code assigns as a module variable (module code, `global` names).
     module_names: HashSet<String>,
+    /// Per file: library code (`epyc_syntax::library_files`).
+    library: Vec<bool>,
+    /// The copy of a library function (by index) positioned at a user's call site.
+    site_copies: HashMap<(u16, Site), u16>,
+    /// Copies given an index but not compiled yet: (function, copy, site).
+    pending_copies: Vec<(u16, u16, Site)>,
+    /// Library functions needed as themselves (values, calls from no user site).
+    library_needed: HashSet<u16>,
+    /// Of those, the ones not compiled yet.
+    pending_library: Vec<u16>,
 }
 
 impl<'a> Compiler<'a> {
@@ -130,7 +154,11 @@ impl<'a> Compiler<'a> {
             for name in names {
                 if done.insert(name.clone()) {
                     if let Some(idx) = self.prog.modules.iter().position(|x| x.name == name) {
+                        // A library module's code runs at the user's import.
+                        let pin = self.import_site(f, self.prog.modules[idx].file, s);
+                        let saved_pin = std::mem::replace(&mut f.pin, pin);
                         self.module_body(f, idx, done)?;
+                        f.pin = saved_pin;
                     }
                 }
             }
@@ -140,7 +168,8 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn function(&mut self, i: usize) -> R<Function> {
+    /// Def `i` as a function; with a `pin`, its copy positioned wholly at that user site.
+    fn function(&mut self, i: usize, pin: Option<Site>) -> R<Function> {
         let d = self.defs[i].def;
         let file = self.defs[i].file;
         let mut globals_decl = HashSet::new();
@@ -148,6 +177,7 @@ impl<'a> Compiler<'a> {
         let mut assigned = HashSet::new();
         assigned_names(&d.body, &mut assigned);
         let mut f = Fx::new(d.name.as_str(), file, Some(HashMap::new()));
+        f.pin = pin;
         for p in &d.args.args {
             f.local(p.def.arg.as_str())?;
         }
@@ -417,6 +447,7 @@ impl<'a> Compiler<'a> {
                 } else if let (Some(&func), false) =
                     (self.funcs.get(name), self.globals.contains_key(name))
                 {
+                    self.need_library_function(func);
                     f.emit(Op::Func { func });
                 } else if self.module_names.contains(name) {
                     let global = self.global(name);
@@ -622,15 +653,18 @@ impl<'a> Compiler<'a> {
     }
 
     fn direct_call(&mut self, f: &mut Fx, c: &ast::ExprCall, func: u16) -> R<()> {
-        let def = self
+        let callee = self
             .defs
             .iter()
             .find(|d| d.index == func)
-            .expect("every function index has a def")
-            .def;
+            .expect("every function index has a def");
+        let (def, library) = (callee.def, self.is_library(callee.file));
         let params = &def.args.args;
         if c.args.len() > params.len() {
             return Err(self.err(f, c, format!("too many arguments for {}()", def.name)));
+        }
+        if library && self.inline_service(f, c, def)? {
+            return Ok(());
         }
         for (i, p) in params.iter().enumerate() {
             let kw = c.keywords.iter().find(|k| {
@@ -652,10 +686,15 @@ impl<'a> Compiler<'a> {
                 ));
             }
         }
-        if let Some(op) = inline_op(def) {
-            f.emit(op);
+        if let Some(op) = inline_op(def).filter(|_| library) {
+            self.emit_at_call(f, c, op);
             return Ok(());
         }
+        let func = if library {
+            self.site_copy(f, c, func)?
+        } else {
+            func
+        };
         f.emit(Op::Call {
             func,
             argc: params.len() as u8,
@@ -682,35 +721,13 @@ impl<'a> Compiler<'a> {
     }
 
     fn native(&mut self, f: &mut Fx, c: &ast::ExprCall, name: &str) -> R<()> {
-        let (svc, argc) = match name {
-            "rtl_coreid" => (Svc::CoreId, 0),
-            "rtl_numcores" => (Svc::NumCores, 0),
-            "rtl_ishost" => (Svc::IsHost, 0),
-            "rtl_isdevice" => (Svc::IsDevice, 0),
-            "rtl_send" => (Svc::Send, 2),
-            "rtl_recv" => (Svc::Recv, 1),
-            "rtl_recvfunc" => (Svc::RecvFunc, 1),
-            "rtl_sendrecv" => (Svc::SendRecv, 2),
-            "rtl_bcast" => (Svc::Bcast, 2),
-            "rtl_reduce" => (Svc::Reduce, 2),
-            "rtl_sync" => (Svc::Sync, 0),
-            "rtl_probe" => (Svc::Probe, 1),
-            "rtl_send_nonblocking" => (Svc::SendNonBlocking, 2),
-            "rtl_test_for_send" => (Svc::TestSent, 1),
-            "rtl_wait_for_send" => (Svc::WaitSent, 1),
-            "rtl_math" => (Svc::Math, 2),
-            "rtl_numdims" => (Svc::NDim, 1),
-            "rtl_dsize" => (Svc::Dim, 2),
-            "rtl_allocatearray" | "rtl_allocatesharedarray" => (Svc::ArrayNew, 7),
-            "rtl_random" => (Svc::Random, 0),
-            "rtl_randint" => (Svc::RandInt, 0),
-            "rtl_seed" => (Svc::Seed, 1),
-            "rtl_print" => (Svc::Print, 1),
-            "rtl_input" => (Svc::Input, 1),
+        if let Some((svc, argc)) = native_service(name) {
+            return self.svc(f, c, svc, argc);
+        }
+        match name {
             "rtl_len" => {
                 self.expr_args(f, c, 1)?;
                 f.emit(Op::Len);
-                return Ok(());
             }
             "rtl_free" | "rtl_gc" => {
                 for a in &c.args {
@@ -718,13 +735,12 @@ impl<'a> Compiler<'a> {
                     f.emit(Op::Pop);
                 }
                 f.emit(Op::None);
-                return Ok(());
             }
             other => {
                 return Err(self.err(f, c, format!("unknown native function '{other}'")));
             }
-        };
-        self.svc(f, c, svc, argc)
+        }
+        Ok(())
     }
 
     fn expr_args(&mut self, f: &mut Fx, c: &ast::ExprCall, n: usize) -> R<()> {
@@ -828,6 +844,38 @@ impl<'a> Compiler<'a> {
     }
 }
 
+/// The runtime service `native rtl_<name>(...)` is, and its number of arguments (None for
+/// the natives compiled otherwise: `rtl_len`, `rtl_free`, `rtl_gc`).
+fn native_service(name: &str) -> Option<(Svc, usize)> {
+    Some(match name {
+        "rtl_coreid" => (Svc::CoreId, 0),
+        "rtl_numcores" => (Svc::NumCores, 0),
+        "rtl_ishost" => (Svc::IsHost, 0),
+        "rtl_isdevice" => (Svc::IsDevice, 0),
+        "rtl_send" => (Svc::Send, 2),
+        "rtl_recv" => (Svc::Recv, 1),
+        "rtl_recvfunc" => (Svc::RecvFunc, 1),
+        "rtl_sendrecv" => (Svc::SendRecv, 2),
+        "rtl_bcast" => (Svc::Bcast, 2),
+        "rtl_reduce" => (Svc::Reduce, 2),
+        "rtl_sync" => (Svc::Sync, 0),
+        "rtl_probe" => (Svc::Probe, 1),
+        "rtl_send_nonblocking" => (Svc::SendNonBlocking, 2),
+        "rtl_test_for_send" => (Svc::TestSent, 1),
+        "rtl_wait_for_send" => (Svc::WaitSent, 1),
+        "rtl_math" => (Svc::Math, 2),
+        "rtl_numdims" => (Svc::NDim, 1),
+        "rtl_dsize" => (Svc::Dim, 2),
+        "rtl_allocatearray" | "rtl_allocatesharedarray" => (Svc::ArrayNew, 7),
+        "rtl_random" => (Svc::Random, 0),
+        "rtl_randint" => (Svc::RandInt, 0),
+        "rtl_seed" => (Svc::Seed, 1),
+        "rtl_print" => (Svc::Print, 1),
+        "rtl_input" => (Svc::Input, 1),
+        _ => return None,
+    })
+}
+
 fn err(file: u32, offset: u32, msg: impl Into<String>) -> CompileError {
     CompileError {
         file,
@@ -836,10 +884,11 @@ fn err(file: u32, offset: u32, msg: impl Into<String>) -> CompileError {
     }
 }
 
-/// The one instruction a call of `def` can be replaced with, its arguments being on the stack:
-/// when the body is `return p0 OP p1` (or `return OP p0`) of its parameters in order, as the
-/// library's `pow(x, y)`. Saves a byte-code call (a frame) in inner loops; a runtime error
-/// then names the caller's line.
+/// The one instruction a call of library function `def` can be replaced with, its arguments
+/// being on the stack: when the body is `return p0 OP p1` (or `return OP p0`) of its
+/// parameters in order, as the library's `pow(x, y)`. Saves a byte-code call (a frame) in
+/// inner loops; a runtime error then names the caller's line, as native code does for library
+/// code (not for the user's functions: their errors name their own lines).
 fn inline_op(def: &ast::StmtFunctionDef) -> Option<Op> {
     let [ast::Stmt::Return(ret)] = def.body.as_slice() else {
         return None;
@@ -965,7 +1014,11 @@ struct Loop {
 /// One function being emitted.
 struct Fx {
     name: String,
+    /// The file the code being compiled is from (its lines, compile errors).
     file: u32,
+    /// Library code compiled for a user's call site: every position is that site (and the
+    /// function's file is the site's).
+    pin: Option<Site>,
     nparams: u8,
     /// None for module code (every name is a module variable).
     locals: Option<HashMap<String, u8>>,
@@ -984,6 +1037,7 @@ impl Fx {
         Fx {
             name: name.to_string(),
             file,
+            pin: None,
             nparams: 0,
             locals,
             nslots: 0,
@@ -1022,6 +1076,7 @@ impl Fx {
     }
 
     fn line(&mut self, line: u32) {
+        let line = self.pin.map_or(line, |(_, at)| at);
         let off = self.code.len() as u16;
         match self.lines.last_mut() {
             Some(last) if last.1 == line => {}
@@ -1087,7 +1142,7 @@ impl Fx {
         }
         Ok(Function {
             name: self.name,
-            file: self.file as u8,
+            file: self.pin.map_or(self.file, |(file, _)| file) as u8,
             nparams: self.nparams,
             nlocals: self.nslots as u8,
             code: self.code,

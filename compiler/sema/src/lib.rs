@@ -70,13 +70,13 @@
 //! Run-time errors and deadlock reports name the position TIR gives the failing node, and
 //! they must name the *user's* line, not a line of `libs/parallel.py`. So every TIR node
 //! made from library code (the `libs/` modules and the built-in prelude; modules found
-//! beside the main program are user code, see `library`) is positioned at the user's call
-//! that led there: the call from user code into the library, also when library functions
-//! call each other (taskfarm's `shutdownTaskFarm()` calling parallel's `numcores()`). A
-//! library function is therefore specialised per user call site (`SpecKey::at`), and while
-//! it is analysed `Engine::pos` maps every library site to that call site (the function's
-//! own `Pos` too, which names stack overflows). A library module's top-level code is
-//! positioned at the user's import; a library default argument at the call.
+//! beside the main program are user code, see `epyc_syntax::library_files`) is positioned at
+//! the user's call that led there: the call from user code into the library, also when
+//! library functions call each other (taskfarm's `shutdownTaskFarm()` calling parallel's
+//! `numcores()`). A library function is therefore specialised per user call site
+//! (`SpecKey::at`), and while it is analysed `Engine::pos` maps every library site to that
+//! call site (the function's own `Pos` too, which names stack overflows). A library module's
+//! top-level code is positioned at the user's import; a library default argument at the call.
 //!
 //! Code size: the copies differ only in their positions. Library wrappers are tiny and
 //! lowering inlines them (the copies then cost nothing); the larger helpers (`worker()`,
@@ -104,7 +104,6 @@ mod call;
 mod engine;
 mod expr;
 mod func;
-mod library;
 mod lists;
 mod names;
 mod native_call;

@@ -52,7 +52,7 @@ pub struct Names {
     pub prelude: usize,
     /// The main program's own module variables split into webs (see [`Names::main_webs`]).
     pub main_webs: crate::webs::Webs,
-    /// Per file: library code (`libs/` modules and the prelude), see `library`.
+    /// Per file: library code (`libs/` modules and the prelude), see `epyc_syntax::library_files`.
     pub library_files: Vec<bool>,
 }
 
@@ -70,7 +70,7 @@ impl Names {
             .collect();
         let prelude_file = files.len() as u32;
         files.push(SourceFile::new(PRELUDE_NAME, PRELUDE));
-        let mut library_files = crate::library::library_files(prog);
+        let mut library_files = epyc_syntax::library_files(prog);
         library_files.push(true);
         let prelude_body = <ast::Suite as rustpython_parser::Parse>::parse(PRELUDE, PRELUDE_NAME)
             .map_err(|e| format!("prelude does not parse: {e}"))?;

@@ -80,7 +80,7 @@ fn sendrecv_of_a_list_is_a_type_error() {
         "from parallel import *\nx = [1, 2]\nprint(sendrecv(x, 0))\n",
         1,
         0,
-        // The service is called in the library's `sendrecv`.
-        "parallel.py:42",
+        // The service runs in the library's `sendrecv`, called here: the user's line.
+        "sendrecvlist.py:3",
     );
 }

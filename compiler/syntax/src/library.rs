@@ -1,12 +1,13 @@
-//! Which source files are library code (`libs/`, the built-in prelude) and which are the
-//! user's (the main program and modules beside it). Positions in library code are reported
-//! at the user's call that led there (see the crate docs, "Positions in library code").
+//! Which source files are library code (`libs/`) and which are the user's (the main program
+//! and modules beside it). Run-time positions in library code are reported at the user's call
+//! that led there, by native code (`epyc-sema`, "Positions in library code") and byte code
+//! (`epyc-bytecode`, FORMAT.md "Positions") alike: both ask this one function.
 
-use epyc_syntax::ParsedProgram;
+use crate::ParsedProgram;
 use std::path::{Path, PathBuf};
 
-/// One flag per file of `prog` (indexed by file id): true for library modules. The prelude,
-/// which `Names` appends after these files, is library code too (`Names::is_library`).
+/// One flag per file of `prog` (indexed by file id): true for library modules. (Sema's
+/// prelude, which it appends after these files, is library code too.)
 ///
 /// `ParsedProgram` does not record where a module was found, so this repeats the loader's
 /// rule (`epyc_syntax::parse_program`): the main program's directory is searched first, and a
@@ -44,7 +45,7 @@ fn module_path(name: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use epyc_syntax::{ParsedModule, SourceFile};
+    use crate::{ParsedModule, SourceFile};
 
     fn program(paths: &[(&str, &str)]) -> ParsedProgram {
         ParsedProgram {
