@@ -104,3 +104,31 @@ fn module_in_shared_dram_runs_as_in_local_memory() {
     assert_eq!(report.status, status);
     assert_eq!(per_core(&io.stderr()), per_core(&err));
 }
+
+#[test]
+fn min_and_max_compare_as_less_than_does() {
+    same_on_both(
+        "minmax",
+        "print(min(3, 5))\nprint(max(3, 5))\nprint(min(-2, True))\nprint(max(False, 0))\n\
+         print(min(2, 1.5))\nprint(max(2, 2.0))\nprint(max(2.0, 2))\nprint(min(-0.0, 0.0))\n\
+         print(min('pear', 'apple'))\nprint(max('ab', 'abc'))\nprint(min(none, none))\n\
+         big = 3.0e38 * 10.0\nnan = big - big\nx = min(nan, 1.0)\nprint(x == x)\nprint(max(1.0, nan))\nprint(min(big, 1))\n\
+         print(max(-2147483647, 2147483647))\n",
+        1,
+    );
+}
+
+#[test]
+fn min_of_unordered_kinds_is_a_type_error() {
+    for (name, args) in [("mm_str_int", "'a', 1"), ("mm_none_int", "none, 1")] {
+        let (module, files) =
+            interp_support::compile(name, &format!("x = 1\nprint(min({args}))\n"));
+        let dev = interp_support::on_device(&module, files.clone(), 1);
+        let (status, _, err) = interp_support::on_host(module, files, 1);
+        for (what, st, e) in [("device", dev.status, &dev.stderr), ("host", status, &err)] {
+            assert_ne!(st, 0, "{what}: {e}");
+            assert!(e.contains(&format!("{name}.py:2")), "{what}: {e}");
+            assert!(e.contains("Type error"), "{what}: {e}");
+        }
+    }
+}

@@ -48,6 +48,8 @@ pub const SERVICES: &[Svc] = &[
     Svc::RecvFunc,
     Svc::NDim,
     Svc::Dim,
+    Svc::Min,
+    Svc::Max,
 ];
 
 const BIN_OPS: [Op; 12] = [

@@ -22,12 +22,11 @@
 //! `CallNative` calls them ([`native_call`]).
 //!
 //! Not yet on the device ([`layout::check`] refuses them in the functions function 0 reaches,
-//! naming the instruction): `ListRepeat`, indexing with more than one index,
-//! and the services outside [`SERVICES`] (`min`/`max`,
-//! `Int`, `Float`, `Input`), and a row of an array (fewer indices than dimensions). Each
-//! service costs 100-400 bytes of interpreter code against the 12 KB of [`footprint`]; those
-//! left out did not fit beside the ones listing 5 of the paper needs (`SendRecv`, `Math`,
-//! `**`). The module is placed in local memory only.
+//! naming the instruction): `ListRepeat` and the services outside [`SERVICES`] (`Int`,
+//! `Float`, `Input`: the conversion of a str needs a parser the interpreter has not got);
+//! a row of an array (fewer indices than dimensions) is a type error. The module sits in
+//! each core's local memory, or in shared DRAM ([`placement`]) when it does not fit there or
+//! on request.
 
 mod arrays;
 mod asm_parts;
@@ -39,6 +38,7 @@ mod handlers;
 mod helpers;
 pub mod layout;
 mod lists;
+mod minmax;
 pub mod native_call;
 pub mod placement;
 mod power;
@@ -139,6 +139,7 @@ pub fn interpreter_object() -> Result<RuntimeObject> {
     sections.extend(asm_parts::sections()?);
     sections.extend(arrays::sections()?);
     sections.push(range::section()?);
+    sections.push(minmax::section()?);
     sections.push(helpers::repeat_section()?);
     Ok(RuntimeObject { sections })
 }

@@ -53,6 +53,7 @@ const SHARED_BLOCKS: &[&[Svc]] = &[
     &[Svc::Probe, Svc::TestSent, Svc::WaitSent],
     &[Svc::Recv, Svc::RecvFunc],
     &[Svc::NDim, Svc::Dim],
+    &[Svc::Min, Svc::Max],
 ];
 
 /// The address of the routine of service `svc` among `routines` (the last when none of the
@@ -250,6 +251,7 @@ fn service(g: &mut Gen, r: &View, s: Svc, svc: ir::Value) {
         Svc::Range => super::range::service(g, r),
         Svc::ArrayNew => super::arrays::array_service(g, r),
         Svc::NDim => super::arrays::dims_service(g, r, svc),
+        Svc::Min => super::minmax::service(g, r, svc),
         Svc::Sync => {
             let pos = r.pos(g);
             g.call("epyc_sync", &[pos], None);
