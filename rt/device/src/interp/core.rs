@@ -508,19 +508,19 @@ fn read_ref(reg: &str, pair: u8, bail: &str) -> String {
 
 /// The address of cell `i + k` of a byte-code list (list r16, r17; index r18, r19; k r3) into
 /// r19; any other list, index or an index out of range: the generated code.
-fn cell() -> String {
+fn cell(bail: &str) -> String {
     format!(
         r#" sub r0,r18,#{int}
- bne bc_slow4
+ bne {bail}
  mov r0,#{dyn_list}
  sub r0,r16,r0
- bne bc_slow4
+ bne {bail}
  ldrd r20,[r17]
  add r19,r19,r3
  sub r0,r21,#2
- bgteu bc_slow4
+ bgteu {bail}
  sub r0,r19,r20
- bgteu bc_slow4
+ bgteu {bail}
  lsl r19,r19,#3
  add r19,r19,r17
 "#,
@@ -555,7 +555,37 @@ bc_store_cell:
 {n}"#,
         list = read_ref("r1", 16, "bc_slow4"),
         index = read_ref("r2", 18, "bc_slow4"),
-        cell = cell(),
+        cell = cell("bc_slow4"),
+        n = next()
+    )
+}
+
+/// `Index 1` [list i → v] and `StoreIndex 1` [v list i →] on a byte-code list and an int
+/// index in range (r22 tells them apart); anything else: the generated code.
+fn indexes() -> String {
+    format!(
+        r#"
+h_store_index:
+ mov r22,#1
+ b bc_index
+h_index:
+ mov r22,#0
+bc_index:
+ ldrd r18,[r5,#-1]
+ ldrd r16,[r5,#-2]
+ mov r3,#0
+{cell} add r4,r4,#1
+ sub r22,r22,#0
+ bne bc_store_index
+ ldrd r2,[r19,#1]
+ sub r5,r5,#16
+ b bc_push23
+bc_store_index:
+ ldrd r2,[r5,#-3]
+ sub r5,r5,#24
+ strd r2,[r19,#1]
+{n}"#,
+        cell = cell("bc_slow1"),
         n = next()
     )
 }
@@ -588,6 +618,8 @@ fn handlers() -> Vec<(u8, &'static str)> {
         (50, "h_jump"),
         (51, "h_jump_if_false"),
         (60, "h_call"),
+        (72, "h_index"),
+        (73, "h_store_index"),
         (80, "h_svc"),
         (63, "h_return"),
         (64, "h_return_none"),
@@ -649,6 +681,7 @@ pub fn text() -> String {
     s += &cond_jump();
     s += &arithmetic();
     s += &index_refs();
+    s += &indexes();
     s += &super::fused::text(&next());
     s
 }
