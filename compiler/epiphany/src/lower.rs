@@ -277,6 +277,22 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// rd = cond ? 1 : 0 after `cmp`: a select between a 0 and a 1 the allocator places (in
+    /// r0–r7 the `mov`s and the conditional `mov` take 2 bytes each, where `SetCond` needs the
+    /// scratch r62 and takes 4 for two of its three).
+    fn set_cond(&mut self, rd: Reg, cmp: Compare, cond: Cond) {
+        let one = self.imm(1);
+        let zero = self.new_vreg();
+        self.emit(MInst::LoadImm { rd: zero, imm: 0 });
+        self.emit(MInst::Select {
+            rd,
+            cmp,
+            cond,
+            a: one,
+            b: zero,
+        });
+    }
+
     fn alu(&mut self, op: AluOp, rn: Reg, rm: Reg) -> Reg {
         let rd = self.new_vreg();
         self.emit(MInst::Alu { op, rd, rn, rm });
@@ -618,12 +634,7 @@ impl<'a> Lowerer<'a> {
                 };
                 let (cmp, cond) = self.icmp_compare(cond, a2[0], a2[1]);
                 let rd = rd!();
-                self.emit(MInst::SetCond {
-                    rd,
-                    cmp,
-                    cond,
-                    negate: false,
-                });
+                self.set_cond(rd, cmp, cond);
             }
             Opcode::Fcmp => {
                 let InstructionData::FloatCompare { cond, args: a2, .. } = data else {
@@ -631,12 +642,7 @@ impl<'a> Lowerer<'a> {
                 };
                 let (cmp, cond) = self.fcmp_compare(cond, a2[0], a2[1])?;
                 let rd = rd!();
-                self.emit(MInst::SetCond {
-                    rd,
-                    cmp,
-                    cond,
-                    negate: false,
-                });
+                self.set_cond(rd, cmp, cond);
             }
             Opcode::Bmask => {
                 let (cmp, cond) = self.cond_of(args[0])?;
