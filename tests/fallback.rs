@@ -182,6 +182,44 @@ fn a_hybrid_run_falls_back_to_byte_code_on_both_sides() {
     );
 }
 
+/// Mixed programs on host cores, the other direction: a typed function that calls a dynamic
+/// one where it discards the result stays native and calls the byte code through the
+/// interpreter (`note`, 4 calls), which calls native code back (`square`, 3 calls); a function
+/// that uses a dynamic result (`summary` of `describe`) stays byte code. The output is the
+/// byte code's.
+#[test]
+fn on_host_cores_native_code_calls_byte_code_where_it_discards_the_result() {
+    let path = test_program("mixed_calls_byte_code.py");
+    let out = run_epyc_with_env(
+        &["run", "-h", "1", &path],
+        &[("EPYC_MIXED_STATS", "1")],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    for native in ["work(int, float) -> int", "square(int) -> int"] {
+        let note = format!("note: {native} stays native (byte code calls it)");
+        assert!(out.stderr.contains(&note), "{note}: {}", out.stderr);
+    }
+    assert!(!out.stderr.contains("note: summary"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("mixed: 4 calls ran native code"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("mixed: 4 calls from native code ran byte code"),
+        "{}",
+        out.stderr
+    );
+    let interp = run_epyc(
+        &["run", "--interp", "-h", "1", &path],
+        Duration::from_secs(60),
+    );
+    assert_eq!(interp.status, Some(0), "{}", interp.stderr);
+    assert_eq!(out.stdout, interp.stdout);
+}
+
 /// Mixed programs on host cores: byte code calls native code for the specialisations that
 /// take and return scalars or strings. The notes name each; the interpreter's counter (shown with
 /// `EPYC_MIXED_STATS=1`) proves the calls ran natively; the output is the byte code's.

@@ -30,6 +30,43 @@ pub struct Planned {
 /// The specialisations of `checked` (a program that falls back) that byte code `module` can
 /// call natively.
 pub fn plan(checked: &Checked, module: &epyc_bytecode::Module) -> Vec<Planned> {
+    plan_with(checked, module, false)
+}
+
+/// The byte-code function of the same name and file as `f` with `nparams` parameters,
+/// when exactly one.
+fn twin(module: &epyc_bytecode::Module, f: &epyc_tir::Function, nparams: usize) -> Option<usize> {
+    let mut same = module.funcs.iter().enumerate().filter(|(_, b)| {
+        b.name == f.name && b.file as u32 == f.pos.file && b.nparams as usize == nparams
+    });
+    match (same.next(), same.next()) {
+        (Some((i, _)), None) => Some(i),
+        _ => None,
+    }
+}
+
+/// What native function `root` reaches, native and byte code, when it may call byte code
+/// (see `epyc_host::exports::closure_calling`) and every byte-code callee has a twin.
+fn byte_code_callees(
+    checked: &Checked,
+    module: &epyc_bytecode::Module,
+    root: FuncId,
+) -> Option<epyc_host::exports::Reach> {
+    let partial = checked.partial.as_ref()?;
+    let prog = &partial.program;
+    let native: Vec<bool> = checked.report.specs.iter().map(|s| s.is_native()).collect();
+    let reach =
+        epyc_host::exports::closure_calling(prog, &native, &partial.byte_code_callable, root)?;
+    let all_have_twins = reach
+        .byte_code
+        .iter()
+        .all(|&g| twin(module, prog.func(g), prog.func(g).params.len()).is_some());
+    all_have_twins.then_some(reach)
+}
+
+/// As [`plan`]; with `calling` (host cores), native code may also call byte code (see the
+/// module docs).
+pub fn plan_with(checked: &Checked, module: &epyc_bytecode::Module, calling: bool) -> Vec<Planned> {
     let Some(partial) = &checked.partial else {
         return Vec::new();
     };
@@ -53,7 +90,24 @@ pub fn plan(checked: &Checked, module: &epyc_bytecode::Module) -> Vec<Planned> {
             bytecode_of.push((FuncId(k as u32), i, args.clone()));
         }
     }
-    let exported = epyc_host::exports::exportable(prog, &native, &candidates);
+    let mut exported = epyc_host::exports::exportable(prog, &native, &candidates);
+    if calling {
+        for &f in &candidates {
+            let func = prog.func(f);
+            let scalar = epyc_host::exports::is_boundary_type(&func.ret)
+                && func
+                    .params
+                    .iter()
+                    .all(|p| epyc_host::exports::is_boundary_type(&func.locals[p.index()].ty));
+            if f != prog.main
+                && scalar
+                && !exported.contains(&f)
+                && byte_code_callees(checked, module, f).is_some()
+            {
+                exported.push(f);
+            }
+        }
+    }
     bytecode_of
         .into_iter()
         .filter(|(f, _, _)| exported.contains(f))
@@ -98,9 +152,11 @@ pub fn explain(parsed: &ParsedProgram, checked: &Checked) -> String {
     text
 }
 
-/// Compiles the planned specialisations and the interpreter's table of them.
+/// Compiles the planned specialisations (which may call byte code) and the interpreter's
+/// table of them.
 fn compile(
     checked: &Checked,
+    module: &epyc_bytecode::Module,
     planned: &[Planned],
 ) -> anyhow::Result<(epyc_host::NativeExports, epyc_interp::Natives)> {
     let partial = checked
@@ -110,14 +166,30 @@ fn compile(
     let prog = &partial.program;
     let native: Vec<bool> = checked.report.specs.iter().map(|s| s.is_native()).collect();
     let mut keep: Vec<FuncId> = Vec::new();
+    let mut stubs: Vec<(FuncId, u32)> = Vec::new();
     for p in planned {
-        let reached = epyc_host::exports::closure(prog, &native, p.tir)
+        if let Some(reached) = epyc_host::exports::closure(prog, &native, p.tir) {
+            keep.extend(reached);
+            continue;
+        }
+        let reach = byte_code_callees(checked, module, p.tir)
             .ok_or_else(|| anyhow::anyhow!("{} is not self-contained", p.signature))?;
-        keep.extend(reached);
+        keep.extend(reach.native);
+        for g in reach.byte_code {
+            let f = prog.func(g);
+            let index = twin(module, f, f.params.len())
+                .ok_or_else(|| anyhow::anyhow!("{} has no byte code", f.symbol))?;
+            if !stubs.iter().any(|(s, _)| *s == g) {
+                stubs.push((g, index as u32));
+            }
+        }
     }
-    let sub = epyc_host::exports::sub_program(prog, &keep);
+    let byte_code: Vec<FuncId> = stubs.iter().map(|(g, _)| *g).collect();
+    let sub = epyc_host::exports::sub_program_calling(prog, &keep, &byte_code);
     let roots: Vec<FuncId> = planned.iter().map(|p| p.tir).collect();
-    let exports = epyc_host::compile_exports(&sub, &roots, &epyc_rt_host::symbols())?;
+    let mut symbols = epyc_rt_host::symbols();
+    symbols.extend(epyc_interp::symbols());
+    let exports = epyc_host::compile_exports_calling(&sub, &roots, &stubs, &symbols)?;
     let fns = planned
         .iter()
         .zip(&exports.exports)
@@ -160,8 +232,8 @@ pub fn run(args: &RunArgs, parsed: &ParsedProgram, checked: &Checked) -> u8 {
             return exit::COMPILE_ERROR;
         }
     };
-    let planned = plan(checked, &module);
-    let compiled = match compile(checked, &planned) {
+    let planned = plan_with(checked, &module, true);
+    let compiled = match compile(checked, &module, &planned) {
         Ok(c) => Some(c),
         Err(e) => {
             eprintln!(
@@ -212,6 +284,10 @@ pub fn run(args: &RunArgs, parsed: &ParsedProgram, checked: &Checked) -> u8 {
         eprintln!(
             "mixed: {} calls ran native code",
             epyc_interp::native_calls()
+        );
+        eprintln!(
+            "mixed: {} calls from native code ran byte code",
+            epyc_interp::byte_code_calls()
         );
     }
     // The native code lives until here: the run is over.

@@ -62,10 +62,44 @@ pub fn compile_exports(
     exports: &[FuncId],
     symbols: &[(&str, *const u8)],
 ) -> Result<NativeExports> {
-    let (mut module, lowered, target) = jit::lower_and_link(prog, symbols)?;
+    compile_exports_calling(prog, exports, &[], symbols)
+}
+
+/// As [`compile_exports`], where the native code may also call byte code: each
+/// `(specialisation, byte-code function)` of `byte_code` becomes a stub that runs that
+/// byte-code function through the interpreter (see `to_byte_code`); `symbols` must then
+/// provide rt/abi `INTERP_CALL_SYMBOL`.
+pub fn compile_exports_calling(
+    prog: &Program,
+    exports: &[FuncId],
+    byte_code: &[(FuncId, u32)],
+    symbols: &[(&str, *const u8)],
+) -> Result<NativeExports> {
+    let stubs: Vec<FuncId> = byte_code.iter().map(|(f, _)| *f).collect();
+    let (mut module, lowered, target) = jit::lower_and_link(prog, symbols, &stubs)?;
     let roots: Vec<usize> = exports.iter().map(|f| f.index()).collect();
-    let needed = lowered.reachable_from(&roots);
+    let mut needed = lowered.reachable_from(&roots);
+    // Stubs get their own code below, never the placeholder body.
+    let mut stub_needed = Vec::new();
+    for &(f, index) in byte_code {
+        if let Some(n) = needed.get_mut(f.index()) {
+            if std::mem::replace(n, false) {
+                stub_needed.push((f, index));
+            }
+        }
+    }
     let result = jit::define_funcs(&mut module, &lowered, &target, &needed).and_then(|funcs| {
+        for &(f, index) in &stub_needed {
+            crate::to_byte_code::define_stub(
+                &mut module,
+                prog,
+                f,
+                funcs[f.index()],
+                &lowered.funcs[f.index()].func.signature,
+                index,
+                &target,
+            )?;
+        }
         let mut ids = Vec::new();
         for &f in exports {
             ids.push(define_wrapper(

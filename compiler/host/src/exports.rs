@@ -177,3 +177,129 @@ fn expr_ok(e: &Expr, calls: &mut Vec<FuncId>) -> bool {
         ExprKind::FuncRef(_) | ExprKind::CallIndirect { .. } => false,
     }
 }
+
+/// What a native function reaches when it may also call byte code (see [`closure_calling`]).
+#[derive(Debug, Default, PartialEq)]
+pub struct Reach {
+    /// Native specialisations to compile, the root included.
+    pub native: Vec<FuncId>,
+    /// Dynamic specialisations native code calls through the interpreter.
+    pub byte_code: Vec<FuncId>,
+}
+
+/// As [`closure`], but a native function may also call a dynamic specialisation that
+/// `byte_code_callable` allows, through the interpreter (native code calling byte code), when
+/// that is safe whatever the byte code computes: only in statements that discard the result
+/// (a dynamic function's result type is not known for certain, and a program that runs as
+/// byte code must run the same mixed), and only with scalar or str arguments.
+pub fn closure_calling(
+    prog: &Program,
+    native: &[bool],
+    byte_code_callable: &[bool],
+    root: FuncId,
+) -> Option<Reach> {
+    let mut seen = vec![false; prog.funcs.len()];
+    let mut stack = vec![root];
+    let mut out = Reach::default();
+    while let Some(f) = stack.pop() {
+        if std::mem::replace(seen.get_mut(f.index())?, true) {
+            continue;
+        }
+        if f == prog.main || !native.get(f.index()).copied().unwrap_or(false) {
+            return None;
+        }
+        let mut calls = Vec::new();
+        let mut discarded = Vec::new();
+        if !block_ok_discarding(&prog.func(f).body, &mut calls, &mut discarded) {
+            return None;
+        }
+        for g in calls {
+            if native.get(g.index()).copied().unwrap_or(false) {
+                stack.push(g);
+            } else {
+                return None;
+            }
+        }
+        for g in discarded {
+            if native.get(g.index()).copied().unwrap_or(false) {
+                stack.push(g);
+            } else if byte_code_callable.get(g.index()).copied().unwrap_or(false)
+                && g != prog.main
+                && prog
+                    .func(g)
+                    .params
+                    .iter()
+                    .all(|p| is_boundary_type(&prog.func(g).locals[p.index()].ty))
+            {
+                if !out.byte_code.contains(&g) {
+                    out.byte_code.push(g);
+                }
+            } else {
+                return None;
+            }
+        }
+        out.native.push(f);
+    }
+    Some(out)
+}
+
+/// As [`block_ok`], with the calls made by statements that discard their result (`f(x)` as
+/// a statement, arguments themselves checked normally) kept apart in `discarded`.
+fn block_ok_discarding(b: &Block, calls: &mut Vec<FuncId>, discarded: &mut Vec<FuncId>) -> bool {
+    b.iter().all(|s| match &s.kind {
+        StmtKind::Expr(Expr {
+            kind: ExprKind::Call { func, args },
+            ..
+        }) => {
+            discarded.push(*func);
+            args.iter().all(|a| expr_ok(a, calls))
+        }
+        StmtKind::If {
+            cond,
+            then_body,
+            else_body,
+        } => {
+            expr_ok(cond, calls)
+                && block_ok_discarding(then_body, calls, discarded)
+                && block_ok_discarding(else_body, calls, discarded)
+        }
+        StmtKind::While { cond, body } => {
+            expr_ok(cond, calls) && block_ok_discarding(body, calls, discarded)
+        }
+        StmtKind::ForRange {
+            var,
+            start,
+            stop,
+            step,
+            body,
+        } => {
+            var_ok(var)
+                && expr_ok(start, calls)
+                && expr_ok(stop, calls)
+                && expr_ok(step, calls)
+                && block_ok_discarding(body, calls, discarded)
+        }
+        StmtKind::ForList { var, list, body } => {
+            var_ok(var) && expr_ok(list, calls) && block_ok_discarding(body, calls, discarded)
+        }
+        _ => stmt_ok(s, calls),
+    })
+}
+
+/// As [`sub_program`], keeping also the signatures of the `byte_code` specialisations (their
+/// bodies, incomplete, are dropped: the host JIT defines each as a call into the interpreter).
+pub fn sub_program_calling(prog: &Program, keep: &[FuncId], byte_code: &[FuncId]) -> Program {
+    let mut out = sub_program(prog, keep);
+    for &g in byte_code {
+        let orig = prog.func(g);
+        let f = &mut out.funcs[g.index()];
+        f.params = orig.params.clone();
+        f.locals = orig.locals.clone();
+        f.ret = orig.ret.clone();
+        f.body = vec![Stmt {
+            kind: StmtKind::Raise(epyc_tir::RtError::TypeError, None),
+            pos: orig.pos,
+        }];
+    }
+    out
+}

@@ -50,7 +50,7 @@ impl Drop for CompiledProgram {
 const ENTRY_SYMBOL: &str = "epyc$entry";
 
 pub fn compile(prog: &Program, symbols: &[(&str, *const u8)]) -> Result<CompiledProgram> {
-    let (mut module, lowered, target) = lower_and_link(prog, symbols)?;
+    let (mut module, lowered, target) = lower_and_link(prog, symbols, &[])?;
     let needed = lowered.reachable_from_main();
     let defined = define_funcs(&mut module, &lowered, &target, &needed).and_then(|funcs| {
         define_entry(
@@ -86,10 +86,12 @@ pub fn compile(prog: &Program, symbols: &[(&str, *const u8)]) -> Result<Compiled
 }
 
 /// Lowers `prog` for the host ISA (with the mid-end's inlining) and makes a JIT module that
-/// resolves the runtime functions it calls through `symbols`.
+/// resolves the runtime functions it calls through `symbols`. The `out_of_line` functions
+/// are never inlined (their lowered bodies are placeholders the caller replaces).
 pub(crate) fn lower_and_link(
     prog: &Program,
     symbols: &[(&str, *const u8)],
+    out_of_line: &[epyc_tir::FuncId],
 ) -> Result<(JITModule, LoweredProgram, Target)> {
     let mut flags = settings::builder();
     flags.set("opt_level", "speed")?;
@@ -110,6 +112,11 @@ pub(crate) fn lower_and_link(
         .map_err(|e| anyhow!("host ISA: {e}"))?;
     let target = Target::new(isa.pointer_type(), isa.default_call_conv());
     let mut lowered = epyc_lower::lower_program(prog, &target)?;
+    for f in out_of_line {
+        if let Some(r) = lowered.recursive.get_mut(f.index()) {
+            *r = true;
+        }
+    }
     // The mid-end itself runs in `define_function` (opt_level = speed).
     lowered.inline_small_functions()?;
 
@@ -120,6 +127,13 @@ pub(crate) fn lower_and_link(
             .get(f.symbol())
             .ok_or_else(|| anyhow!("the runtime does not provide {}", f.symbol()))?;
         jb.symbol(f.symbol(), *addr);
+    }
+    if !out_of_line.is_empty() {
+        let symbol = epyc_rt_abi::INTERP_CALL_SYMBOL;
+        let addr = known
+            .get(symbol)
+            .ok_or_else(|| anyhow!("the interpreter's entry {symbol} is not provided"))?;
+        jb.symbol(symbol, *addr);
     }
     Ok((JITModule::new(jb), lowered, target))
 }

@@ -7,12 +7,13 @@
 mod boxed;
 pub mod exports;
 mod jit;
+mod to_byte_code;
 
 use anyhow::Result;
 use epyc_rt_host::HostProgram;
 use epyc_tir::Program;
 
-pub use boxed::{compile_exports, tag_of, BoxedFn, Export, NativeExports};
+pub use boxed::{compile_exports, compile_exports_calling, tag_of, BoxedFn, Export, NativeExports};
 pub use jit::CompiledProgram;
 
 /// Compiles `prog` for the host, linked against the host runtime.

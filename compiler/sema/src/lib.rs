@@ -247,9 +247,11 @@ pub fn check(prog: &ParsedProgram) -> Checked {
         (Some(out.program), None)
     } else if out.converged {
         let boundary = out.slots.iter().map(partial::boundary).collect();
+        let byte_code_callable = out.slots.iter().map(partial::byte_code_callable).collect();
         let partial = Partial {
             program: out.program,
             boundary,
+            byte_code_callable,
         };
         (None, Some(partial))
     } else {

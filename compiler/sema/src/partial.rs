@@ -33,6 +33,11 @@ pub struct Partial {
     /// Per specialisation: its arguments as the byte-code boundary sees them, when byte code
     /// may call it (see the module docs).
     pub boundary: Vec<Option<Vec<BoundaryArg>>>,
+    /// Per specialisation: whether native code may call it as byte code (native calling
+    /// byte code): it is dynamic, made for the user's function with the arguments' types
+    /// alone (no constant, call-site or list-factory key), so its byte-code twin computes
+    /// what it stands for given the same values.
+    pub byte_code_callable: Vec<bool>,
 }
 
 /// The boundary signature of one specialisation, if it has one.
@@ -53,4 +58,17 @@ pub(crate) fn boundary(slot: &Slot) -> Option<Vec<BoundaryArg>> {
             _ => None,
         })
         .collect()
+}
+
+/// Whether native code may call this (dynamic) specialisation's byte-code twin (see
+/// [`Partial::byte_code_callable`]); the caller still decides whether the call is safe.
+pub(crate) fn byte_code_callable(slot: &Slot) -> bool {
+    !slot.dynamic.is_empty()
+        && slot.key.ctx.is_empty()
+        && slot.key.at.is_none()
+        && slot
+            .key
+            .args
+            .iter()
+            .all(|t| matches!(t, T::None | T::Bool | T::Int | T::IntNN | T::Float | T::Str))
 }

@@ -144,6 +144,14 @@ impl RtError {
     }
 }
 
+/// The entry native code calls byte code through in a mixed program (issue 6): provided by
+/// the interpreter that runs the program (host: `epyc_interp`), not by the runtime, so it is
+/// outside [`RtFn`]. `(function index: i32, args: ptr, argc: i32, result: ptr) -> void`:
+/// `args` holds `argc` tagged values ([`layout::VALUE_TAG`], [`layout::value_payload`], one
+/// [`layout::value_size`] each), the interpreter runs byte-code function `function index`
+/// with them on the calling core and stores its result, a tagged value, at `result`.
+pub const INTERP_CALL_SYMBOL: &str = "epyc_interp_call";
+
 /// Memory layout of runtime objects. Compiled code reads lengths and elements in line, so
 /// the offsets here are the contract. All integers are little-endian u32.
 pub mod layout {

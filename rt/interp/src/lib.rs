@@ -4,11 +4,13 @@
 
 mod machine;
 mod native;
+mod reenter;
 mod rt;
 mod value;
 
 use epyc_bytecode::Module;
 pub use native::{native_calls, ArgKind, BoxedFn, NativeFn, Natives};
+pub use reenter::byte_code_calls;
 use std::sync::{Arc, Mutex};
 
 /// The program the cores of the current run interpret (the runtime's entry takes only a
@@ -25,7 +27,18 @@ unsafe extern "C" fn entry(globals: *mut u8) {
         .unwrap_or_else(|e| e.into_inner())
         .clone()
         .expect("a byte-code program is installed before the cores start");
-    machine::Machine::new(&prog, globals).run_main();
+    let mut machine = machine::Machine::new(&prog, globals);
+    reenter::enter_core(prog.clone(), machine.state());
+    machine.run_main();
+}
+
+/// The symbols native code of a mixed program links against besides the runtime's: the
+/// interpreter's entry for calls of byte code (rt/abi `INTERP_CALL_SYMBOL`).
+pub fn symbols() -> Vec<(&'static str, *const u8)> {
+    vec![(
+        epyc_rt_abi::INTERP_CALL_SYMBOL,
+        reenter::epyc_interp_call as *const u8,
+    )]
 }
 
 /// Runs `module` (function 0 is the entry) on `cfg.cores` host virtual cores; returns the
@@ -91,6 +104,7 @@ fn install(
     let mut prog = machine::Program::new(module).map_err(|e| format!("bad byte code: {e}"))?;
     prog.natives = native::by_function(natives, prog.funcs.len());
     native::reset_native_calls();
+    reenter::reset_byte_code_calls();
     *PROGRAM.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(prog));
     Ok(epyc_rt_host::HostProgram {
         entry,

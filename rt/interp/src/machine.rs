@@ -9,6 +9,17 @@ use epyc_rt_abi::{pos, RtError, Tag};
 use std::cell::RefCell;
 use std::rc::Rc;
 
+/// What every interpreter of one core shares: the module's variables and constants (native
+/// code calling byte code starts another interpreter on the same core, see `reenter`).
+#[derive(Clone)]
+pub struct CoreState {
+    rt: Rt,
+    consts: Rc<Vec<Value>>,
+    globals: Rc<RefCell<Vec<Value>>>,
+    /// This core's globals block (native code called from byte code uses it).
+    native_globals: *mut u8,
+}
+
 /// Calls deeper than this stop the core with the stack-overflow error (as native code does).
 const MAX_DEPTH: usize = 50_000;
 
@@ -70,8 +81,8 @@ struct Frame {
 pub struct Machine<'p> {
     p: &'p Program,
     rt: Rt,
-    consts: Vec<Value>,
-    globals: Vec<Value>,
+    consts: Rc<Vec<Value>>,
+    globals: Rc<RefCell<Vec<Value>>>,
     stack: Vec<Value>,
     frames: Vec<Frame>,
     /// This core's globals block (native code called from byte code uses it).
@@ -80,15 +91,54 @@ pub struct Machine<'p> {
 
 impl<'p> Machine<'p> {
     pub fn new(p: &'p Program, native_globals: *mut u8) -> Machine<'p> {
+        Machine::with_state(
+            p,
+            CoreState {
+                rt: Rt::load(),
+                consts: Rc::new(p.const_values()),
+                globals: Rc::new(RefCell::new(vec![
+                    Value::Unset;
+                    p.module.global_names.len()
+                ])),
+                native_globals,
+            },
+        )
+    }
+
+    /// An interpreter of the core whose state `s` is (a fresh stack and frames).
+    pub fn with_state(p: &'p Program, s: CoreState) -> Machine<'p> {
         Machine {
             p,
-            rt: Rt::load(),
-            consts: p.const_values(),
-            globals: vec![Value::Unset; p.module.global_names.len()],
+            rt: s.rt,
+            consts: s.consts,
+            globals: s.globals,
             stack: Vec::new(),
             frames: Vec::new(),
-            native_globals,
+            native_globals: s.native_globals,
         }
+    }
+
+    /// The state other interpreters of this core share with this one.
+    pub fn state(&self) -> CoreState {
+        CoreState {
+            rt: self.rt,
+            consts: self.consts.clone(),
+            globals: self.globals.clone(),
+            native_globals: self.native_globals,
+        }
+    }
+
+    /// Runs byte-code function `func` with `args` to its return (native code calling byte
+    /// code); its result.
+    pub fn call_function(&mut self, func: usize, args: Vec<Value>) -> Value {
+        let argc = args.len();
+        self.stack.extend(args);
+        let depth = self.frames.len();
+        self.push_frame(func, argc);
+        if self.frames.len() > depth {
+            self.run(depth);
+        }
+        self.pop()
     }
 
     fn pos(&self) -> i32 {
@@ -170,7 +220,7 @@ impl<'p> Machine<'p> {
                     self.stack[base + slot as usize] = v;
                 }
                 Op::LoadG { global } => {
-                    let v = self.globals[global as usize].clone();
+                    let v = self.globals.borrow()[global as usize].clone();
                     if matches!(v, Value::Unset) {
                         let n = self.p.module.global_names[global as usize];
                         let name = self.p.module.str_at(n).unwrap_or("?");
@@ -180,7 +230,7 @@ impl<'p> Machine<'p> {
                 }
                 Op::StoreG { global } => {
                     let v = self.pop();
-                    self.globals[global as usize] = v;
+                    self.globals.borrow_mut()[global as usize] = v;
                 }
                 Op::CheckLocal { slot, name } => {
                     if matches!(self.stack[base + slot as usize], Value::Unset) {
@@ -300,10 +350,10 @@ impl<'p> Machine<'p> {
                     };
                     let fr = self.frames.pop().expect("returning frame");
                     self.stack.truncate(fr.base);
+                    self.stack.push(r);
                     if self.frames.len() == stop_depth {
                         return;
                     }
-                    self.stack.push(r);
                 }
                 Op::List { n } => {
                     let at = self.stack.len() - n as usize;
@@ -408,7 +458,7 @@ impl<'p> Machine<'p> {
             return self.stack[base + r as usize].clone();
         }
         let global = (r - GLOBAL_REF) as usize;
-        let v = self.globals[global].clone();
+        let v = self.globals.borrow()[global].clone();
         if matches!(v, Value::Unset) {
             let n = self.p.module.global_names[global];
             let name = self.p.module.str_at(n).unwrap_or("?");
@@ -830,4 +880,12 @@ fn new_list(dims: Vec<usize>, cells: Vec<Value>) -> Value {
         dims,
         cells: RefCell::new(cells),
     }))
+}
+
+impl CoreState {
+    /// A copy of string object `obj` in the core's heap (as native code's strings), made by
+    /// concatenating the empty string object `empty`.
+    pub fn copy_str(&self, obj: &[u32], empty: &[u32]) -> *mut u8 {
+        (self.rt.str_concat)(obj.as_ptr() as *const u8, empty.as_ptr() as *const u8)
+    }
 }

@@ -135,7 +135,7 @@ pub(crate) fn call(candidates: &[NativeFn], globals: *mut u8, args: &[Value]) ->
 }
 
 /// A runtime string object (rt/abi `layout::STR_LEN`, `STR_BYTES`) holding `s`.
-fn string_object(s: &str) -> Vec<u32> {
+pub(crate) fn string_object(s: &str) -> Vec<u32> {
     let bytes = crate::rt::rt_str(s);
     let mut words = vec![0u32; bytes.len().div_ceil(4)];
     for (k, chunk) in bytes.chunks(4).enumerate() {

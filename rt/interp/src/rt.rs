@@ -5,6 +5,7 @@
 use epyc_rt_abi::{RtError, RtFn};
 
 /// Typed entry points of the runtime functions the interpreter uses.
+#[derive(Clone, Copy)]
 pub struct Rt {
     pub print_int: extern "C" fn(i32),
     pub print_float: extern "C" fn(f32),
@@ -35,6 +36,7 @@ pub struct Rt {
     pub randint: extern "C" fn() -> i32,
     pub seed: extern "C" fn(i32),
     pub input: extern "C" fn(*const u8) -> *mut u8,
+    pub str_concat: extern "C" fn(*const u8, *const u8) -> *mut u8,
 }
 
 fn addr(f: RtFn) -> *const u8 {
@@ -93,6 +95,7 @@ impl Rt {
             randint: get!(RandInt),
             seed: get!(Seed),
             input: get!(Input),
+            str_concat: get!(StrConcat),
         }
     }
 
