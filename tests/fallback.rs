@@ -526,3 +526,56 @@ fn a_runtime_error_in_the_byte_code_a_native_call_falls_back_to_names_core_and_l
         assert_eq!(printed, ["4", "0"], "{}", out.stdout);
     }
 }
+
+/// A runtime error in byte code that native code called names core and line as byte code
+/// only does (host cores: through the interpreter's entry; device cores: the caller stays
+/// byte code there).
+#[test]
+fn a_runtime_error_in_byte_code_called_from_native_code_names_core_and_line() {
+    let path = repo_dir()
+        .join("tests/programs/errors/type_error_in_byte_code_native_calls.py")
+        .display()
+        .to_string();
+    for target in [["-h", "1"], ["-d", "1"]] {
+        let out = run_epyc_with_env(
+            &["run", target[0], target[1], &path],
+            &[("EPYC_MIXED_STATS", "1")],
+            Duration::from_secs(60),
+        );
+        assert_eq!(out.status, Some(3), "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("Error from core 0: Type error: unsupported operand type"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains(&format!("\n  at {path}:9")),
+            "{}",
+            out.stderr
+        );
+        let printed: Vec<&str> = out
+            .stdout
+            .lines()
+            .map(|l| l.split("] ").nth(1).unwrap_or(l))
+            .collect();
+        assert_eq!(printed, ["-1", "0", "1"], "{}", out.stdout);
+    }
+    let host = run_epyc_with_env(
+        &["run", "-h", "1", &path],
+        &[("EPYC_MIXED_STATS", "1")],
+        Duration::from_secs(60),
+    );
+    // work(5) ran natively; its fourth call of note failed.
+    assert!(
+        host.stderr.contains("mixed: 1 calls ran native code"),
+        "{}",
+        host.stderr
+    );
+    assert!(
+        host.stderr
+            .contains("mixed: 4 calls from native code ran byte code"),
+        "{}",
+        host.stderr
+    );
+}
