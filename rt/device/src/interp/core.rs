@@ -36,9 +36,9 @@ pub const ASM_ONLY: &[u8] = &[
 ];
 
 /// The next instruction's handler address into r0 (start it early, finish with [`GO`]).
-const FETCH: &str = " ldrb r0,[r4],#1\n lsl r0,r0,#1\n ldrh r0,[r7,r0]\n";
+pub const FETCH: &str = " ldrb r0,[r4],#1\n lsl r0,r0,#1\n ldrh r0,[r7,r0]\n";
 /// Jumps to the handler [`FETCH`] found.
-const GO: &str = " add r0,r0,r7\n jr r0\n";
+pub const GO: &str = " add r0,r0,r7\n jr r0\n";
 
 fn next() -> String {
     format!("{FETCH}{GO}")
@@ -253,7 +253,8 @@ h_loadg:
  ldrd r2,[r8,r1]
  sub r2,r2,#1
  blt bc_unset
- b bc_push23
+{FETCH} strd r2,[r5],#1
+{GO}
 h_storeg:
 {U16} ldrd r2,[r5,#-1]
  lsl r1,r1,#3

@@ -152,8 +152,8 @@ bc_index_ref_{suffix}:
  asr r3,r3,#24
  mov r0,#{list}
  sub r0,r16,r0
- bne bc_index_ref
- sub r0,r18,#{int}
+ sub r12,r18,#{int}
+ orr r0,r0,r12
  bne bc_index_ref
  ldrd r20,[r17]
  add r19,r19,r3
@@ -167,8 +167,10 @@ bc_index_ref_{suffix}:
  sub r22,r22,#0
  bne bc_store_cell
  ldrd r2,[r19,#1]
- b bc_push23
-"#,
+{fetch} strd r2,[r5],#1
+{go}"#,
+        fetch = super::core::FETCH,
+        go = super::core::GO,
         list = super::core::DYN_LIST + bias,
         int = Tag::Int as u32 + bias,
     )
