@@ -409,7 +409,7 @@ const DEVICE: &[&str] = &["-d", "2"];
 const HYBRID: &[&str] = &["-d", "2", "-h", "2"];
 
 /// A program of `tests/programs/errors` and the report it gives on some targets (`{file}`
-/// standing for its path), compiled and interpreted alike.
+/// standing for its path, `{dir}` for its directory), compiled and interpreted alike.
 struct ReportCase {
     program: &'static str,
     targets: &'static [&'static [&'static str]],
@@ -447,6 +447,14 @@ const LIBRARY_REPORTS: &[ReportCase] = &[
         report: "Deadlock: every running core is blocked in message passing\n\
                  \x20 core 0: recv from core 2 at {file}:5\n\
                  \x20 core 2: recv from core 0 at {file}:7\n",
+    },
+    ReportCase {
+        program: "module_code_error.py",
+        targets: &[HOST, DEVICE],
+        report: "Error from core 0: Array index in expression exceeds array size in that dimension\n\
+                 \x20 at {dir}/module_code_helper.py:3\n\
+                 Error from core 1: Array index in expression exceeds array size in that dimension\n\
+                 \x20 at {dir}/module_code_helper.py:3\n",
     },
     ReportCase {
         program: "library_recv_list.py",
@@ -553,7 +561,9 @@ fn runtime_reports(stderr: &str) -> Vec<String> {
 fn errors_in_library_code_name_the_users_line_compiled_and_interpreted() {
     for case in LIBRARY_REPORTS {
         let path = program(case.program);
-        let expected = runtime_reports(&case.report.replace("{file}", &path));
+        let dir = program("");
+        let expected =
+            runtime_reports(&case.report.replace("{file}", &path).replace("{dir}/", &dir));
         for target in case.targets {
             for interp in [false, true] {
                 let mut args = vec!["run"];

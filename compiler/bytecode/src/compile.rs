@@ -1,7 +1,7 @@
 //! The compiler from the front end's tree (every module of an `epyc_syntax::ParsedProgram`) to
-//! a byte-code [`Module`] for the whole program (`--interp`). Imported modules' code runs inline
-//! at their first import (as in sema); all modules share one namespace of module variables and
-//! functions. A function's locals are its parameters and the names it assigns, except `global`
+//! a byte-code [`Module`] for the whole program (`--interp`). Imported modules' code runs at
+//! their first import (as in sema), as a function of its own (so its positions name its own
+//! file); all modules share one namespace of module variables and functions. A function's locals are its parameters and the names it assigns, except `global`
 //! names and variables of its own module assigned before its `def` (D20, as sema).
 //! Library code runs at the user's call that led there (see `library_calls`).
 
@@ -142,30 +142,53 @@ impl<'a> Compiler<'a> {
     }
 
     fn module_body(&mut self, f: &mut Fx, module: usize, done: &mut HashSet<String>) -> R<()> {
-        let m = &self.prog.modules[module];
-        let saved = f.file;
-        f.file = m.file;
-        for s in &m.body {
+        for s in &self.prog.modules[module].body {
             let names: Vec<String> = match s {
                 ast::Stmt::Import(i) => i.names.iter().map(|a| a.name.to_string()).collect(),
                 ast::Stmt::ImportFrom(i) => i.module.iter().map(|n| n.to_string()).collect(),
                 _ => vec![],
             };
+            self.at(f, s);
             for name in names {
                 if done.insert(name.clone()) {
                     if let Some(idx) = self.prog.modules.iter().position(|x| x.name == name) {
-                        // A library module's code runs at the user's import.
-                        let pin = self.import_site(f, self.prog.modules[idx].file, s);
-                        let saved_pin = std::mem::replace(&mut f.pin, pin);
-                        self.module_body(f, idx, done)?;
-                        f.pin = saved_pin;
+                        if let Some(func) = self.imported_module(f, idx, s, done)? {
+                            f.emit(Op::Call { func, argc: 0 });
+                            f.emit(Op::Pop);
+                        }
                     }
                 }
             }
             self.stmt(f, s)?;
         }
-        f.file = saved;
         Ok(())
+    }
+
+    /// The top-level code of module `idx`, first imported by statement `import` of the code
+    /// in `f`, as a function of its own run at the import: its positions name its own file
+    /// (a function has one file), or for a library module the user's import (`import_site`).
+    /// None when the module has no code to run (only defs).
+    fn imported_module(
+        &mut self,
+        f: &Fx,
+        idx: usize,
+        import: &ast::Stmt,
+        done: &mut HashSet<String>,
+    ) -> R<Option<u16>> {
+        let m = &self.prog.modules[idx];
+        let mut code = Fx::new(&format!("<module {}>", m.name), m.file, None);
+        code.pin = self.import_site(f, m.file, import);
+        self.module_body(&mut code, idx, done)?;
+        code.emit(Op::ReturnNone);
+        let only_return = code.code.len() == 1;
+        let code = code.finish()?;
+        if only_return {
+            return Ok(None);
+        }
+        let func = u16::try_from(self.m.funcs.len())
+            .map_err(|_| self.err(f, import, "too many functions for the byte-code format"))?;
+        self.m.funcs.push(code);
+        Ok(Some(func))
     }
 
     /// Def `i` as a function; with a `pin`, its copy positioned wholly at that user site.
