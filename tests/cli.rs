@@ -586,3 +586,119 @@ fn errors_in_library_code_name_the_users_line_compiled_and_interpreted() {
         }
     }
 }
+
+/// `epyc build` of a program with dynamic code writes the mixed image `epyc run -d N` runs
+/// (byte code under the device interpreter, calling native code where it can), never
+/// silently: a warning names each function that falls back and a note each specialisation
+/// that stays native. `epyc sim -d N` runs every golden dynamic program's image with its
+/// expected output.
+#[test]
+fn build_writes_the_mixed_image_of_dynamic_code_and_sim_runs_it_with_the_golden_output() {
+    let dir = scratch_dir("build-mixed");
+    let mut programs: Vec<_> = std::fs::read_dir(shared_dir().join("golden/dynamic"))
+        .expect("golden/dynamic")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    programs.sort();
+    assert!(!programs.is_empty(), "golden/dynamic has programs");
+    for program in &programs {
+        let name = program.file_stem().unwrap().to_string_lossy().to_string();
+        let src = std::fs::read_to_string(program).expect("the program");
+        let (cores, _) = run_line(&src).unwrap_or((1, 0));
+        let expected =
+            std::fs::read_to_string(program.with_extension("out")).expect("its .out file");
+        let elf = dir.join(format!("{name}.elf")).display().to_string();
+        let built = run_epyc(
+            &["build", &program.display().to_string(), "-o", &elf],
+            Duration::from_secs(60),
+        );
+        assert_eq!(built.status, Some(0), "{name}: {}", built.stderr);
+        assert!(
+            built.stderr.contains("falls back to byte code: "),
+            "{name}: the fallback is named:\n{}",
+            built.stderr
+        );
+        let out = run_epyc(
+            &["sim", &elf, "-d", &cores.max(1).to_string()],
+            Duration::from_secs(120),
+        );
+        assert_eq!(out.status, Some(0), "{name}: {}", out.stderr);
+        compare_cores(&split_output(&expected), &split_output(&out.stdout))
+            .unwrap_or_else(|d| panic!("{name}:\n{d}\n{}", out.stdout));
+    }
+    // poly_func's `twice` stays native: said at build time, and its three specialisations
+    // are code in the image beside the interpreter.
+    let poly = dir.join("poly_func.elf");
+    let built = run_epyc(
+        &[
+            "build",
+            &shared_dir()
+                .join("golden/dynamic/poly_func.py")
+                .display()
+                .to_string(),
+            "-o",
+            &poly.display().to_string(),
+        ],
+        Duration::from_secs(60),
+    );
+    for note in [
+        "twice(int) -> int",
+        "twice(float) -> float",
+        "twice(str) -> str",
+    ] {
+        assert!(
+            built
+                .stderr
+                .contains(&format!("note: {note} stays native (byte code calls it)")),
+            "{note}:\n{}",
+            built.stderr
+        );
+    }
+    let bytes = std::fs::read(&poly).expect("the image");
+    let image = epiphany_sim::elf::parse(&bytes).expect("an Epiphany ELF");
+    let names: Vec<&str> = image
+        .symbols
+        .by_addr
+        .iter()
+        .map(|(_, n)| n.as_str())
+        .collect();
+    for symbol in ["___epyc_bc_exec", "_twice$i", "_twice$f", "_twice$s"] {
+        assert!(names.contains(&symbol), "{symbol} in {names:?}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `epyc build --strict` refuses dynamic code: exit 1, the function named as an error, no
+/// image written.
+#[test]
+fn build_strict_refuses_dynamic_code_and_writes_nothing() {
+    let dir = scratch_dir("build-strict");
+    let program = shared_dir().join("golden/dynamic/poly_func.py");
+    let elf = dir.join("poly.elf");
+    let out = run_epyc(
+        &[
+            "build",
+            "--strict",
+            &program.display().to_string(),
+            "-o",
+            &elf.display().to_string(),
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.status, Some(1), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("error: function 'sign_name' falls back to byte code"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("error: --strict: dynamic code does not fall back to byte code"),
+        "{}",
+        out.stderr
+    );
+    assert!(!elf.exists(), "no image is written");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -92,17 +92,22 @@ fn check_and_build_explain_list_every_function_that_falls_back() {
         ],
         Duration::from_secs(60),
     );
-    assert_eq!(build.status, Some(1), "{}", build.stderr);
+    // The build goes on and writes the mixed image (tests/cli.rs runs such images).
+    assert_eq!(build.status, Some(0), "{}", build.stderr);
     assert!(
         build.stdout.contains(&format!("({path}:6)")),
         "{}",
         build.stdout
     );
     assert!(
-        build.stderr.contains("native images only"),
+        build
+            .stderr
+            .contains("note: twice(str) -> str stays native (byte code calls it)"),
         "{}",
         build.stderr
     );
+    assert!(out.is_file(), "the image is written");
+    std::fs::remove_file(&out).ok();
 }
 
 #[test]
@@ -139,9 +144,10 @@ fn a_variable_reused_with_a_new_type_after_it_is_dead_is_split_not_dynamic() {
     );
 }
 
-/// A hybrid run of a program with dynamic code runs all of it as byte code: the device
-/// interpreter on the device cores, the host interpreter on the host cores, messages of every
-/// type crossing both ways; never silently, and `--strict` still refuses it.
+/// A hybrid run of a program with dynamic code runs as byte code on both sides (here no
+/// function byte code calls can stay native): the device interpreter on the device cores, the
+/// host interpreter on the host cores, messages of every type crossing both ways; never
+/// silently, and `--strict` still refuses it.
 #[test]
 fn a_hybrid_run_falls_back_to_byte_code_on_both_sides() {
     let path = test_program("dynamic_messages.py");
@@ -156,7 +162,14 @@ fn a_hybrid_run_falls_back_to_byte_code_on_both_sides() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("in a hybrid run"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "warning: the whole program runs as byte code (no function byte code calls can \
+             run natively)"
+        ),
+        "{}",
+        out.stderr
+    );
     for line in [
         "[host 1] 7",
         "[host 1] 0.250000",
@@ -218,6 +231,34 @@ fn on_host_cores_native_code_calls_byte_code_where_it_discards_the_result() {
     );
     assert_eq!(interp.status, Some(0), "{}", interp.stderr);
     assert_eq!(out.stdout, interp.stdout);
+}
+
+/// A hybrid run of a program with dynamic code is mixed on both sides: byte code calls
+/// `show(int) -> str` natively on the device cores (in the mixed image) and on the host cores
+/// (host JIT code). Each side's counter (`EPYC_MIXED_STATS=1`) shows its one native call —
+/// device core 1 and host core 3 receive ints, cores 0 and 2 strings — and the output is the
+/// program's golden output.
+#[test]
+fn a_hybrid_run_of_dynamic_code_calls_native_code_on_both_sides() {
+    let path = test_program("hybrid_dynamic.py");
+    let expected = std::fs::read_to_string(repo_dir().join("tests/programs/hybrid_dynamic.out"))
+        .expect("hybrid_dynamic.out");
+    let out = run_epyc_with_env(
+        &["run", "-d", "2", "-h", "2", &path],
+        &[("EPYC_MIXED_STATS", "1")],
+        Duration::from_secs(120),
+    );
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    for said in [
+        "warning: the module code falls back to byte code",
+        "note: show(int) -> str stays native on device and host cores (byte code calls it)",
+        "mixed: 1 calls ran native code on device cores",
+        "mixed: 1 calls ran native code on host cores",
+    ] {
+        assert!(out.stderr.contains(said), "{said}:\n{}", out.stderr);
+    }
+    compare_cores(&split_output(&expected), &split_output(&out.stdout))
+        .unwrap_or_else(|d| panic!("{d}\n{}", out.stdout));
 }
 
 /// Mixed programs on host cores: byte code calls native code for the specialisations that
@@ -483,6 +524,21 @@ fn a_mixed_image_too_large_for_a_core_says_so() {
         "{}",
         out.stderr
     );
+    // `epyc build` falls back the same way, and writes nothing.
+    let elf = dir.join("big_mixed.elf");
+    let built = run_epyc(
+        &["build", &path, "-o", &elf.display().to_string()],
+        Duration::from_secs(60),
+    );
+    assert_eq!(built.status, Some(1), "{}", built.stderr);
+    for said in [
+        "warning: the mixed image (device interpreter, byte code and native code) does not fit \
+         a core's 32 KB local memory",
+        "error: the device byte-code interpreter cannot run this program",
+    ] {
+        assert!(built.stderr.contains(said), "{said}:\n{}", built.stderr);
+    }
+    assert!(!elf.exists(), "no image is written");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -102,6 +102,9 @@ pub struct BuildArgs {
     /// --interp -d N` runs)
     #[arg(long, conflicts_with = "explain")]
     pub interp: bool,
+    /// Stop with an error instead of falling back to byte code for dynamic code
+    #[arg(long, conflicts_with = "interp")]
+    pub strict: bool,
     #[command(flatten)]
     pub placement: PlacementArgs,
 }

@@ -24,34 +24,55 @@ pub struct InterpImage {
 }
 
 impl InterpImage {
-    /// The image as a loadable ELF file (`epyc build --interp`; `epyc sim` runs it): the
-    /// runtime and the interpreter as code, the module and the value stack as data objects,
-    /// every symbol in the symbol table (so a fault report names the function). Its line
-    /// table is empty: a byte-code runtime error takes its line from the module's own line
-    /// tables, and the source paths travel in the ELF for it.
+    /// The image as a loadable ELF file (`epyc build --interp`; `epyc sim` runs it; see
+    /// [`byte_code_elf`]).
     pub fn elf(&self) -> anyhow::Result<Vec<u8>> {
-        use epyc_image::elf::DataObject;
-        use epyc_rt_device::interp::{MODULE_SYMBOL, VSTACK_BYTES, VSTACK_SYMBOL};
-        let lines = epyc_image::lines::LineTable::default();
-        let contents = epyc_image::elf::Contents {
-            data: vec![
-                DataObject {
-                    symbol: MODULE_SYMBOL,
-                    size: self.module_bytes,
-                    writable: false,
-                },
-                DataObject {
-                    symbol: VSTACK_SYMBOL,
-                    size: VSTACK_BYTES,
-                    writable: true,
-                },
-            ],
-            globals_size: self.globals_size,
-            lines: &lines,
-            files: &self.files,
-        };
-        epyc_image::elf::write_contents(&self.image, &contents)
+        byte_code_elf(
+            &self.image,
+            self.module_bytes,
+            self.globals_size,
+            &[],
+            &self.files,
+        )
     }
+}
+
+/// The ELF of an image running byte code under the device interpreter: the runtime and the
+/// interpreter (and any native code) as code, the module and the value stack as data
+/// objects, with `extra` data objects (a mixed image's native constants), every symbol in the
+/// symbol table (so a fault report names the function). Its line table is empty: a byte-code
+/// runtime error takes its line from the module's own line tables, and the source paths
+/// travel in the ELF for it.
+pub fn byte_code_elf(
+    image: &Image,
+    module_bytes: u32,
+    globals_size: u32,
+    extra: &[epyc_image::elf::DataObject],
+    files: &[String],
+) -> anyhow::Result<Vec<u8>> {
+    use epyc_image::elf::DataObject;
+    use epyc_rt_device::interp::{MODULE_SYMBOL, VSTACK_BYTES, VSTACK_SYMBOL};
+    let lines = epyc_image::lines::LineTable::default();
+    let mut data = vec![
+        DataObject {
+            symbol: MODULE_SYMBOL,
+            size: module_bytes,
+            writable: false,
+        },
+        DataObject {
+            symbol: VSTACK_SYMBOL,
+            size: VSTACK_BYTES,
+            writable: true,
+        },
+    ];
+    data.extend_from_slice(extra);
+    let contents = epyc_image::elf::Contents {
+        data,
+        globals_size,
+        lines: &lines,
+        files,
+    };
+    epyc_image::elf::write_contents(image, &contents)
 }
 
 /// Why a program has no device byte-code image.
@@ -145,29 +166,33 @@ pub fn run_image(
     monitor::run_report(&mut dev, io, &monitor_config(files))
 }
 
-/// Runs `built` on `cores` simulated device cores as cores `0..cores` of a hybrid run whose
-/// host runtime serves them through `ext` (see `hybrid`); prints the `-t` lines of the device
-/// cores and returns the device side's exit status.
+/// Runs `image` (byte code under the device interpreter, with or without native code; its
+/// source paths `files`) on `cores` simulated device cores as cores `0..cores` of a hybrid
+/// run whose host runtime serves them through `ext` (see `hybrid`); prints the `-t` lines of
+/// the device cores and returns the device side's exit status, and the chip after the run
+/// (for counters an image keeps, `device_mixed::native_calls`).
 pub fn run_hybrid(
-    built: &InterpImage,
+    image: &Image,
+    files: &[String],
     cores: u32,
     timing: bool,
     ext: &ExternalCores,
     io: &dyn epyc_rt_host::MonitorIo,
-) -> u8 {
-    let mut dev = match loaded(&built.image, cores) {
+) -> (u8, Option<SimDevice>) {
+    let mut dev = match loaded(image, cores) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e:#}");
             // The host cores would wait for device cores that never start.
             ext.abort();
-            return exit::RUNTIME_ERROR;
+            return (exit::RUNTIME_ERROR, None);
         }
     };
-    finish(
-        monitor::run_hybrid(&mut dev, io, &monitor_config(&built.files), ext),
+    let status = finish(
+        monitor::run_hybrid(&mut dev, io, &monitor_config(files), ext),
         timing,
-    )
+    );
+    (status, Some(dev))
 }
 
 /// The simulated chip with `image` on `cores` cores.

@@ -27,6 +27,50 @@ pub struct MixedImage {
     pub image: Image,
     /// `name(int) -> int` of each specialisation that stays native, each once.
     pub native: Vec<String>,
+    /// Bytes of the module's device form (the data object `interp::MODULE_SYMBOL`).
+    pub module_bytes: u32,
+    /// Bytes of a core's globals block: the module variables, then the native code's.
+    pub globals_size: u32,
+    /// The native code's constants: (symbol, bytes), data objects of the ELF.
+    pub native_data: Vec<(String, u32)>,
+}
+
+impl MixedImage {
+    /// The image wholly as byte code (no native function), linked with the device interpreter.
+    fn byte_code(module: &Module) -> anyhow::Result<MixedImage> {
+        Ok(MixedImage {
+            image: epyc_rt_device::interp::build_image(module)?,
+            native: Vec::new(),
+            module_bytes: module_bytes(module)?,
+            globals_size: epyc_rt_device::interp::globals_size(module),
+            native_data: Vec::new(),
+        })
+    }
+
+    /// The image as a loadable ELF file (`epyc build`; `epyc sim` runs it under the device
+    /// monitor); `files` are the program's source paths.
+    pub fn elf(&self, files: &[String]) -> anyhow::Result<Vec<u8>> {
+        let extra: Vec<epyc_image::elf::DataObject> = self
+            .native_data
+            .iter()
+            .map(|(symbol, size)| epyc_image::elf::DataObject {
+                symbol,
+                size: *size,
+                writable: false,
+            })
+            .collect();
+        crate::device_interp::byte_code_elf(
+            &self.image,
+            self.module_bytes,
+            self.globals_size,
+            &extra,
+            files,
+        )
+    }
+}
+
+fn module_bytes(module: &Module) -> anyhow::Result<u32> {
+    Ok(epyc_rt_device::interp::module_section(module)?.data.len() as u32)
 }
 
 fn kind(a: BoundaryArg) -> u8 {
@@ -129,8 +173,7 @@ pub fn build(
         }
     }
     if planned.is_empty() {
-        let image = epyc_rt_device::interp::build_image(&module)?;
-        return Ok(MixedImage { image, native });
+        return MixedImage::byte_code(&module);
     }
     let partial = checked
         .partial
@@ -153,6 +196,11 @@ pub fn build(
         &epyc_image::Options::default().codegen,
     )?;
     let entries = natives_of(&mut module, &sub, &planned)?;
+    let native_data = code
+        .data
+        .iter()
+        .map(|d| (d.symbol.clone(), d.size))
+        .collect();
     let image = epyc_rt_device::interp::build_mixed_image(
         &module,
         &entries,
@@ -160,7 +208,56 @@ pub fn build(
         code.globals_size,
         count_calls,
     )?;
-    Ok(MixedImage { image, native })
+    Ok(MixedImage {
+        image,
+        native,
+        module_bytes: module_bytes(&module)?,
+        globals_size: epyc_rt_device::interp::globals_size(&module) + code.globals_size,
+        native_data,
+    })
+}
+
+/// [`build`], or when the mixed image cannot be built (it does not fit a core's memory, or
+/// the native code cannot be generated) the program wholly as byte code, with a warning
+/// saying why. `Err` holds the exit status when the device interpreter cannot take the
+/// program at all (said first).
+pub fn build_or_byte_code(
+    checked: &Checked,
+    module: &Module,
+    count_calls: bool,
+) -> Result<MixedImage, u8> {
+    let e = match build(checked, module.clone(), count_calls) {
+        Ok(built) => return Ok(built),
+        Err(e) => e,
+    };
+    let why = format!("{e:#}");
+    let what = if why.contains("past the local heap limit") {
+        "the mixed image (device interpreter, byte code and native code) does not fit a \
+         core's 32 KB local memory"
+    } else {
+        "native code for byte code's calls could not be built"
+    };
+    eprintln!("warning: {what} ({why}); the whole program runs as byte code");
+    MixedImage::byte_code(module).map_err(|e| {
+        eprintln!("error: the device byte-code interpreter cannot run this program: {e:#}");
+        exit::COMPILE_ERROR
+    })
+}
+
+/// Says which specialisations of `built` stay native (a note each), and that every other
+/// function runs as byte code.
+pub fn announce(built: &MixedImage) {
+    if built.native.is_empty() {
+        eprintln!(
+            "warning: the whole program runs as byte code (no function byte code calls can \
+             run natively)"
+        );
+    } else {
+        for s in &built.native {
+            eprintln!("note: {s} stays native (byte code calls it)");
+        }
+        eprintln!("warning: every other function runs as byte code");
+    }
 }
 
 /// Runs a program that falls back on `cores` simulated device cores: byte code calling
@@ -189,42 +286,11 @@ pub fn run(args: &RunArgs, cores: u32, parsed: &ParsedProgram, checked: &Checked
         }
     };
     let stats = std::env::var_os("EPYC_MIXED_STATS").is_some();
-    let built = match build(checked, module.clone(), stats) {
+    let built = match build_or_byte_code(checked, &module, stats) {
         Ok(b) => b,
-        Err(e) => {
-            let why = format!("{e:#}");
-            let what = if why.contains("past the local heap limit") {
-                "the mixed image (device interpreter, byte code and native code) does not fit \
-                 a core's 32 KB local memory"
-            } else {
-                "native code for byte code's calls could not be built"
-            };
-            eprintln!("warning: {what} ({why}); the whole program runs as byte code");
-            match epyc_rt_device::interp::build_image(&module) {
-                Ok(image) => MixedImage {
-                    image,
-                    native: Vec::new(),
-                },
-                Err(e) => {
-                    eprintln!(
-                        "error: the device byte-code interpreter cannot run this program: {e:#}"
-                    );
-                    return exit::COMPILE_ERROR;
-                }
-            }
-        }
+        Err(status) => return status,
     };
-    if built.native.is_empty() {
-        eprintln!(
-            "warning: the whole program runs as byte code (no function byte code calls can \
-             run natively)"
-        );
-    } else {
-        for s in &built.native {
-            eprintln!("note: {s} stays native (byte code calls it)");
-        }
-        eprintln!("warning: every other function runs as byte code");
-    }
+    announce(&built);
     let files: Vec<String> = parsed.files.iter().map(|f| f.path.clone()).collect();
     let (rows, cols) = device::workgroup_shape(cores);
     let mut dev = match SimDevice::new(rows, cols) {
@@ -255,7 +321,7 @@ pub fn run(args: &RunArgs, cores: u32, parsed: &ParsedProgram, checked: &Checked
 
 /// The native calls all cores of `dev` made, from each core's counter in an image built to
 /// count them (`None` when the image has none: no native functions).
-fn native_calls(dev: &SimDevice, image: &Image) -> Option<u64> {
+pub fn native_calls(dev: &SimDevice, image: &Image) -> Option<u64> {
     let symbol = format!("_{}", native_call::CALLS_SYMBOL);
     let addr = *image.symbols.get(&symbol)?;
     let mut total = 0;

@@ -103,8 +103,8 @@ pub fn explain(functions: &[DynamicFunction], checked: &Checked) -> String {
 /// reports it and runs the program as byte code on the cores asked for (host cores with
 /// `-h N`, else simulated device cores), returning the exit status. `None` when the program
 /// is all native, or when byte code cannot take it either (the native path then reports
-/// the errors). A hybrid run (`-d N -h M`) runs the whole program as byte code on both
-/// kinds of core (`hybrid::run_interp`). `parsed` and `checked` are the program as the native path
+/// the errors). A hybrid run (`-d N -h M`) runs mixed on both kinds of core
+/// (`hybrid::run_mixed`). `parsed` and `checked` are the program as the native path
 /// parsed and typed it (typed once).
 pub fn run(
     args: &RunArgs,
@@ -122,13 +122,7 @@ pub fn run(
         return Some(exit::COMPILE_ERROR);
     }
     Some(match (args.device_cores, args.host_cores) {
-        (Some(d), Some(h)) => {
-            eprintln!(
-                "warning: the whole program runs as byte code (in a hybrid run, calls between \
-                 native and byte-code functions are not built yet)"
-            );
-            crate::hybrid::run_interp(args, parsed, d, h)
-        }
+        (Some(d), Some(h)) => crate::hybrid::run_mixed(args, parsed, checked, d, h),
         (_, Some(_)) => crate::mixed::run(args, parsed, checked),
         (_, None) => crate::device_mixed::run(
             args,
@@ -141,7 +135,12 @@ pub fn run(
 
 /// Names each dynamic function with its first reason, then shows every cause with its line:
 /// warnings, or errors under `--strict`.
-fn report(parsed: &ParsedProgram, checked: &Checked, functions: &[DynamicFunction], strict: bool) {
+pub fn report(
+    parsed: &ParsedProgram,
+    checked: &Checked,
+    functions: &[DynamicFunction],
+    strict: bool,
+) {
     let severity = if strict { "error" } else { "warning" };
     for f in functions {
         eprintln!(

@@ -175,7 +175,15 @@ fn device_serve(
             let built = device_interp::link(parsed, &module).map_err(BuildFailure::report)?;
             let files = built.files.clone();
             let serve: Serve = Box::new(move |ext, io| {
-                device_interp::run_hybrid(&built, cores, timing, &ext, io.as_ref()) as i32
+                let (status, _) = device_interp::run_hybrid(
+                    &built.image,
+                    &built.files,
+                    cores,
+                    timing,
+                    &ext,
+                    io.as_ref(),
+                );
+                status as i32
             });
             Ok((serve, files))
         }

@@ -153,8 +153,8 @@ pub fn explain(parsed: &ParsedProgram, checked: &Checked) -> String {
 }
 
 /// Compiles the planned specialisations (which may call byte code) and the interpreter's
-/// table of them.
-fn compile(
+/// table of them (the native code lives as long as the `NativeExports`).
+pub(crate) fn compile(
     checked: &Checked,
     module: &epyc_bytecode::Module,
     planned: &[Planned],

@@ -1,7 +1,8 @@
 # run: -d 2 -h 2
-# Dynamic code in a hybrid run: the whole program runs as byte code, the device interpreter
-# on cores 0 and 1 and the host interpreter on cores 2 and 3, and values whose type depends
-# on the core cross between the two kinds of core with their type tags.
+# Dynamic code in a hybrid run: the program runs as byte code calling native code where it
+# can (show(int) -> str), the device interpreter on cores 0 and 1 and the host interpreter on
+# cores 2 and 3, and values whose type depends on the core cross between the two kinds of
+# core with their type tags.
 from parallel import *
 
 me = coreid()

@@ -1,11 +1,16 @@
 //! `epyc build FILE.py [-o FILE.elf] [-s] [--explain]`: a loadable Epiphany image.
 //! `--explain` first lists every specialisation, native or dynamic and why, and the functions
-//! that fall back to byte code (as `epyc check`). A program with dynamic code has no native
-//! image: each dynamic function is named with its first reason, and the build fails.
-//! `--interp` writes the whole program as byte code with the device interpreter instead.
+//! that fall back to byte code (as `epyc check`). A program with dynamic code is written as
+//! the mixed image `epyc run -d N` runs (`device_mixed`): byte code under the device
+//! interpreter, calling native code for every specialisation it can; a warning names each
+//! function that falls back and a note each specialisation that stays native, and `--strict`
+//! refuses instead. `--interp` writes the whole program as byte code with the device
+//! interpreter.
 
 use crate::cli::BuildArgs;
-use crate::{device, device_interp, exit, fallback, frontend};
+use crate::{device, device_interp, device_mixed, exit, fallback, frontend};
+use epyc_sema::Checked;
+use epyc_syntax::ParsedProgram;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -26,19 +31,15 @@ pub fn main(args: &BuildArgs) -> u8 {
         if !dynamic.is_empty() {
             print!("{}", crate::mixed::explain(&parsed, &checked));
         }
-    } else {
-        for f in &dynamic {
-            eprintln!("error: {f}");
-        }
     }
     if !dynamic.is_empty() {
-        frontend::print_diagnostics(&parsed.files, &checked.errors);
-        eprintln!(
-            "error: `epyc build` writes native images only (`--interp`: the whole program as \
-             byte code with the device interpreter); `epyc run` runs this program's dynamic \
-             code as byte code"
-        );
-        return exit::COMPILE_ERROR;
+        // Never silent: each function that falls back is named, with every cause's line.
+        fallback::report(&parsed, &checked, &dynamic, args.strict);
+        if args.strict {
+            eprintln!("error: --strict: dynamic code does not fall back to byte code");
+            return exit::COMPILE_ERROR;
+        }
+        return build_mixed(args, &parsed, &checked, started);
     }
     let compiled = match frontend::finish(&parsed, checked) {
         Ok(c) => c,
@@ -76,6 +77,60 @@ fn write(output: &Path, elf: &[u8]) -> Result<(), u8> {
         eprintln!("error: cannot write '{}': {e}", output.display());
         exit::USAGE
     })
+}
+
+/// A program with dynamic code: its mixed image (byte code, the device interpreter and the
+/// native code byte code calls), or wholly byte code when that does not fit (with a warning).
+fn build_mixed(
+    args: &BuildArgs,
+    parsed: &ParsedProgram,
+    checked: &Checked,
+    started: Instant,
+) -> u8 {
+    if args.placement.code_shared || args.placement.data_shared {
+        eprintln!(
+            "error: -codeshared/-datashared are not supported for programs that fall back to \
+             byte code yet (the device interpreter's image is local)"
+        );
+        return exit::USAGE;
+    }
+    let module = match device_interp::compile(parsed) {
+        Ok(m) => m,
+        Err(failure) => return failure.report(),
+    };
+    let built = match device_mixed::build_or_byte_code(checked, &module, false) {
+        Ok(b) => b,
+        Err(status) => return status,
+    };
+    device_mixed::announce(&built);
+    let files: Vec<String> = parsed.files.iter().map(|f| f.path.clone()).collect();
+    let elf = match built.elf(&files) {
+        Ok(elf) => elf,
+        Err(e) => {
+            eprintln!(
+                "error: internal compiler error (a bug in epyc) while writing the ELF: {e:#}"
+            );
+            return exit::COMPILE_ERROR;
+        }
+    };
+    let output = output_path(args);
+    if let Err(status) = write(&output, &elf) {
+        return status;
+    }
+    if args.stats {
+        eprintln!(
+            "epyc: wrote {} ({} bytes) in {:.1} ms: the device interpreter with {} bytes of \
+             byte code and {} native specialisation{}, image ends at {:#06x} of a core's 32 KB",
+            output.display(),
+            elf.len(),
+            started.elapsed().as_secs_f64() * 1e3,
+            built.module_bytes,
+            built.native.len(),
+            if built.native.len() == 1 { "" } else { "s" },
+            built.image.end
+        );
+    }
+    exit::OK
 }
 
 /// `epyc build --interp`: the whole program as byte code linked with the device interpreter,

@@ -76,8 +76,22 @@ pub fn run_with_external(
     io: Arc<dyn epyc_rt_host::MonitorIo>,
     serve: Box<dyn FnOnce(epyc_rt_host::external::ExternalCores) -> i32 + Send>,
 ) -> Result<i32, String> {
+    run_mixed_with_external(module, &Natives::default(), files, cfg, io, serve)
+}
+
+/// As [`run_with_external`], with byte-code calls on the host cores running `natives` where
+/// their arguments match (a mixed hybrid run, issue 6); [`native_calls`] then counts those
+/// calls.
+pub fn run_mixed_with_external(
+    module: Module,
+    natives: &Natives,
+    files: Vec<String>,
+    cfg: &epyc_rt_host::RunConfig,
+    io: Arc<dyn epyc_rt_host::MonitorIo>,
+    serve: Box<dyn FnOnce(epyc_rt_host::external::ExternalCores) -> i32 + Send>,
+) -> Result<i32, String> {
     let _turn = RUN.lock().unwrap_or_else(|e| e.into_inner());
-    let host = install(module, &Natives::default(), files)?;
+    let host = install(module, natives, files)?;
     Ok(epyc_rt_host::run_with_external(&host, cfg, io, serve))
 }
 
