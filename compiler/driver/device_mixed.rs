@@ -36,12 +36,25 @@ pub struct MixedImage {
 }
 
 impl MixedImage {
-    /// The image wholly as byte code (no native function), linked with the device interpreter.
+    /// The image wholly as byte code (no native function), linked with the device
+    /// interpreter: the module in local memory when it fits, else in shared DRAM (with
+    /// ePython's warning, printed here).
     fn byte_code(module: &Module) -> anyhow::Result<MixedImage> {
+        use epyc_rt_device::interp::{layout, placement};
+        let (image, warning) = placement::build_image_placed(module, false)?;
+        if let Some(warning) = warning {
+            eprintln!("{warning}");
+        }
+        // In shared DRAM, the local object is the module's header.
+        let module_bytes = if image.symbols.contains_key(placement::SHARED_MODULE_SYMBOL) {
+            layout::HEADER_BYTES as u32
+        } else {
+            module_bytes(module)?
+        };
         Ok(MixedImage {
-            image: epyc_rt_device::interp::build_image(module)?,
+            image,
             native: Vec::new(),
-            module_bytes: module_bytes(module)?,
+            module_bytes,
             globals_size: epyc_rt_device::interp::globals_size(module),
             native_data: Vec::new(),
         })
