@@ -329,6 +329,29 @@ impl Run<'_> {
                 self.rng[core as usize] = random::seed_state(a0 as i32);
                 0
             }
+            // The host interpreter's `int(s)` / `float(s)`, texts included.
+            Request::Convert => {
+                let text =
+                    String::from_utf8_lossy(&remote_text::str_bytes(dev, core, a0)?).into_owned();
+                let value = if tag(a1) == Tag::Float {
+                    text.trim()
+                        .parse::<f32>()
+                        .map(f32::to_bits)
+                        .map_err(|_| format!("could not convert string to float: '{text}'"))
+                } else {
+                    text.trim()
+                        .parse::<i32>()
+                        .map(|v| v as u32)
+                        .map_err(|_| format!("invalid literal for int(): '{text}'"))
+                };
+                match value {
+                    Ok(bits) => bits,
+                    Err(detail) => {
+                        self.fail(core, &RtError::TypeError.message(&detail), a2);
+                        return Ok(());
+                    }
+                }
+            }
             Request::OffSend
             | Request::OffSendNb
             | Request::OffRecv

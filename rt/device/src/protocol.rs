@@ -144,6 +144,10 @@ pub enum Request {
     /// tag, and the reply buffer holds its payload, a str's bytes or else the 4 bytes of its
     /// bits.
     OffRecvAny = 25,
+    /// A0 = str ptr, A1 = the tag wanted (Int or Float), A2 = pos; RESULT = the str's value
+    /// as `int(s)` / `float(s)` read it (Python's syntax, spaces around allowed); a str that
+    /// is no such number stops the core with the host's type error.
+    Convert = 26,
 }
 
 impl Request {
@@ -175,6 +179,7 @@ impl Request {
             23 => OffReduce,
             24 => OffBcast,
             25 => OffRecvAny,
+            26 => Convert,
             _ => return None,
         })
     }

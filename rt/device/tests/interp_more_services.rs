@@ -132,3 +132,37 @@ fn min_of_unordered_kinds_is_a_type_error() {
         }
     }
 }
+
+#[test]
+fn int_and_float_of_numbers_and_strs() {
+    same_on_both(
+        "convert",
+        "print(int(3.9))\nprint(int(-3.9))\nprint(int(True))\nprint(int(7))\nprint(float(2))\n\
+         print(float(False))\nprint(float(2.5))\nprint(int(' 42 '))\nprint(int('-17'))\n\
+         print(int('+5'))\nprint(float('1.5e3'))\nprint(float(' -0.25'))\nprint(float('7'))\n\
+         print(int(str(123) + '4') + 1)\n",
+        1,
+    );
+    for (name, expr) in [
+        ("int_text", "int('4x')"),
+        ("int_float_text", "int('2.5')"),
+        ("float_text", "float('one')"),
+        ("int_none", "int(none)"),
+    ] {
+        let (module, files) = interp_support::compile(name, &format!("x = 1\nprint({expr})\n"));
+        let dev = interp_support::on_device(&module, files.clone(), 1);
+        let (status, _, err) = interp_support::on_host(module, files, 1);
+        for (what, st, e) in [("device", dev.status, &dev.stderr), ("host", status, &err)] {
+            assert_ne!(st, 0, "{what}: {e}");
+            assert!(e.contains(&format!("{name}.py:2")), "{what}: {e}");
+            assert!(e.contains("Type error"), "{what}: {e}");
+        }
+        // A str that is no number: the host's own text on both.
+        if expr.contains('\'') {
+            assert_eq!(
+                interp_support::per_core(&dev.stderr),
+                interp_support::per_core(&err)
+            );
+        }
+    }
+}

@@ -50,6 +50,8 @@ pub const SERVICES: &[Svc] = &[
     Svc::Dim,
     Svc::Min,
     Svc::Max,
+    Svc::Int,
+    Svc::Float,
 ];
 
 const BIN_OPS: [Op; 12] = [

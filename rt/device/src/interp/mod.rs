@@ -22,8 +22,7 @@
 //! `CallNative` calls them ([`native_call`]).
 //!
 //! Not yet on the device ([`layout::check`] refuses them in the functions function 0 reaches,
-//! naming the instruction): `ListRepeat` and the services outside [`SERVICES`] (`Int`,
-//! `Float`, `Input`: the conversion of a str needs a parser the interpreter has not got);
+//! naming the instruction): `ListRepeat` and the service `Input` (outside [`SERVICES`]);
 //! a row of an array (fewer indices than dimensions) is a type error. The module sits in
 //! each core's local memory, or in shared DRAM ([`placement`]) when it does not fit there or
 //! on request.

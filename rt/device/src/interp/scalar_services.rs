@@ -1,8 +1,9 @@
 //! Services on scalars that need no runtime state beyond a call: `abs`, the core's random
-//! numbers, and the flags of another core: `probe`, `test_sent`, `wait_sent`.
+//! numbers, the flags of another core (`probe`, `test_sent`, `wait_sent`), `recvfunc`'s error
+//! and `int()` / `float()`.
 
 use super::gen::*;
-use cranelift_codegen::ir::{self, condcodes::IntCC, types::*, InstBuilder};
+use cranelift_codegen::ir::{self, condcodes::IntCC, types::*, InstBuilder, MemFlagsData};
 use epyc_bytecode::format::Svc;
 use epyc_rt_abi::Tag;
 
@@ -68,4 +69,44 @@ pub fn recv_func_error(g: &mut Gen, r: &View, t: ir::Value) {
     let text = g.ld(e, 0);
     let text = g.b.ins().iadd(r.m(), text);
     r.fail_detail(g, epyc_rt_abi::RtError::MessageType, text);
+}
+
+/// `int(v)` / `float(v)` (services `Int`, `Float`, one block), as the host's: a number
+/// converts (a float to an int truncates), a str is read by the monitor (request `Convert`:
+/// Python's syntax, the host's type error when it is no number), anything else is a type
+/// error.
+pub fn convert(g: &mut Gen, r: &View, svc: ir::Value) {
+    let (t, p) = r.pop(g);
+    let bt = tag_of(g, t);
+    let to_float = g.b.ins().icmp_imm_s(IntCC::Equal, svc, Svc::Float as i64);
+    let (ft, it) = (g.k(Tag::Float as i64), g.k(Tag::Int as i64));
+    let want = g.b.ins().select(to_float, ft, it);
+    let done = g.b.create_block();
+    g.b.append_block_param(done, I32);
+    let text = g.b.create_block();
+    let number_b = g.b.create_block();
+    let is_str = g.b.ins().icmp_imm_s(IntCC::Equal, bt, Tag::Str as i64);
+    g.b.ins().brif(is_str, text, &[], number_b, &[]);
+    g.b.switch_to_block(text);
+    let pos = r.pos(g);
+    let req = g.k(crate::protocol::Request::Convert as i64);
+    let bits = g
+        .call("_epyc_req", &[req, p, want, pos], Some(I32))
+        .expect("bits");
+    g.b.ins().jump(done, &[bits.into()]);
+    g.b.switch_to_block(number_b);
+    let num = number(g, bt);
+    let not_num = g.b.ins().bxor_imm_s(num, 1);
+    r.type_error_if(g, not_num);
+    let f = as_float(g, bt, p);
+    let fbits = float_bits(g, f);
+    let asf = g.b.ins().bitcast(F32, MemFlagsData::new(), p);
+    let trunc = g.b.ins().fcvt_to_sint_sat(I32, asf);
+    let isf = g.b.ins().icmp_imm_s(IntCC::Equal, bt, Tag::Float as i64);
+    let i = g.b.ins().select(isf, trunc, p);
+    let v = g.b.ins().select(to_float, fbits, i);
+    g.b.ins().jump(done, &[v.into()]);
+    g.b.switch_to_block(done);
+    let v = g.b.block_params(done)[0];
+    r.push(g, want, v);
 }

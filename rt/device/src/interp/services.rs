@@ -54,6 +54,7 @@ const SHARED_BLOCKS: &[&[Svc]] = &[
     &[Svc::Recv, Svc::RecvFunc],
     &[Svc::NDim, Svc::Dim],
     &[Svc::Min, Svc::Max],
+    &[Svc::Int, Svc::Float],
 ];
 
 /// The address of the routine of service `svc` among `routines` (the last when none of the
@@ -252,6 +253,7 @@ fn service(g: &mut Gen, r: &View, s: Svc, svc: ir::Value) {
         Svc::ArrayNew => super::arrays::array_service(g, r),
         Svc::NDim => super::arrays::dims_service(g, r, svc),
         Svc::Min => super::minmax::service(g, r, svc),
+        Svc::Int => super::scalar_services::convert(g, r, svc),
         Svc::Sync => {
             let pos = r.pos(g);
             g.call("epyc_sync", &[pos], None);

@@ -127,6 +127,7 @@ fn constants() -> Vec<(String, u32)> {
         Request::OffReduce,
         Request::OffBcast,
         Request::OffRecvAny,
+        Request::Convert,
     ] {
         c.push((format!("R_{r:?}"), r as u32));
     }
