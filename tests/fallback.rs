@@ -214,6 +214,15 @@ fn on_host_cores_native_code_calls_byte_code_where_it_discards_the_result() {
         assert!(out.stderr.contains(&note), "{note}: {}", out.stderr);
     }
     assert!(!out.stderr.contains("note: summary"), "{}", out.stderr);
+    let check = run_epyc(&["check", &path], Duration::from_secs(60));
+    let listed = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        listed.contains(
+            "on host cores, 1 more stays native (calling byte code where it discards its \
+             result):\n  work(int, float) -> int\n"
+        ),
+        "{listed}"
+    );
     assert!(
         out.stderr.contains("mixed: 4 calls ran native code"),
         "{}",

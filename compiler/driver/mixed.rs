@@ -136,18 +136,37 @@ pub fn explain(parsed: &ParsedProgram, checked: &Checked) -> String {
             shown.push(p.signature.clone());
         }
     }
-    if shown.is_empty() {
-        return String::new();
+    // On host cores, also those that call byte code where they discard its result.
+    let mut host_only = Vec::new();
+    for p in plan_with(checked, &module, true) {
+        if !shown.contains(&p.signature) && !host_only.contains(&p.signature) {
+            host_only.push(p.signature);
+        }
     }
-    let mut text = format!(
-        "{} specialisation{} stay{} native (byte code calls {}):\n",
-        shown.len(),
-        if shown.len() == 1 { "" } else { "s" },
-        if shown.len() == 1 { "s" } else { "" },
-        if shown.len() == 1 { "it" } else { "them" },
-    );
-    for s in shown {
-        text.push_str(&format!("  {s}\n"));
+    let mut text = String::new();
+    if !shown.is_empty() {
+        text = format!(
+            "{} specialisation{} stay{} native (byte code calls {}):\n",
+            shown.len(),
+            if shown.len() == 1 { "" } else { "s" },
+            if shown.len() == 1 { "s" } else { "" },
+            if shown.len() == 1 { "it" } else { "them" },
+        );
+        for s in shown {
+            text.push_str(&format!("  {s}\n"));
+        }
+    }
+    if !host_only.is_empty() {
+        text.push_str(&format!(
+            "on host cores, {} more stay{} native (calling byte code where {} discard{} its result):\n",
+            host_only.len(),
+            if host_only.len() == 1 { "s" } else { "" },
+            if host_only.len() == 1 { "it" } else { "they" },
+            if host_only.len() == 1 { "s" } else { "" },
+        ));
+        for s in host_only {
+            text.push_str(&format!("  {s}\n"));
+        }
     }
     text
 }
