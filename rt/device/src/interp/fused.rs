@@ -25,6 +25,10 @@ pub const INDEX_REF_LOCAL: u8 = 88;
 pub const INDEX_REF_GLOBAL: u8 = 89;
 pub const STORE_INDEX_REF_LOCAL: u8 = 90;
 pub const STORE_INDEX_REF_GLOBAL: u8 = 91;
+/// `Load s; Int8 k; Add; Store s; Jump off` and `LoadG g; Int8 k; Add; StoreG g; Jump off`:
+/// a loop's step and its jump back to the test, one dispatch instead of two.
+pub const INC_LOCAL_JUMP: u8 = 94;
+pub const INC_GLOBAL_JUMP: u8 = 95;
 /// Every device-only opcode (none is an opcode of the byte-code format).
 pub const DEVICE_OPCODES: &[u8] = &[
     INC_LOCAL,
@@ -35,6 +39,8 @@ pub const DEVICE_OPCODES: &[u8] = &[
     INDEX_REF_GLOBAL,
     STORE_INDEX_REF_LOCAL,
     STORE_INDEX_REF_GLOBAL,
+    INC_LOCAL_JUMP,
+    INC_GLOBAL_JUMP,
 ];
 
 /// The format's opcode a device-only opcode stands for where the generated code may meet it
@@ -78,8 +84,25 @@ fn index_ref_kind(op: Op) -> Option<u8> {
 
 /// The fused opcode of the sequence starting at `ops[0]`, if it is one.
 fn fused(ops: &[(usize, Op)]) -> Option<u8> {
-    let w: Vec<Op> = ops.iter().take(4).map(|o| o.1).collect();
+    let w: Vec<Op> = ops.iter().take(5).map(|o| o.1).collect();
     match w.as_slice() {
+        [Op::Load { slot: a }, Op::Int8 { .. }, Op::Add, Op::Store { slot: b }, Op::Jump { .. }]
+            if a == b =>
+        {
+            Some(INC_LOCAL_JUMP)
+        }
+        [Op::LoadG { global: a }, Op::Int8 { .. }, Op::Add, Op::StoreG { global: b }, Op::Jump { .. }]
+            if a == b =>
+        {
+            Some(INC_GLOBAL_JUMP)
+        }
+        _ => fused4(&w),
+    }
+}
+
+/// The four-instruction sequences.
+fn fused4(w: &[Op]) -> Option<u8> {
+    match w.get(..4)? {
         [Op::Load { slot: a }, Op::Int8 { .. }, Op::Add, Op::Store { slot: b }] if a == b => {
             Some(INC_LOCAL)
         }
@@ -111,6 +134,8 @@ pub fn handlers() -> Vec<(u8, &'static str)> {
     vec![
         (INC_LOCAL, "h_inc_local"),
         (INC_GLOBAL, "h_inc_global"),
+        (INC_LOCAL_JUMP, "h_inc_local_jump"),
+        (INC_GLOBAL_JUMP, "h_inc_global_jump"),
         (CMP_JUMP_LOCAL, "h_cmp_jump_local"),
         (CMP_JUMP_GLOBAL, "h_cmp_jump_global"),
         (INDEX_REF_LOCAL, "h_index_ref_local"),
@@ -182,8 +207,20 @@ pub fn text(next: &str) -> String {
         + &index_ref(true)
         + &format!(
             r#"
-; [Load s] [Int8 k] [Add] [Store s]: s at +0, k at +2, 6 bytes to the next instruction.
+; [Load s] [Int8 k] [Add] [Store s]: s at +0, k at +2, 6 bytes to the next instruction
+; (r22); with [Jump off] after it: off at +7, the jump's base 9 bytes on.
 h_inc_local:
+ add r22,r4,#6
+ b bc_inc_local
+h_inc_local_jump:
+ ldrb r1,[r4,#7]
+ ldrb r2,[r4,#8]
+ add r22,r4,#9
+ lsl r2,r2,#24
+ asr r2,r2,#16
+ orr r1,r1,r2
+ add r22,r22,r1
+bc_inc_local:
  ldrb r1,[r4]
  ldrb r3,[r4,#2]
  lsl r1,r1,#3
@@ -194,11 +231,22 @@ h_inc_local:
  bne h_load
  add r17,r17,r3
  strd r16,[r6,r1]
- add r4,r4,#6
+ mov r4,r22
 {next}
-; [LoadG g] [Int8 k] [Add] [StoreG g]: g at +0, k at +3, 8 bytes on. Module variables hold
-; tag + 1.
+; [LoadG g] [Int8 k] [Add] [StoreG g]: g at +0, k at +3, 8 bytes on (r22); with [Jump off]
+; after it: off at +9, the jump's base 11 bytes on. Module variables hold tag + 1.
 h_inc_global:
+ add r22,r4,#8
+ b bc_inc_global
+h_inc_global_jump:
+ ldrb r1,[r4,#9]
+ ldrb r2,[r4,#10]
+ add r22,r4,#11
+ lsl r2,r2,#24
+ asr r2,r2,#16
+ orr r1,r1,r2
+ add r22,r22,r1
+bc_inc_global:
  ldrb r1,[r4]
  ldrb r2,[r4,#1]
  ldrb r3,[r4,#3]
@@ -212,7 +260,7 @@ h_inc_global:
  bne h_loadg
  add r17,r17,r3
  strd r16,[r8,r1]
- add r4,r4,#8
+ mov r4,r22
 {next}
 ; [Load a] [Load b] [Lt|Le] [JumpIfFalse off]: a +0, b +2, compare +3, off +5, 7 bytes on.
 h_cmp_jump_local:
@@ -310,5 +358,27 @@ mod tests {
         mark(&o, &mut c);
         assert_eq!(c[0], INC_LOCAL);
         assert_eq!(c[o[4].0], Op::Load { slot: 0 }.code());
+    }
+
+    #[test]
+    fn a_step_followed_by_a_jump_is_one_sequence() {
+        let mut code = Vec::new();
+        let mut o = Vec::new();
+        for op in [
+            Op::LoadG { global: 3 },
+            Op::Int8 { v: 1 },
+            Op::Add,
+            Op::StoreG { global: 3 },
+            Op::Jump { off: -20 },
+        ] {
+            o.push((code.len(), op));
+            op.encode(&mut code);
+        }
+        mark(&o, &mut code);
+        assert_eq!(code[0], INC_GLOBAL_JUMP);
+        // Where the handler (r4 one past the opcode) reads the jump: its opcode 8 bytes on,
+        // its offset 9, its base 11.
+        assert_eq!(o[4].0, 1 + 8);
+        assert_eq!(code.len(), 1 + 11);
     }
 }
