@@ -46,7 +46,7 @@ fn arithmetic_and_comparisons_of_mixed_kinds() {
          print(a <= b)\n    print(a > b)\n    print(a >= b)\n    print(a == b)\n    print(a != b)\n    \
          print(a ** 2)\n    return 0\n\
          f(3, 4)\nf(2.5, 4)\nf(4, 2.5)\nf(1.5, 1.5)\nf(True, 2)\nf(2.0, False)\nf(-7, 2)\n\
-         f(2147483647, 1)\n",
+         f(2147483647, 1)\nf(True, 2.5)\nf(0.5, False)\n",
         1,
     );
 }

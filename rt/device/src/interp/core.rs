@@ -403,7 +403,26 @@ fn binary(s: &mut String, name: &str, float: &str, int: Option<&str>, inline: bo
         )
         .expect("string");
     }
-    write!(s, " bl bc_mixed\n b {name}_f\n").expect("string");
+    // An int and a float as two floats, inline (a shared subroutine's call and return cost
+    // more than the conversion); any other pair of types: the generated code.
+    write!(
+        s,
+        r#" sub r12,r1,#{if_}
+ bne {name}_fi
+ float r17,r17
+ mov r16,#{float}
+ b {name}_f
+{name}_fi:
+ sub r12,r1,#{fi}
+ bne bc_slow1
+ float r3,r3
+ b {name}_f
+"#,
+        if_ = INT_FLOAT,
+        fi = FLOAT_INT,
+        float = Tag::Float as u32,
+    )
+    .expect("string");
 }
 
 /// A comparison's result: bool 1 when condition `mv` holds after the compare, else 0.
@@ -415,26 +434,7 @@ fn compare_result(compare: &str, mv: &str) -> String {
 }
 
 fn arithmetic() -> String {
-    let mut s = format!(
-        r#"
-; An int and a float (class in r1) as two floats, r16 the float tag; any other pair of
-; types: the generated code.
-bc_mixed:
- sub r12,r1,#{if_}
- bne bc_mixed_fi
- float r17,r17
- mov r16,#{float}
- rts
-bc_mixed_fi:
- sub r12,r1,#{fi}
- bne bc_slow1
- float r3,r3
- rts
-"#,
-        if_ = INT_FLOAT,
-        fi = FLOAT_INT,
-        float = Tag::Float as u32,
-    );
+    let mut s = String::new();
     write!(s, "bc_res:\n{FETCH} strd r16,[r5,#-2]\n sub r5,r5,#8\n{GO}").expect("string");
     binary(
         &mut s,
