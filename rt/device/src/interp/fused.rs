@@ -308,16 +308,14 @@ bc_cmp_jump:
  asr r0,r0,#16
  orr r1,r1,r0
  add r1,r4,r1
- mov r20,#0
- mov r21,#0
- mov r22,#1
- sub r0,r17,r3
- movlt r20,r22
- movlte r21,r22
  sub r12,r12,#{lt}
- movne r20,r21
- sub r20,r20,#0
- moveq r4,r1
+ beq bc_cmp_jump_lt
+ sub r0,r17,r3
+ movgt r4,r1
+{next}
+bc_cmp_jump_lt:
+ sub r0,r17,r3
+ movgte r4,r1
 {next}"#,
             lt = Op::Lt.code(),
         )
