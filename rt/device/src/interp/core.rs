@@ -228,7 +228,9 @@ h_const:
  add r1,r1,r3
  ldrd r2,[r9,r1]
  sub r1,r2,#{str}
- bne bc_push23
+ beq bc_const_str
+{FETCH} strd r2,[r5],#1
+{GO}bc_const_str:
  add r3,r3,r9
  b bc_push23
 h_func:

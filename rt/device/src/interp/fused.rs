@@ -160,15 +160,10 @@ fn index_ref(global: bool) -> String {
     } else {
         " lsl r1,r1,#3\n lsl r2,r2,#3\n"
     };
-    format!(
-        r#"
-h_store_index_ref_{suffix}:
- mov r22,#1
- b bc_index_ref_{suffix}
-h_index_ref_{suffix}:
- mov r22,#0
-bc_index_ref_{suffix}:
- ldrb r1,[r4]
+    // The load and the store each have their own copy (the load, the hotter, saves the
+    // test of which it is); r22 tells the general code which it is if they decline.
+    let body = format!(
+        r#" ldrb r1,[r4]
  ldrb r2,[r4,#1]
  ldrb r3,[r4,#2]
 {scale} ldrd r16,[{base},r1]
@@ -189,15 +184,22 @@ bc_index_ref_{suffix}:
  lsl r19,r19,#3
  add r19,r19,r17
  add r4,r4,#3
- sub r22,r22,#0
- bne bc_store_cell
- ldrd r2,[r19,#1]
+"#,
+        list = super::core::DYN_LIST + bias,
+        int = Tag::Int as u32 + bias,
+    );
+    format!(
+        r#"
+h_store_index_ref_{suffix}:
+ mov r22,#1
+{body} b bc_store_cell
+h_index_ref_{suffix}:
+ mov r22,#0
+{body} ldrd r2,[r19,#1]
 {fetch} strd r2,[r5],#1
 {go}"#,
         fetch = super::core::FETCH,
         go = super::core::GO,
-        list = super::core::DYN_LIST + bias,
-        int = Tag::Int as u32 + bias,
     )
 }
 
