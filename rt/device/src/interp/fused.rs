@@ -29,6 +29,8 @@ pub const STORE_INDEX_REF_GLOBAL: u8 = 91;
 /// a loop's step and its jump back to the test, one dispatch instead of two.
 pub const INC_LOCAL_JUMP: u8 = 94;
 pub const INC_GLOBAL_JUMP: u8 = 95;
+/// `Int8 2; Pow`: the square of a float.
+pub const SQUARE: u8 = 96;
 /// Every device-only opcode (none is an opcode of the byte-code format).
 pub const DEVICE_OPCODES: &[u8] = &[
     INC_LOCAL,
@@ -41,6 +43,7 @@ pub const DEVICE_OPCODES: &[u8] = &[
     STORE_INDEX_REF_GLOBAL,
     INC_LOCAL_JUMP,
     INC_GLOBAL_JUMP,
+    SQUARE,
 ];
 
 /// The format's opcode a device-only opcode stands for where the generated code may meet it
@@ -96,6 +99,7 @@ fn fused(ops: &[(usize, Op)]) -> Option<u8> {
         {
             Some(INC_GLOBAL_JUMP)
         }
+        [Op::Int8 { v: 2 }, Op::Pow, ..] => Some(SQUARE),
         _ => fused4(&w),
     }
 }
@@ -136,6 +140,7 @@ pub fn handlers() -> Vec<(u8, &'static str)> {
         (INC_GLOBAL, "h_inc_global"),
         (INC_LOCAL_JUMP, "h_inc_local_jump"),
         (INC_GLOBAL_JUMP, "h_inc_global_jump"),
+        (SQUARE, "h_square"),
         (CMP_JUMP_LOCAL, "h_cmp_jump_local"),
         (CMP_JUMP_GLOBAL, "h_cmp_jump_global"),
         (INDEX_REF_LOCAL, "h_index_ref_local"),
@@ -209,6 +214,16 @@ pub fn text(next: &str) -> String {
         + &index_ref(true)
         + &format!(
             r#"
+; [Int8 2] [Pow] of a float on the stack: its square, as `Pow` computes it (anything else:
+; the plain `Int8`, and `Pow` after it).
+h_square:
+ ldrd r16,[r5,#-1]
+ sub r12,r16,#{float}
+ bne h_int8
+ add r4,r4,#2
+ fmul r17,r17,r17
+{fetch} strd r16,[r5,#-1]
+{go}
 ; [Load s] [Int8 k] [Add] [Store s]: s at +0, k at +2, 6 bytes to the next instruction
 ; (r22); with [Jump off] after it: off at +7, the jump's base 9 bytes on.
 h_inc_local:
@@ -320,6 +335,9 @@ bc_cmp_jump_lt:
  movgte r4,r1
 {next}"#,
             lt = Op::Lt.code(),
+            float = Tag::Float as u32,
+            fetch = super::core::FETCH,
+            go = super::core::GO,
         )
 }
 
