@@ -73,3 +73,16 @@ fn identity_and_core_queries() {
         2,
     );
 }
+
+#[test]
+fn small_int_operands_fused_with_their_operator() {
+    // `Int8 k; Mul` and `Int8 2; Pow` run inline on a float and fall back to the plain
+    // instructions for every other operand (ints, bools, strs, lists).
+    same_on_both(
+        "int8_ops",
+        "from math import pow\ndef f(a):\n    print(a * 2)\n    print(a * -3)\n    print(a ** 2)\n    \
+         print(pow(a, 2))\n    return 0\n\
+         f(2.5)\nf(-1.5)\nf(7)\nf(True)\nf(46341)\nprint('ab' * 2)\nprint([1, 2] * 2)\n",
+        1,
+    );
+}

@@ -31,6 +31,8 @@ pub const INC_LOCAL_JUMP: u8 = 94;
 pub const INC_GLOBAL_JUMP: u8 = 95;
 /// `Int8 2; Pow`: the square of a float.
 pub const SQUARE: u8 = 96;
+/// `Int8 k; Mul`: a float times a small int.
+pub const MUL_K: u8 = 97;
 /// Every device-only opcode (none is an opcode of the byte-code format).
 pub const DEVICE_OPCODES: &[u8] = &[
     INC_LOCAL,
@@ -44,6 +46,7 @@ pub const DEVICE_OPCODES: &[u8] = &[
     INC_LOCAL_JUMP,
     INC_GLOBAL_JUMP,
     SQUARE,
+    MUL_K,
 ];
 
 /// The format's opcode a device-only opcode stands for where the generated code may meet it
@@ -100,6 +103,7 @@ fn fused(ops: &[(usize, Op)]) -> Option<u8> {
             Some(INC_GLOBAL_JUMP)
         }
         [Op::Int8 { v: 2 }, Op::Pow, ..] => Some(SQUARE),
+        [Op::Int8 { .. }, Op::Mul, ..] => Some(MUL_K),
         _ => fused4(&w),
     }
 }
@@ -141,6 +145,7 @@ pub fn handlers() -> Vec<(u8, &'static str)> {
         (INC_LOCAL_JUMP, "h_inc_local_jump"),
         (INC_GLOBAL_JUMP, "h_inc_global_jump"),
         (SQUARE, "h_square"),
+        (MUL_K, "h_mul_k"),
         (CMP_JUMP_LOCAL, "h_cmp_jump_local"),
         (CMP_JUMP_GLOBAL, "h_cmp_jump_global"),
         (INDEX_REF_LOCAL, "h_index_ref_local"),
@@ -222,6 +227,19 @@ h_square:
  bne h_int8
  add r4,r4,#2
  fmul r17,r17,r17
+{fetch} strd r16,[r5,#-1]
+{go}
+; [Int8 k] [Mul] of a float on the stack: k as a float, as `Mul` converts it.
+h_mul_k:
+ ldrd r16,[r5,#-1]
+ sub r12,r16,#{float}
+ bne h_int8
+ ldrb r3,[r4]
+ lsl r3,r3,#24
+ asr r3,r3,#24
+ float r3,r3
+ add r4,r4,#2
+ fmul r17,r17,r3
 {fetch} strd r16,[r5,#-1]
 {go}
 ; [Load s] [Int8 k] [Add] [Store s]: s at +0, k at +2, 6 bytes to the next instruction
