@@ -171,9 +171,11 @@ fn index_ref(global: bool) -> String {
         " lsl r1,r1,#3\n lsl r2,r2,#3\n"
     };
     // The load and the store each have their own copy (the load, the hotter, saves the
-    // test of which it is); r22 tells the general code which it is if they decline.
-    let body = format!(
-        r#" ldrb r1,[r4]
+    // test of which it is, and sets r22, which tells the general code which it is, only
+    // when it declines).
+    let body = |bail: &str| {
+        format!(
+            r#" ldrb r1,[r4]
  ldrb r2,[r4,#1]
  ldrb r3,[r4,#2]
 {scale} ldrd r16,[{base},r1]
@@ -184,30 +186,35 @@ fn index_ref(global: bool) -> String {
  sub r0,r16,r0
  sub r12,r18,#{int}
  orr r0,r0,r12
- bne bc_index_ref
+ bne {bail}
  ldrd r20,[r17]
  add r19,r19,r3
  sub r0,r21,#2
- bgteu bc_index_ref
+ bgteu {bail}
  sub r0,r19,r20
- bgteu bc_index_ref
+ bgteu {bail}
  lsl r19,r19,#3
  add r19,r19,r17
  add r4,r4,#3
 "#,
-        list = super::core::DYN_LIST + bias,
-        int = Tag::Int as u32 + bias,
-    );
+            list = super::core::DYN_LIST + bias,
+            int = Tag::Int as u32 + bias,
+        )
+    };
     format!(
         r#"
 h_store_index_ref_{suffix}:
  mov r22,#1
-{body} b bc_store_cell
-h_index_ref_{suffix}:
+{store} b bc_store_cell
+bc_index_ref_{suffix}_declined:
  mov r22,#0
-{body} ldrd r2,[r19,#1]
+ b bc_index_ref
+h_index_ref_{suffix}:
+{load} ldrd r2,[r19,#1]
 {fetch} strd r2,[r5],#1
 {go}"#,
+        store = body("bc_index_ref"),
+        load = body(&format!("bc_index_ref_{suffix}_declined")),
         fetch = super::core::FETCH,
         go = super::core::GO,
     )
