@@ -86,3 +86,15 @@ fn small_int_operands_fused_with_their_operator() {
         1,
     );
 }
+
+#[test]
+fn module_variable_operands_fused_with_their_operator() {
+    // `LoadG g; Sub|Mul` runs inline when g is a float and the other operand a float or an
+    // int; every other pair (ints, bools, strs, lists) is the plain instructions'.
+    same_on_both(
+        "global_ops",
+        "g = 2.5\nx = 3\nprint(x - g)\nprint(x * g)\nprint(1.5 - g)\nprint(0.5 * g)\n\
+         print(True - g)\ng = 4\nprint(x - g)\nprint(x * g)\nprint('ab' * g)\ng = [1]\nprint(g * 2)\n",
+        1,
+    );
+}

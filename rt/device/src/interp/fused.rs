@@ -33,6 +33,8 @@ pub const INC_GLOBAL_JUMP: u8 = 95;
 pub const SQUARE: u8 = 96;
 /// `Int8 k; Mul`: a float times a small int.
 pub const MUL_K: u8 = 97;
+/// `LoadG g; Sub|Mul`: a number minus or times a float module variable.
+pub const GLOBAL_OP: u8 = 98;
 /// Every device-only opcode (none is an opcode of the byte-code format).
 pub const DEVICE_OPCODES: &[u8] = &[
     INC_LOCAL,
@@ -47,6 +49,7 @@ pub const DEVICE_OPCODES: &[u8] = &[
     INC_GLOBAL_JUMP,
     SQUARE,
     MUL_K,
+    GLOBAL_OP,
 ];
 
 /// The format's opcode a device-only opcode stands for where the generated code may meet it
@@ -104,6 +107,7 @@ fn fused(ops: &[(usize, Op)]) -> Option<u8> {
         }
         [Op::Int8 { v: 2 }, Op::Pow, ..] => Some(SQUARE),
         [Op::Int8 { .. }, Op::Mul, ..] => Some(MUL_K),
+        [Op::LoadG { .. }, Op::Sub | Op::Mul, ..] => Some(GLOBAL_OP),
         _ => fused4(&w),
     }
 }
@@ -146,6 +150,7 @@ pub fn handlers() -> Vec<(u8, &'static str)> {
         (INC_GLOBAL_JUMP, "h_inc_global_jump"),
         (SQUARE, "h_square"),
         (MUL_K, "h_mul_k"),
+        (GLOBAL_OP, "h_global_op"),
         (CMP_JUMP_LOCAL, "h_cmp_jump_local"),
         (CMP_JUMP_GLOBAL, "h_cmp_jump_global"),
         (INDEX_REF_LOCAL, "h_index_ref_local"),
@@ -247,6 +252,36 @@ h_mul_k:
  float r3,r3
  add r4,r4,#2
  fmul r17,r17,r3
+{fetch} strd r16,[r5,#-1]
+{go}
+; [LoadG g] [Sub|Mul]: g at +0, the operator at +2; g a float (tag + 1) and the stack's top a
+; float or an int (converted, as the operators convert it); anything else: the plain `LoadG`.
+h_global_op:
+ ldrb r1,[r4]
+ ldrb r2,[r4,#1]
+ lsl r2,r2,#8
+ orr r1,r1,r2
+ lsl r1,r1,#3
+ ldrd r2,[r8,r1]
+ ldrd r16,[r5,#-1]
+ sub r12,r2,#{float1}
+ bne h_loadg
+ sub r12,r16,#{float}
+ beq bc_global_op_ff
+ sub r12,r16,#{int}
+ bne h_loadg
+ float r17,r17
+ mov r16,#{float}
+bc_global_op_ff:
+ ldrb r0,[r4,#2]
+ add r4,r4,#3
+ sub r0,r0,#{mul}
+ beq bc_global_op_mul
+ fsub r17,r17,r3
+ b bc_global_op_out
+bc_global_op_mul:
+ fmul r17,r17,r3
+bc_global_op_out:
 {fetch} strd r16,[r5,#-1]
 {go}
 ; [Load s] [Int8 k] [Add] [Store s]: s at +0, k at +2, 6 bytes to the next instruction
@@ -361,6 +396,9 @@ bc_cmp_jump_lt:
 {next}"#,
             lt = Op::Lt.code(),
             float = Tag::Float as u32,
+            float1 = Tag::Float as u32 + 1,
+            int = Tag::Int as u32,
+            mul = Op::Mul.code(),
             fetch = super::core::FETCH,
             go = super::core::GO,
         )
