@@ -98,3 +98,15 @@ fn module_variable_operands_fused_with_their_operator() {
         1,
     );
 }
+
+#[test]
+fn accumulations_into_locals_of_every_kind() {
+    // `Add; Store s` runs inline on two floats; every other pair is the plain `Add`'s.
+    same_on_both(
+        "accumulate",
+        "def f(a, b):\n    s = a\n    s = s + b\n    print(s)\n    return 0\n\
+         f(0.5, 0.25)\nf(1, 2)\nf(1, 0.5)\nf(0.5, True)\nf('a', 'b')\n\
+         f(2147483647, 1)\n",
+        1,
+    );
+}

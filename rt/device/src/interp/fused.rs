@@ -35,6 +35,8 @@ pub const SQUARE: u8 = 96;
 pub const MUL_K: u8 = 97;
 /// `LoadG g; Sub|Mul`: a number minus or times a float module variable.
 pub const GLOBAL_OP: u8 = 98;
+/// `Add; Store s`: an accumulation into a local.
+pub const ADD_STORE: u8 = 99;
 /// Every device-only opcode (none is an opcode of the byte-code format).
 pub const DEVICE_OPCODES: &[u8] = &[
     INC_LOCAL,
@@ -50,6 +52,7 @@ pub const DEVICE_OPCODES: &[u8] = &[
     SQUARE,
     MUL_K,
     GLOBAL_OP,
+    ADD_STORE,
 ];
 
 /// The format's opcode a device-only opcode stands for where the generated code may meet it
@@ -70,6 +73,8 @@ pub fn plain_of(code: u8) -> Option<u8> {
     match code {
         INDEX_REF_LOCAL | INDEX_REF_GLOBAL => Some(index_ref),
         STORE_INDEX_REF_LOCAL | STORE_INDEX_REF_GLOBAL => Some(store),
+        // Its fallback is `Add`'s handler, whose slow cases hand over with pc on this opcode.
+        ADD_STORE => Some(Op::Add.code()),
         _ => None,
     }
 }
@@ -108,6 +113,7 @@ fn fused(ops: &[(usize, Op)]) -> Option<u8> {
         [Op::Int8 { v: 2 }, Op::Pow, ..] => Some(SQUARE),
         [Op::Int8 { .. }, Op::Mul, ..] => Some(MUL_K),
         [Op::LoadG { .. }, Op::Sub | Op::Mul, ..] => Some(GLOBAL_OP),
+        [Op::Add, Op::Store { .. }, ..] => Some(ADD_STORE),
         _ => fused4(&w),
     }
 }
@@ -151,6 +157,7 @@ pub fn handlers() -> Vec<(u8, &'static str)> {
         (SQUARE, "h_square"),
         (MUL_K, "h_mul_k"),
         (GLOBAL_OP, "h_global_op"),
+        (ADD_STORE, "h_add_store"),
         (CMP_JUMP_LOCAL, "h_cmp_jump_local"),
         (CMP_JUMP_GLOBAL, "h_cmp_jump_global"),
         (INDEX_REF_LOCAL, "h_index_ref_local"),
@@ -284,6 +291,21 @@ bc_global_op_mul:
 bc_global_op_out:
 {fetch} strd r16,[r5,#-1]
 {go}
+; [Add] [Store s] of two floats: s at +1, 2 bytes on (anything else: the plain `Add`).
+h_add_store:
+ ldrd r2,[r5,#-1]
+ ldrd r16,[r5,#-2]
+ lsl r1,r16,#3
+ add r1,r1,r2
+ sub r12,r1,#{ff}
+ bne h_add
+ ldrb r1,[r4,#1]
+ fadd r17,r17,r3
+ add r4,r4,#2
+ lsl r1,r1,#3
+ sub r5,r5,#16
+{fetch} strd r16,[r6,r1]
+{go}
 ; [Load s] [Int8 k] [Add] [Store s]: s at +0, k at +2, 6 bytes to the next instruction
 ; (r22); with [Jump off] after it: off at +7, the jump's base 9 bytes on.
 h_inc_local:
@@ -399,6 +421,7 @@ bc_cmp_jump_lt:
             float1 = Tag::Float as u32 + 1,
             int = Tag::Int as u32,
             mul = Op::Mul.code(),
+            ff = 9 * Tag::Float as u32,
             fetch = super::core::FETCH,
             go = super::core::GO,
         )
