@@ -72,6 +72,18 @@ fn output_path(args: &BuildArgs) -> PathBuf {
         .unwrap_or_else(|| args.file.with_extension("elf"))
 }
 
+/// Writes an ELF the image writer made (its failure is a bug in epyc) to the output path;
+/// returns the path and the bytes.
+fn write_elf(args: &BuildArgs, elf: anyhow::Result<Vec<u8>>) -> Result<(PathBuf, Vec<u8>), u8> {
+    let elf = elf.map_err(|e| {
+        eprintln!("error: internal compiler error (a bug in epyc) while writing the ELF: {e:#}");
+        exit::COMPILE_ERROR
+    })?;
+    let output = output_path(args);
+    write(&output, &elf)?;
+    Ok((output, elf))
+}
+
 fn write(output: &Path, elf: &[u8]) -> Result<(), u8> {
     std::fs::write(output, elf).map_err(|e| {
         eprintln!("error: cannot write '{}': {e}", output.display());
@@ -104,19 +116,10 @@ fn build_mixed(
     };
     device_mixed::announce(&built);
     let files: Vec<String> = parsed.files.iter().map(|f| f.path.clone()).collect();
-    let elf = match built.elf(&files) {
-        Ok(elf) => elf,
-        Err(e) => {
-            eprintln!(
-                "error: internal compiler error (a bug in epyc) while writing the ELF: {e:#}"
-            );
-            return exit::COMPILE_ERROR;
-        }
+    let (output, elf) = match write_elf(args, built.elf(&files)) {
+        Ok(written) => written,
+        Err(status) => return status,
     };
-    let output = output_path(args);
-    if let Err(status) = write(&output, &elf) {
-        return status;
-    }
     if args.stats {
         eprintln!(
             "epyc: wrote {} ({} bytes) in {:.1} ms: the device interpreter with {} bytes of \
@@ -151,19 +154,10 @@ fn build_interp(args: &BuildArgs) -> u8 {
     for w in &built.warnings {
         eprintln!("{w}");
     }
-    let elf = match built.elf() {
-        Ok(elf) => elf,
-        Err(e) => {
-            eprintln!(
-                "error: internal compiler error (a bug in epyc) while writing the ELF: {e:#}"
-            );
-            return exit::COMPILE_ERROR;
-        }
+    let (output, elf) = match write_elf(args, built.elf()) {
+        Ok(written) => written,
+        Err(status) => return status,
     };
-    let output = output_path(args);
-    if let Err(status) = write(&output, &elf) {
-        return status;
-    }
     if args.stats {
         eprintln!(
             "epyc: wrote {} ({} bytes): the device interpreter with {} bytes of byte code, \

@@ -39,24 +39,8 @@ pub fn exportable(prog: &Program, native: &[bool], candidates: &[FuncId]) -> Vec
 /// Every function `root` reaches by direct calls, itself included, when all of them are
 /// native and self-contained; `None` otherwise.
 pub fn closure(prog: &Program, native: &[bool], root: FuncId) -> Option<Vec<FuncId>> {
-    let mut seen = vec![false; prog.funcs.len()];
-    let mut stack = vec![root];
-    let mut out = Vec::new();
-    while let Some(f) = stack.pop() {
-        if std::mem::replace(seen.get_mut(f.index())?, true) {
-            continue;
-        }
-        if f == prog.main || !native.get(f.index()).copied().unwrap_or(false) {
-            return None;
-        }
-        let mut calls = Vec::new();
-        if !block_ok(&prog.func(f).body, &mut calls) {
-            return None;
-        }
-        stack.extend(calls);
-        out.push(f);
-    }
-    Some(out)
+    // The same walk with no byte code callable: every call must reach native code.
+    closure_calling(prog, native, &[], root).map(|reach| reach.native)
 }
 
 /// `prog` cut down to the functions in `keep`: every other function (the module code

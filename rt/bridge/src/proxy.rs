@@ -99,7 +99,7 @@ fn request(body: &[u8], shared: &Shared) -> Result<Value, String> {
                         // returns once it took the last), so a core off the chip reads the
                         // list without a round trip to CPython per element.
                         for item in &items {
-                            let (bits, tag) = scalar(item).expect("checked above");
+                            let (bits, tag) = scalar(item)?;
                             (rt.send_nb)(bits, tag as i32, dest, NO_POS);
                         }
                         (rt.wait_sent)(dest, NO_POS);

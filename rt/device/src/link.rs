@@ -39,17 +39,7 @@ pub use epyc_epiphany::link::apply_reloc;
 /// Sections kept in the image: the program's, the fixed ones (the IVT) and, transitively,
 /// every runtime section defining a global symbol that a kept section refers to.
 pub fn reachable<'a>(runtime: &'a RuntimeObject, program: &'a [Section]) -> Vec<&'a Section> {
-    let defining: HashMap<&str, usize> = runtime
-        .sections
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| {
-            s.symbols
-                .iter()
-                .filter(|y| y.global)
-                .map(move |y| (y.name.as_str(), i))
-        })
-        .collect();
+    let defining = runtime.defining_sections();
     let mut keep = vec![false; runtime.sections.len()];
     let mut work: Vec<&Section> = program.iter().collect();
     for (i, s) in runtime.sections.iter().enumerate() {

@@ -75,6 +75,20 @@ impl RuntimeObject {
         self.sections.iter().map(|s| s.data.len()).sum()
     }
 
+    /// The index of the section defining each global symbol.
+    pub fn defining_sections(&self) -> std::collections::HashMap<&str, usize> {
+        self.sections
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| {
+                s.symbols
+                    .iter()
+                    .filter(|y| y.global)
+                    .map(move |y| (y.name.as_str(), i))
+            })
+            .collect()
+    }
+
     /// Every global symbol with its section name and offset.
     pub fn global_symbols(&self) -> Vec<(&str, &str, u32)> {
         self.sections

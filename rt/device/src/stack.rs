@@ -5,7 +5,6 @@
 
 use crate::object::{RelocKind, RuntimeObject, Section};
 use anyhow::{bail, Result};
-use std::collections::HashMap;
 
 const SP: u8 = 13;
 
@@ -39,17 +38,7 @@ fn frame_bytes(sec: &Section) -> u32 {
 /// The deepest chain of runtime frames, in bytes (from any runtime routine down through every
 /// routine it may call or branch to). Err if the runtime's calls form a cycle.
 pub fn runtime_stack_bytes(runtime: &RuntimeObject) -> Result<u32> {
-    let defining: HashMap<&str, usize> = runtime
-        .sections
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| {
-            s.symbols
-                .iter()
-                .filter(|y| y.global)
-                .map(move |y| (y.name.as_str(), i))
-        })
-        .collect();
+    let defining = runtime.defining_sections();
     let callees: Vec<Vec<usize>> = runtime
         .sections
         .iter()
